@@ -1,0 +1,41 @@
+// local_time: turns a UTC instant into the center's local calendar day and minute.
+//
+// Why: ticket numbers reset at local midnight and services open by local hours,
+// but the engine must not read clocks or time-zone files (it is a pure function).
+// So the edge reads the clock, asks LocalCalendar for the local day, and hands the
+// engine an Instant. The same Instant always gives the same engine result.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace common {
+
+// A moment as the engine sees it: UTC milliseconds plus its local reading.
+struct Instant {
+    int64_t ms = 0;      // milliseconds since the Unix epoch, UTC
+    int32_t day = 0;     // local calendar day as yyyymmdd, e.g. 20261124
+    int32_t minute = 0;  // local minute of the day, 0..1439
+};
+
+// Reads local time in one IANA zone ("Asia/Ho_Chi_Minh") or a fixed offset
+// ("UTC+07:00"). One zone per process: the server serves one center.
+class LocalCalendar {
+public:
+    // Throws std::invalid_argument when the zone is unknown.
+    explicit LocalCalendar(const std::string& zone);
+    Instant at(int64_t utc_ms) const;
+    const std::string& zone() const { return zone_; }
+
+private:
+    std::string zone_;
+    std::optional<int32_t> fixed_offset_s_;  // set for "UTC+hh:mm" zones
+};
+
+// Milliseconds since the epoch from the system clock (the edge's clock).
+int64_t system_now_ms();
+
+// Fixed offset in seconds from "UTC", "UTC+7", "UTC+07:00", "UTC-03:30"; nullopt otherwise.
+std::optional<int32_t> parse_fixed_offset(const std::string& zone);
+
+}  // namespace common

@@ -1,0 +1,72 @@
+// center: how one center is set up — services, counters with service tiers,
+// priority categories and the queue policy. Plain values, no I/O.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace engine {
+
+// A service (dịch vụ / lĩnh vực) citizens take a number for.
+struct Service {
+    std::string code;          // "A": also how requests name it
+    std::string name_vi;
+    std::string name_en;
+    std::string prefix;        // ticket prefix, "A" → A001; services may share one
+    int first = 1;             // number range, inclusive
+    int last = 999;
+    int open_minute = 0;       // local opening hours [open, close), minutes of the day
+    int close_minute = 1440;
+    int daily_cap = 0;         // tickets a day, 0 = no cap
+    bool wrap = false;         // at the end of the range: wrap to `first` (skipping live numbers) or refuse
+    int avg_handle_s = 300;    // seed for the handling time estimate
+};
+
+// A counter (quầy) serves services in tiers: tier 0 first, tier 1 when tier 0 is empty...
+struct Counter {
+    int id = 0;
+    std::string name;
+    std::vector<std::vector<std::string>> tiers;  // service codes per tier
+};
+
+// A ticket category; every category but "normal" is usually a priority one.
+struct Category {
+    std::string code;
+    std::string name_vi;
+    std::string name_en;
+    bool priority = false;
+};
+
+struct Policy {
+    int max_priority_streak = 2;     // priority calls in a row while normal tickets wait
+    int ageing_minutes = 30;         // a normal ticket waiting this long goes before priority ones
+    int no_show_after_recalls = 2;   // no-show allowed after this many recalls...
+    int no_show_after_minutes = 5;   // ...or this long after the call
+    int recent_calls = 10;           // calls kept for the hall board
+};
+
+struct Center {
+    std::string name;
+    std::string level;                      // "province", "commune", or any hall type: data, not a closed set
+    std::string timezone = "Asia/Ho_Chi_Minh";
+    std::vector<Service> services;
+    std::vector<Counter> counters;
+    std::vector<Category> categories;
+    Policy policy;
+
+    const Service* service(const std::string& code) const;
+    const Counter* counter(int id) const;
+    const Category* category(const std::string& code) const;
+};
+
+// The default categories: normal plus those Vietnamese law gives priority.
+std::vector<Category> default_categories();
+
+// Empty when the center is usable; otherwise the first problem in plain words.
+std::optional<std::string> validate(const Center& center);
+
+// Ticket number text: prefix + number padded to the width of the range's end ("A" 12 of 999 → "A012").
+std::string format_number(const Service& service, int number);
+
+}  // namespace engine

@@ -1,0 +1,347 @@
+// codec: JSON for the center setup, tickets and events (see codec.hpp).
+#include "codec.hpp"
+
+#include <initializer_list>
+
+namespace engine {
+namespace {
+
+// Reads one JSON object strictly: every key must be known, and field() names the
+// path of any bad value in its error.
+class Reader {
+public:
+    Reader(const json& j, std::string path, std::initializer_list<const char*> keys) : j_(j), path_(std::move(path)) {
+        if (!j.is_object()) throw CodecError(path_ + ": expected an object");
+        for (const auto& [key, value] : j.items()) {
+            bool known = false;
+            for (const char* k : keys) known = known || key == k;
+            if (!known) throw CodecError(path_ + ": unknown key '" + key + "'");
+        }
+    }
+
+    template <class T>
+    T get(const char* key) const {
+        if (!j_.contains(key)) throw CodecError(path_ + "." + key + ": missing");
+        return as<T>(j_.at(key), path_ + "." + key);
+    }
+
+    template <class T>
+    T get(const char* key, T fallback) const {
+        return j_.contains(key) ? as<T>(j_.at(key), path_ + "." + key) : fallback;
+    }
+
+    const json& raw(const char* key) const {
+        if (!j_.contains(key)) throw CodecError(path_ + "." + key + ": missing");
+        return j_.at(key);
+    }
+    bool has(const char* key) const { return j_.contains(key); }
+    std::string path(const char* key) const { return path_ + "." + key; }
+
+private:
+    template <class T>
+    static T as(const json& v, const std::string& where) {
+        if constexpr (std::is_same_v<T, bool>) {
+            if (!v.is_boolean()) throw CodecError(where + ": expected true or false");
+        } else if constexpr (std::is_integral_v<T>) {
+            if (!v.is_number_integer()) throw CodecError(where + ": expected a whole number");
+            const auto n = v.get<int64_t>();
+            if (n < std::numeric_limits<T>::min() || n > std::numeric_limits<T>::max())
+                throw CodecError(where + ": number out of range");
+        } else if constexpr (std::is_same_v<T, std::string>) {
+            if (!v.is_string()) throw CodecError(where + ": expected a string");
+        }
+        return v.get<T>();
+    }
+
+    const json& j_;
+    std::string path_;
+};
+
+std::vector<std::string> string_list(const json& j, const std::string& where) {
+    if (!j.is_array()) throw CodecError(where + ": expected a list");
+    std::vector<std::string> out;
+    for (const auto& v : j) {
+        if (!v.is_string()) throw CodecError(where + ": expected a list of strings");
+        out.push_back(v.get<std::string>());
+    }
+    return out;
+}
+
+Service service_from_json(const json& j, const std::string& where) {
+    Reader r(j, where, {"code", "name_vi", "name_en", "prefix", "first", "last", "open", "close", "daily_cap", "wrap", "avg_handle_s"});
+    Service s;
+    s.code = r.get<std::string>("code");
+    s.name_vi = r.get<std::string>("name_vi");
+    s.name_en = r.get<std::string>("name_en", "");
+    s.prefix = r.get<std::string>("prefix", s.code);
+    s.first = r.get<int>("first", 1);
+    s.last = r.get<int>("last", 999);
+    try {
+        s.open_minute = minute_from_text(r.get<std::string>("open", "00:00"));
+        s.close_minute = minute_from_text(r.get<std::string>("close", "24:00"));
+    } catch (const CodecError& e) {
+        throw CodecError(where + ": " + e.what());
+    }
+    s.daily_cap = r.get<int>("daily_cap", 0);
+    s.wrap = r.get<bool>("wrap", false);
+    s.avg_handle_s = r.get<int>("avg_handle_s", 300);
+    return s;
+}
+
+Counter counter_from_json(const json& j, const std::string& where) {
+    Reader r(j, where, {"id", "name", "tiers", "services"});
+    Counter k;
+    k.id = r.get<int>("id");
+    k.name = r.get<std::string>("name", "Quầy " + std::to_string(k.id));
+    // "services": ["A","B"] is shorthand for one tier.
+    if (r.has("services")) k.tiers.push_back(string_list(r.raw("services"), r.path("services")));
+    if (r.has("tiers")) {
+        const json& tiers = r.raw("tiers");
+        if (!tiers.is_array()) throw CodecError(r.path("tiers") + ": expected a list of lists");
+        for (const auto& tier : tiers) k.tiers.push_back(string_list(tier, r.path("tiers")));
+    }
+    return k;
+}
+
+Category category_from_json(const json& j, const std::string& where) {
+    Reader r(j, where, {"code", "name_vi", "name_en", "priority"});
+    return {r.get<std::string>("code"), r.get<std::string>("name_vi"), r.get<std::string>("name_en", ""),
+            r.get<bool>("priority", true)};
+}
+
+Policy policy_from_json(const json& j) {
+    Reader r(j, "policy", {"max_priority_streak", "ageing_minutes", "no_show_after_recalls", "no_show_after_minutes", "recent_calls"});
+    Policy p;
+    p.max_priority_streak = r.get<int>("max_priority_streak", p.max_priority_streak);
+    p.ageing_minutes = r.get<int>("ageing_minutes", p.ageing_minutes);
+    p.no_show_after_recalls = r.get<int>("no_show_after_recalls", p.no_show_after_recalls);
+    p.no_show_after_minutes = r.get<int>("no_show_after_minutes", p.no_show_after_minutes);
+    p.recent_calls = r.get<int>("recent_calls", p.recent_calls);
+    return p;
+}
+
+template <class T, class F>
+std::vector<T> list_from_json(const json& j, const std::string& where, F read) {
+    if (!j.is_array()) throw CodecError(where + ": expected a list");
+    std::vector<T> out;
+    for (size_t i = 0; i < j.size(); ++i) out.push_back(read(j[i], where + "[" + std::to_string(i) + "]"));
+    return out;
+}
+
+TicketState state_from_text(const std::string& s) {
+    for (auto st : {TicketState::waiting, TicketState::called, TicketState::serving, TicketState::done,
+                    TicketState::no_show, TicketState::cancelled, TicketState::expired})
+        if (s == to_string(st)) return st;
+    throw CodecError("unknown ticket state '" + s + "'");
+}
+
+template <class... Ts> struct overloaded : Ts... { using Ts::operator()...; };
+
+}  // namespace
+
+int minute_from_text(const std::string& t) {
+    if (t.size() != 5 || t[2] != ':' || !isdigit(static_cast<unsigned char>(t[0])) || !isdigit(static_cast<unsigned char>(t[1])) ||
+        !isdigit(static_cast<unsigned char>(t[3])) || !isdigit(static_cast<unsigned char>(t[4])))
+        throw CodecError("time '" + t + "' is not HH:MM");
+    const int h = (t[0] - '0') * 10 + (t[1] - '0');
+    const int m = (t[3] - '0') * 10 + (t[4] - '0');
+    if (m > 59 || h > 24 || (h == 24 && m != 0)) throw CodecError("time '" + t + "' is not HH:MM");
+    return h * 60 + m;
+}
+
+std::string minute_to_text(int minute) {
+    const int h = minute / 60 % 100, m = minute % 60;
+    return {char('0' + h / 10), char('0' + h % 10), ':', char('0' + m / 10), char('0' + m % 10)};
+}
+
+json center_to_json(const Center& c) {
+    json services = json::array(), counters = json::array(), categories = json::array();
+    for (const auto& s : c.services)
+        services.push_back({{"code", s.code}, {"name_vi", s.name_vi}, {"name_en", s.name_en}, {"prefix", s.prefix},
+                            {"first", s.first}, {"last", s.last}, {"open", minute_to_text(s.open_minute)},
+                            {"close", minute_to_text(s.close_minute)}, {"daily_cap", s.daily_cap}, {"wrap", s.wrap},
+                            {"avg_handle_s", s.avg_handle_s}});
+    for (const auto& k : c.counters) counters.push_back({{"id", k.id}, {"name", k.name}, {"tiers", k.tiers}});
+    for (const auto& k : c.categories)
+        categories.push_back({{"code", k.code}, {"name_vi", k.name_vi}, {"name_en", k.name_en}, {"priority", k.priority}});
+    const Policy& p = c.policy;
+    return {{"name", c.name}, {"level", c.level}, {"timezone", c.timezone}, {"services", services},
+            {"counters", counters}, {"categories", categories},
+            {"policy", {{"max_priority_streak", p.max_priority_streak}, {"ageing_minutes", p.ageing_minutes},
+                        {"no_show_after_recalls", p.no_show_after_recalls}, {"no_show_after_minutes", p.no_show_after_minutes},
+                        {"recent_calls", p.recent_calls}}}};
+}
+
+Center center_from_json(const json& j) {
+    Reader r(j, "center", {"name", "level", "timezone", "services", "counters", "categories", "policy"});
+    Center c;
+    c.name = r.get<std::string>("name");
+    c.level = r.get<std::string>("level", "");
+    c.timezone = r.get<std::string>("timezone", c.timezone);
+    c.services = list_from_json<Service>(r.raw("services"), "services", service_from_json);
+    c.counters = list_from_json<Counter>(r.raw("counters"), "counters", counter_from_json);
+    c.categories = r.has("categories") ? list_from_json<Category>(r.raw("categories"), "categories", category_from_json)
+                                       : default_categories();
+    if (r.has("policy")) c.policy = policy_from_json(r.raw("policy"));
+    return c;
+}
+
+json ticket_to_json(const Ticket& t) {
+    return {{"id", t.id}, {"number", t.number}, {"serial", t.serial}, {"service", t.service}, {"category", t.category},
+            {"priority", t.priority}, {"source", t.source}, {"day", t.day}, {"issued_at", t.issued_at},
+            {"state", to_string(t.state)}, {"counter", t.counter}, {"target_counter", t.target_counter},
+            {"called_at", t.called_at}, {"started_at", t.started_at}, {"finished_at", t.finished_at},
+            {"recalls", t.recalls}, {"transfers", t.transfers}, {"people_ahead", t.people_ahead},
+            {"est_wait_s", t.est_wait_s}};
+}
+
+Ticket ticket_from_json(const json& j) {
+    Reader r(j, "ticket", {"id", "number", "serial", "service", "category", "priority", "source", "day", "issued_at", "state",
+                           "counter", "target_counter", "called_at", "started_at", "finished_at", "recalls", "transfers",
+                           "people_ahead", "est_wait_s"});
+    Ticket t;
+    t.id = r.get<int64_t>("id");
+    t.number = r.get<std::string>("number");
+    t.serial = r.get<int>("serial");
+    t.service = r.get<std::string>("service");
+    t.category = r.get<std::string>("category");
+    t.priority = r.get<bool>("priority");
+    t.source = r.get<std::string>("source", "");
+    t.day = r.get<int32_t>("day");
+    t.issued_at = r.get<int64_t>("issued_at");
+    t.state = state_from_text(r.get<std::string>("state", "waiting"));
+    t.counter = r.get<int>("counter", 0);
+    t.target_counter = r.get<int>("target_counter", 0);
+    t.called_at = r.get<int64_t>("called_at", 0);
+    t.started_at = r.get<int64_t>("started_at", 0);
+    t.finished_at = r.get<int64_t>("finished_at", 0);
+    t.recalls = r.get<int>("recalls", 0);
+    t.transfers = r.get<int>("transfers", 0);
+    t.people_ahead = r.get<int>("people_ahead", 0);
+    t.est_wait_s = r.get<int>("est_wait_s", 0);
+    return t;
+}
+
+json body_to_json(const EventBody& body) {
+    auto ref = [](int64_t ticket, const std::string& number, const std::string& service) {
+        return json{{"ticket", ticket}, {"number", number}, {"service", service}};
+    };
+    return std::visit(overloaded{
+        [&](const CenterConfigured& e) { return json{{"center", center_to_json(e.center)}}; },
+        [&](const DayOpened& e) { return json{{"opened", e.day}}; },
+        [&](const TicketIssued& e) { return json{{"ticket", ticket_to_json(e.ticket)}}; },
+        [&](const TicketCalled& e) {
+            auto j = ref(e.ticket, e.number, e.service);
+            j["counter"] = e.counter;
+            j["priority_streak"] = e.priority_streak;
+            return j;
+        },
+        [&](const TicketRecalled& e) {
+            auto j = ref(e.ticket, e.number, e.service);
+            j["counter"] = e.counter;
+            j["recalls"] = e.recalls;
+            return j;
+        },
+        [&](const TicketStarted& e) { auto j = ref(e.ticket, e.number, e.service); j["counter"] = e.counter; return j; },
+        [&](const TicketFinished& e) { auto j = ref(e.ticket, e.number, e.service); j["counter"] = e.counter; return j; },
+        [&](const TicketNoShow& e) { auto j = ref(e.ticket, e.number, e.service); j["counter"] = e.counter; return j; },
+        [&](const TicketReactivated& e) { return ref(e.ticket, e.number, e.service); },
+        [&](const TicketTransferred& e) {
+            auto j = ref(e.ticket, e.number, e.service);
+            j["from_counter"] = e.from_counter;
+            j["to_service"] = e.to_service;
+            j["to_counter"] = e.to_counter;
+            j["note"] = e.note;
+            return j;
+        },
+        [&](const TicketCancelled& e) { auto j = ref(e.ticket, e.number, e.service); j["counter"] = e.counter; return j; },
+        [&](const CounterPaused& e) { return json{{"counter", e.counter}}; },
+        [&](const CounterResumed& e) { return json{{"counter", e.counter}}; },
+    }, body);
+}
+
+EventBody body_from_json(const std::string& type, const json& j) {
+    if (!j.is_object()) throw CodecError("event " + type + ": expected an object");
+    auto i64 = [&](const char* k) { return j.at(k).get<int64_t>(); };
+    auto i32 = [&](const char* k) { return j.at(k).get<int>(); };
+    auto str = [&](const char* k) { return j.at(k).get<std::string>(); };
+    try {
+        if (type == "center_configured") return CenterConfigured{center_from_json(j.at("center"))};
+        if (type == "day_opened") return DayOpened{i32("opened")};
+        if (type == "ticket_issued") return TicketIssued{ticket_from_json(j.at("ticket"))};
+        if (type == "ticket_called")
+            return TicketCalled{i64("ticket"), str("number"), str("service"), i32("counter"), i32("priority_streak")};
+        if (type == "ticket_recalled")
+            return TicketRecalled{i64("ticket"), str("number"), str("service"), i32("counter"), i32("recalls")};
+        if (type == "ticket_started") return TicketStarted{i64("ticket"), str("number"), str("service"), i32("counter")};
+        if (type == "ticket_finished") return TicketFinished{i64("ticket"), str("number"), str("service"), i32("counter")};
+        if (type == "ticket_no_show") return TicketNoShow{i64("ticket"), str("number"), str("service"), i32("counter")};
+        if (type == "ticket_reactivated") return TicketReactivated{i64("ticket"), str("number"), str("service")};
+        if (type == "ticket_transferred")
+            return TicketTransferred{i64("ticket"), str("number"), str("service"), i32("from_counter"),
+                                     str("to_service"), i32("to_counter"), str("note")};
+        if (type == "ticket_cancelled") return TicketCancelled{i64("ticket"), str("number"), str("service"), i32("counter")};
+        if (type == "counter_paused") return CounterPaused{i32("counter")};
+        if (type == "counter_resumed") return CounterResumed{i32("counter")};
+    } catch (const json::exception& e) {
+        throw CodecError("event " + type + ": " + e.what());
+    }
+    throw CodecError("unknown event type '" + type + "'");
+}
+
+json event_to_json(const Event& e) {
+    json j = body_to_json(e.body);
+    j["seq"] = e.seq;
+    j["at"] = e.at;
+    j["day"] = e.day;
+    j["type"] = type_name(e.body);
+    return j;
+}
+
+Event event_from_json(const json& j) {
+    if (!j.is_object() || !j.contains("type") || !j["type"].is_string()) throw CodecError("event: no type");
+    json body = j;
+    Event e;
+    try {
+        e.seq = j.at("seq").get<int64_t>();
+        e.at = j.at("at").get<int64_t>();
+        e.day = j.at("day").get<int32_t>();
+    } catch (const json::exception& ex) {
+        throw CodecError(std::string("event: ") + ex.what());
+    }
+    for (const char* k : {"seq", "at", "day", "type"}) body.erase(k);
+    e.body = body_from_json(j["type"].get<std::string>(), body);
+    return e;
+}
+
+json snapshot_json(const Engine& engine) {
+    const State& s = engine.state();
+    json services = json::array(), counters = json::array(), calls = json::array(), waiting = json::array();
+    for (const auto& svc : s.center.services) {
+        auto count = [&](const std::map<std::string, Queue>& q) {
+            auto it = q.find(svc.code);
+            return it == q.end() ? 0 : static_cast<int>(it->second.size());
+        };
+        services.push_back({{"code", svc.code}, {"name_vi", svc.name_vi}, {"name_en", svc.name_en}, {"prefix", svc.prefix},
+                            {"waiting", count(s.normal_queue) + count(s.priority_queue)},
+                            {"waiting_priority", count(s.priority_queue)},
+                            {"est_wait_s", engine.estimate_wait_s(svc.code, static_cast<int>(engine.waiting_count(svc.code)))},
+                            {"open", minute_to_text(svc.open_minute)}, {"close", minute_to_text(svc.close_minute)}});
+    }
+    for (const auto& k : s.center.counters) {
+        const CounterStatus& st = s.counters.at(k.id);
+        const Ticket* t = st.ticket ? engine.ticket(st.ticket) : nullptr;
+        counters.push_back({{"id", k.id}, {"name", k.name}, {"tiers", k.tiers}, {"paused", st.paused},
+                            {"ticket", t ? ticket_to_json(*t) : json(nullptr)}});
+    }
+    for (const auto& c : s.recent_calls)
+        calls.push_back({{"ticket", c.ticket}, {"number", c.number}, {"service", c.service}, {"counter", c.counter},
+                         {"at", c.at}, {"recall", c.recall}});
+    for (const auto& [id, t] : s.tickets)
+        if (t.state == TicketState::waiting || t.state == TicketState::no_show) waiting.push_back(ticket_to_json(t));
+    return {{"seq", s.seq}, {"day", s.day}, {"center", {{"name", s.center.name}, {"level", s.center.level}}},
+            {"services", services}, {"counters", counters}, {"recent_calls", calls}, {"tickets", waiting},
+            {"categories", center_to_json(s.center)["categories"]}};
+}
+
+}  // namespace engine

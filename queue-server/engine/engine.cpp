@@ -1,0 +1,448 @@
+// engine: decisions and folds of the queue (see engine.hpp for the shape).
+#include "engine.hpp"
+
+#include "codec.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace engine {
+namespace {
+
+Error bad_request(std::string code, std::string message) { return {std::move(code), std::move(message), 400}; }
+Error not_found(std::string code, std::string message) { return {std::move(code), std::move(message), 404}; }
+Error conflict(std::string code, std::string message) { return {std::move(code), std::move(message), 409}; }
+Error forbidden(std::string message) { return {"not_your_ticket", std::move(message), 403}; }
+
+
+bool is_held(TicketState s) { return s == TicketState::called || s == TicketState::serving; }
+bool is_live(TicketState s) { return s == TicketState::waiting || is_held(s); }
+
+template <class... Ts> struct overloaded : Ts... { using Ts::operator()...; };
+
+}  // namespace
+
+const char* to_string(TicketState s) {
+    switch (s) {
+        case TicketState::waiting: return "waiting";
+        case TicketState::called: return "called";
+        case TicketState::serving: return "serving";
+        case TicketState::done: return "done";
+        case TicketState::no_show: return "no_show";
+        case TicketState::cancelled: return "cancelled";
+        case TicketState::expired: return "expired";
+    }
+    return "?";
+}
+
+const char* to_string(Action a) {
+    switch (a) {
+        case Action::recall: return "recall";
+        case Action::start: return "start";
+        case Action::finish: return "finish";
+        case Action::no_show: return "no-show";
+        case Action::reactivate: return "reactivate";
+        case Action::cancel: return "cancel";
+    }
+    return "?";
+}
+
+const char* type_name(const EventBody& body) {
+    static constexpr const char* names[] = {
+        "center_configured", "day_opened",    "ticket_issued",      "ticket_called",     "ticket_recalled",
+        "ticket_started",    "ticket_finished", "ticket_no_show",   "ticket_reactivated", "ticket_transferred",
+        "ticket_cancelled",  "counter_paused", "counter_resumed"};
+    static_assert(std::size(names) == std::variant_size_v<EventBody>);
+    return names[body.index()];
+}
+
+// ---------------------------------------------------------------- handle
+
+Outcome Engine::handle(const Command& command, const common::Instant& now) {
+    Outcome out;
+    auto emit = [&](EventBody body) {
+        Event e{state_.seq + 1, now.ms, std::max(now.day, state_.day), std::move(body)};
+        apply(e);
+        out.events.push_back(std::move(e));
+    };
+    // A new local day starts with the first command of that day.
+    if (now.day > state_.day) emit(DayOpened{now.day});
+
+    std::vector<EventBody> decided;
+    out.error = decide(command, now, decided);
+    if (out.error) return out;
+    for (auto& body : decided) emit(std::move(body));
+    return out;
+}
+
+void Engine::apply(const Event& e) {
+    state_.seq = e.seq;
+    fold(e.body, e.at);
+}
+
+const Ticket* Engine::ticket(int64_t id) const {
+    auto it = state_.tickets.find(id);
+    return it == state_.tickets.end() ? nullptr : &it->second;
+}
+
+std::optional<Error> Engine::decide(const Command& command, const common::Instant& now, std::vector<EventBody>& out) {
+    if (auto* c = std::get_if<Configure>(&command)) return decide_configure(*c, out);
+    if (!state_.configured) return Error{"not_configured", "the center is not configured yet", 503};
+    return std::visit(overloaded{
+        [&](const Configure&) -> std::optional<Error> { return std::nullopt; },
+        [&](const IssueTicket& c) { return decide_issue(c, now, out); },
+        [&](const CallNext& c) { return decide_call(c, now, out); },
+        [&](const TicketAction& c) { return decide_action(c, now, out); },
+        [&](const Transfer& c) { return decide_transfer(c, out); },
+        [&](const SetCounterPaused& c) { return decide_pause(c, out); },
+    }, command);
+}
+
+// ---------------------------------------------------------------- issue
+
+std::optional<Error> Engine::decide_issue(const IssueTicket& c, const common::Instant& now, std::vector<EventBody>& out) {
+    const Service* s = state_.center.service(c.service);
+    if (!s) return not_found("unknown_service", "no service with code '" + c.service + "'");
+    const Category* cat = state_.center.category(c.category);
+    if (!cat) return bad_request("unknown_category", "no ticket category '" + c.category + "'");
+    if (now.minute < s->open_minute || now.minute >= s->close_minute)
+        return conflict("service_closed", "service " + s->code + " takes numbers from " + minute_to_text(s->open_minute) +
+                                              " to " + minute_to_text(s->close_minute));
+    auto issued = state_.issued_today.find(s->code);
+    if (s->daily_cap > 0 && issued != state_.issued_today.end() && issued->second >= s->daily_cap)
+        return conflict("sold_out", "all " + std::to_string(s->daily_cap) + " numbers of service " + s->code +
+                                        " are taken for today; please come back tomorrow");
+    const auto serial = next_free_number(*s);
+    if (!serial) return conflict("range_exhausted", "service " + s->code + " has no free number left today");
+
+    Ticket t;
+    t.id = state_.next_ticket_id;
+    t.serial = *serial;
+    t.number = format_number(*s, *serial);
+    t.service = s->code;
+    t.category = cat->code;
+    t.priority = cat->priority;
+    t.source = c.source;
+    t.day = state_.day;
+    t.issued_at = now.ms;
+    t.people_ahead = people_ahead(s->code, cat->priority);
+    t.est_wait_s = estimate_wait_s(s->code, t.people_ahead);
+    out.push_back(TicketIssued{std::move(t)});
+    return std::nullopt;
+}
+
+std::optional<int> Engine::next_free_number(const Service& s) const {
+    auto it = state_.next_number.find(s.prefix);
+    const int next = std::max(s.first, it == state_.next_number.end() ? s.first : it->second);
+    if (!s.wrap) return next <= s.last ? std::optional<int>(next) : std::nullopt;
+    // Wrapping: go round the range from `next`, skipping numbers still in use today.
+    std::set<int> live;
+    for (const auto& [id, t] : state_.tickets)
+        if (is_live(t.state) && t.number.starts_with(s.prefix) && t.number.size() == format_number(s, 0).size())
+            live.insert(t.serial);
+    const int size = s.last - s.first + 1;
+    for (int i = 0; i < size; ++i) {
+        const int k = s.first + ((next > s.last ? 0 : next - s.first) + i) % size;
+        if (!live.count(k)) return k;
+    }
+    return std::nullopt;
+}
+
+int Engine::people_ahead(const std::string& service, bool priority) const {
+    auto size = [](const auto& queues, const std::string& key) {
+        auto it = queues.find(key);
+        return it == queues.end() ? 0 : static_cast<int>(it->second.size());
+    };
+    const int ahead = size(state_.priority_queue, service);
+    return priority ? ahead : ahead + size(state_.normal_queue, service);
+}
+
+size_t Engine::waiting_count(const std::string& service) const {
+    return static_cast<size_t>(people_ahead(service, false));
+}
+
+int Engine::estimate_wait_s(const std::string& service, int ahead) const {
+    const Service* s = state_.center.service(service);
+    if (!s || ahead <= 0) return 0;
+    int open = 0;
+    for (const auto& k : state_.center.counters) {
+        auto st = state_.counters.find(k.id);
+        if (st == state_.counters.end() || st->second.paused) continue;
+        for (const auto& tier : k.tiers)
+            if (std::find(tier.begin(), tier.end(), service) != tier.end()) ++open;
+    }
+    auto avg = state_.handle_avg_s.find(service);
+    const double per_ticket = avg == state_.handle_avg_s.end() ? s->avg_handle_s : avg->second;
+    return static_cast<int>(std::lround(ahead * per_ticket / std::max(1, open)));
+}
+
+// ---------------------------------------------------------------- call next
+
+std::optional<Error> Engine::decide_call(const CallNext& c, const common::Instant& now, std::vector<EventBody>& out) {
+    auto it = state_.counters.find(c.counter);
+    if (it == state_.counters.end()) return not_found("unknown_counter", "no counter " + std::to_string(c.counter));
+    const CounterStatus& counter = it->second;
+    if (counter.paused) return conflict("counter_paused", "counter " + std::to_string(c.counter) + " is paused; resume it first");
+    if (counter.ticket) {
+        const Ticket& held = state_.tickets.at(counter.ticket);
+        if (held.state == TicketState::called)
+            return conflict("counter_busy", "ticket " + held.number + " is called here: start, finish, mark no-show or transfer it first");
+        out.push_back(TicketFinished{held.id, held.number, held.service, c.counter});
+    }
+    const auto pick = pick_next(counter, now);
+    if (!pick) return std::nullopt;  // nobody waiting: not an error
+    const Ticket& t = state_.tickets.at(pick->ticket);
+    out.push_back(TicketCalled{t.id, t.number, t.service, c.counter, pick->streak});
+    return std::nullopt;
+}
+
+std::optional<Engine::Pick> Engine::pick_next(const CounterStatus& counter, const common::Instant& now) const {
+    auto direct = state_.counter_queue.find(counter.id);
+    if (direct != state_.counter_queue.end() && !direct->second.empty())
+        return Pick{direct->second.begin()->ticket, counter.priority_streak};
+
+    auto head = [](const std::map<std::string, Queue>& queues, const std::string& service, std::optional<QueueKey>& best) {
+        auto q = queues.find(service);
+        if (q != queues.end() && !q->second.empty() && (!best || *q->second.begin() < *best)) best = *q->second.begin();
+    };
+    const Policy& policy = state_.center.policy;
+    for (const auto& tier : state_.center.counter(counter.id)->tiers) {
+        std::optional<QueueKey> priority, normal;
+        for (const auto& service : tier) {
+            head(state_.priority_queue, service, priority);
+            head(state_.normal_queue, service, normal);
+        }
+        if (!priority && !normal) continue;
+        if (!normal) return Pick{priority->ticket, 0};
+        if (!priority) return Pick{normal->ticket, 0};
+        const bool aged = now.ms - normal->since >= int64_t{policy.ageing_minutes} * 60'000;
+        if (aged || counter.priority_streak >= policy.max_priority_streak) return Pick{normal->ticket, 0};
+        return Pick{priority->ticket, counter.priority_streak + 1};
+    }
+    return std::nullopt;
+}
+
+// ---------------------------------------------------------------- ticket actions
+
+std::optional<Error> Engine::decide_action(const TicketAction& c, const common::Instant& now, std::vector<EventBody>& out) {
+    const Ticket* found = ticket(c.ticket);
+    if (!found) return not_found("unknown_ticket", "no ticket " + std::to_string(c.ticket) + " today");
+    const Ticket& t = *found;
+    const bool own = c.counter == 0 || t.counter == c.counter;
+    const std::string verb = to_string(c.action);
+    auto wrong_state = [&] {
+        return conflict("wrong_state", "cannot " + verb + " ticket " + t.number + ": it is " + to_string(t.state));
+    };
+    auto not_own = [&] {
+        return forbidden("ticket " + t.number + " is held by counter " + std::to_string(t.counter) + ", not counter " +
+                         std::to_string(c.counter));
+    };
+    switch (c.action) {
+        case Action::recall:
+            if (t.state != TicketState::called) return wrong_state();
+            if (!own) return not_own();
+            out.push_back(TicketRecalled{t.id, t.number, t.service, t.counter, t.recalls + 1});
+            break;
+        case Action::start:
+            if (t.state != TicketState::called) return wrong_state();
+            if (!own) return not_own();
+            out.push_back(TicketStarted{t.id, t.number, t.service, t.counter});
+            break;
+        case Action::finish:
+            if (!is_held(t.state)) return wrong_state();
+            if (!own) return not_own();
+            out.push_back(TicketFinished{t.id, t.number, t.service, t.counter});
+            break;
+        case Action::no_show: {
+            if (t.state != TicketState::called) return wrong_state();
+            if (!own) return not_own();
+            const Policy& p = state_.center.policy;
+            const int64_t allowed_at = t.called_at + int64_t{p.no_show_after_minutes} * 60'000;
+            if (t.recalls < p.no_show_after_recalls && now.ms < allowed_at)
+                return conflict("too_early", "recall ticket " + t.number + " " +
+                                                 std::to_string(p.no_show_after_recalls - t.recalls) +
+                                                 " more time(s) or wait " + std::to_string(p.no_show_after_minutes) +
+                                                 " minutes after the call before marking it no-show");
+            out.push_back(TicketNoShow{t.id, t.number, t.service, t.counter});
+            break;
+        }
+        case Action::reactivate:
+            if (t.state != TicketState::no_show) return wrong_state();
+            out.push_back(TicketReactivated{t.id, t.number, t.service});
+            break;
+        case Action::cancel:
+            if (!is_live(t.state) && t.state != TicketState::no_show) return wrong_state();
+            if (is_held(t.state) && !own) return not_own();
+            out.push_back(TicketCancelled{t.id, t.number, t.service, is_held(t.state) ? t.counter : 0});
+            break;
+    }
+    return std::nullopt;
+}
+
+std::optional<Error> Engine::decide_transfer(const Transfer& c, std::vector<EventBody>& out) {
+    const Ticket* found = ticket(c.ticket);
+    if (!found) return not_found("unknown_ticket", "no ticket " + std::to_string(c.ticket) + " today");
+    const Ticket& t = *found;
+    if (c.to_service.empty() && c.to_counter == 0)
+        return bad_request("bad_transfer", "say where to: to_service, to_counter or both");
+    if (!c.to_service.empty() && !state_.center.service(c.to_service))
+        return not_found("unknown_service", "no service with code '" + c.to_service + "'");
+    if (c.to_counter != 0 && !state_.center.counter(c.to_counter))
+        return not_found("unknown_counter", "no counter " + std::to_string(c.to_counter));
+    const bool held = is_held(t.state);
+    if (!held && !(t.state == TicketState::waiting && c.counter == 0))
+        return conflict("wrong_state", "cannot transfer ticket " + t.number + ": it is " + to_string(t.state));
+    if (held && c.counter != 0 && t.counter != c.counter)
+        return forbidden("ticket " + t.number + " is held by counter " + std::to_string(t.counter));
+    if (held && c.to_counter == t.counter) return conflict("bad_transfer", "the ticket is already at that counter");
+    if (c.note.size() > 2000) return bad_request("bad_transfer", "the note is longer than 2000 bytes");
+    const std::string to_service = c.to_service.empty() ? t.service : c.to_service;
+    out.push_back(TicketTransferred{t.id, t.number, t.service, held ? t.counter : 0, to_service, c.to_counter, c.note});
+    return std::nullopt;
+}
+
+std::optional<Error> Engine::decide_pause(const SetCounterPaused& c, std::vector<EventBody>& out) {
+    auto it = state_.counters.find(c.counter);
+    if (it == state_.counters.end()) return not_found("unknown_counter", "no counter " + std::to_string(c.counter));
+    if (it->second.paused == c.paused) return std::nullopt;
+    if (c.paused) out.push_back(CounterPaused{c.counter});
+    else out.push_back(CounterResumed{c.counter});
+    return std::nullopt;
+}
+
+std::optional<Error> Engine::decide_configure(const Configure& c, std::vector<EventBody>& out) {
+    if (auto problem = validate(c.center)) return bad_request("invalid_config", *problem);
+    out.push_back(CenterConfigured{c.center});
+    return std::nullopt;
+}
+
+// ---------------------------------------------------------------- fold
+
+void Engine::fold(const EventBody& body, int64_t at) {
+    auto held = [&](int64_t id) -> Ticket& { return state_.tickets.at(id); };
+    std::visit(overloaded{
+        [&](const CenterConfigured& e) { configure(e.center); },
+        [&](const DayOpened& e) { open_day(e.day); },
+        [&](const TicketIssued& e) {
+            const Ticket& t = state_.tickets[e.ticket.id] = e.ticket;
+            state_.next_ticket_id = std::max(state_.next_ticket_id, t.id + 1);
+            const Service* s = state_.center.service(t.service);
+            state_.next_number[s ? s->prefix : t.service] = t.serial + 1;
+            ++state_.issued_today[t.service];
+            enqueue(t);
+        },
+        [&](const TicketCalled& e) {
+            Ticket& t = held(e.ticket);
+            dequeue(t);
+            t.state = TicketState::called;
+            t.counter = e.counter;
+            t.target_counter = 0;
+            t.called_at = at;
+            t.recalls = 0;
+            CounterStatus& k = state_.counters[e.counter];
+            k.ticket = t.id;
+            k.priority_streak = e.priority_streak;
+            remember_call(t, e.counter, at, false);
+        },
+        [&](const TicketRecalled& e) {
+            Ticket& t = held(e.ticket);
+            t.recalls = e.recalls;
+            remember_call(t, e.counter, at, true);
+        },
+        [&](const TicketStarted& e) {
+            Ticket& t = held(e.ticket);
+            t.state = TicketState::serving;
+            t.started_at = at;
+        },
+        [&](const TicketFinished& e) {
+            Ticket& t = held(e.ticket);
+            t.state = TicketState::done;
+            t.finished_at = at;
+            const double took_s = static_cast<double>(at - t.called_at) / 1000.0;
+            auto [avg, fresh] = state_.handle_avg_s.try_emplace(t.service, took_s);
+            if (!fresh) avg->second = 0.8 * avg->second + 0.2 * took_s;
+            free_counter(e.counter, t.id);
+        },
+        [&](const TicketNoShow& e) {
+            Ticket& t = held(e.ticket);
+            t.state = TicketState::no_show;
+            free_counter(e.counter, t.id);
+        },
+        [&](const TicketReactivated& e) {
+            Ticket& t = held(e.ticket);
+            t.state = TicketState::waiting;
+            enqueue(t);
+        },
+        [&](const TicketTransferred& e) {
+            Ticket& t = held(e.ticket);
+            if (t.state == TicketState::waiting) dequeue(t);
+            if (e.from_counter) free_counter(e.from_counter, t.id);
+            t.service = e.to_service;
+            t.target_counter = e.to_counter;
+            t.state = TicketState::waiting;
+            ++t.transfers;
+            enqueue(t);
+        },
+        [&](const TicketCancelled& e) {
+            Ticket& t = held(e.ticket);
+            if (t.state == TicketState::waiting) dequeue(t);
+            if (e.counter) free_counter(e.counter, t.id);
+            t.state = TicketState::cancelled;
+        },
+        [&](const CounterPaused& e) { state_.counters[e.counter].paused = true; },
+        [&](const CounterResumed& e) { state_.counters[e.counter].paused = false; },
+    }, body);
+}
+
+void Engine::enqueue(const Ticket& t) {
+    const QueueKey key{t.issued_at, t.id};
+    if (t.target_counter) state_.counter_queue[t.target_counter].insert(key);
+    else if (t.priority) state_.priority_queue[t.service].insert(key);
+    else state_.normal_queue[t.service].insert(key);
+}
+
+void Engine::dequeue(const Ticket& t) {
+    const QueueKey key{t.issued_at, t.id};
+    if (t.target_counter) state_.counter_queue[t.target_counter].erase(key);
+    else if (t.priority) state_.priority_queue[t.service].erase(key);
+    else state_.normal_queue[t.service].erase(key);
+}
+
+void Engine::free_counter(int counter, int64_t ticket) {
+    auto it = state_.counters.find(counter);
+    if (it != state_.counters.end() && it->second.ticket == ticket) it->second.ticket = 0;
+}
+
+void Engine::remember_call(const Ticket& t, int counter, int64_t at, bool recall) {
+    state_.recent_calls.push_front(Call{t.id, t.number, t.service, counter, at, recall});
+    while (state_.recent_calls.size() > static_cast<size_t>(state_.center.policy.recent_calls)) state_.recent_calls.pop_back();
+}
+
+void Engine::open_day(int32_t day) {
+    // Whatever is still open from yesterday expires: numbering starts afresh.
+    state_.day = day;
+    state_.tickets.clear();
+    state_.next_number.clear();
+    state_.issued_today.clear();
+    state_.priority_queue.clear();
+    state_.normal_queue.clear();
+    state_.counter_queue.clear();
+    state_.recent_calls.clear();
+    for (auto& [id, k] : state_.counters) {
+        k.ticket = 0;
+        k.priority_streak = 0;
+    }
+}
+
+void Engine::configure(const Center& center) {
+    state_.center = center;
+    state_.configured = true;
+    std::map<int, CounterStatus> counters;
+    for (const auto& k : center.counters) {
+        auto old = state_.counters.find(k.id);
+        counters[k.id] = old != state_.counters.end() ? old->second : CounterStatus{k.id, false, 0, 0};
+    }
+    state_.counters = std::move(counters);
+}
+
+}  // namespace engine

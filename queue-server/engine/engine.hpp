@@ -1,0 +1,116 @@
+// engine: the queue as a deterministic state machine.
+//
+//   handle(command, now) -> events      decide, then fold what was decided
+//   apply(event)                        fold one event (replay after a restart)
+//
+// No I/O, no clock, no threads: the caller passes the time in. The same commands
+// at the same instants always give the same events, the same numbers and the same
+// order, which is what makes replay after a crash exact and the tests repeatable.
+//
+// Every ticket that waits sits in exactly one ordered queue: per service (priority
+// and normal kept apart) or, after a transfer to a counter, that counter's own.
+// Call-next takes the head of the right queue and removes it in the same step, so
+// one ticket can never be held by two counters.
+#pragma once
+#include <compare>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "common/local_time.hpp"
+#include "events.hpp"
+
+namespace engine {
+
+struct CounterStatus {
+    int id = 0;
+    bool paused = false;
+    int64_t ticket = 0;        // the ticket called or being served here, 0 = free
+    int priority_streak = 0;   // priority calls in a row while normal tickets waited
+};
+
+struct Call {
+    int64_t ticket = 0;
+    std::string number;
+    std::string service;
+    int counter = 0;
+    int64_t at = 0;
+    bool recall = false;
+};
+
+// A place in line: the original issue time, then the id (ids rise with issue order).
+struct QueueKey {
+    int64_t since = 0;
+    int64_t ticket = 0;
+    auto operator<=>(const QueueKey&) const = default;
+};
+using Queue = std::set<QueueKey>;
+
+struct State {
+    Center center;
+    bool configured = false;
+    int64_t seq = 0;
+    int32_t day = 0;
+    int64_t next_ticket_id = 1;
+    std::map<int64_t, Ticket> tickets;                  // today's tickets
+    std::map<std::string, int> next_number;             // by prefix
+    std::map<std::string, int> issued_today;            // by service
+    std::map<std::string, double> handle_avg_s;         // recent handling time by service
+    std::map<int, CounterStatus> counters;
+    std::deque<Call> recent_calls;                      // newest first
+    std::map<std::string, Queue> priority_queue;        // by service
+    std::map<std::string, Queue> normal_queue;          // by service
+    std::map<int, Queue> counter_queue;                 // transferred to a counter
+};
+
+// What a command did: the events to store (in order), and the refusal if any.
+// A refused command can still carry a DayOpened event: the day did change.
+struct Outcome {
+    std::vector<Event> events;
+    std::optional<Error> error;
+    bool ok() const { return !error.has_value(); }
+};
+
+class Engine {
+public:
+    Outcome handle(const Command& command, const common::Instant& now);
+    void apply(const Event& event);
+
+    const State& state() const { return state_; }
+    const Ticket* ticket(int64_t id) const;
+    // Waiting tickets of a service, priority or not (what a new ticket would be behind).
+    size_t waiting_count(const std::string& service) const;
+    // Estimated wait in seconds for someone who has `ahead` people before them.
+    int estimate_wait_s(const std::string& service, int ahead) const;
+
+private:
+    struct Pick {
+        int64_t ticket = 0;
+        int streak = 0;
+    };
+
+    std::optional<Error> decide(const Command& command, const common::Instant& now, std::vector<EventBody>& out);
+    std::optional<Error> decide_issue(const IssueTicket& c, const common::Instant& now, std::vector<EventBody>& out);
+    std::optional<Error> decide_call(const CallNext& c, const common::Instant& now, std::vector<EventBody>& out);
+    std::optional<Error> decide_action(const TicketAction& c, const common::Instant& now, std::vector<EventBody>& out);
+    std::optional<Error> decide_transfer(const Transfer& c, std::vector<EventBody>& out);
+    std::optional<Error> decide_pause(const SetCounterPaused& c, std::vector<EventBody>& out);
+    std::optional<Error> decide_configure(const Configure& c, std::vector<EventBody>& out);
+
+    std::optional<int> next_free_number(const Service& s) const;
+    std::optional<Pick> pick_next(const CounterStatus& counter, const common::Instant& now) const;
+    int people_ahead(const std::string& service, bool priority) const;
+
+    void fold(const EventBody& body, int64_t at);
+    void enqueue(const Ticket& t);
+    void dequeue(const Ticket& t);
+    void free_counter(int counter, int64_t ticket);
+    void remember_call(const Ticket& t, int counter, int64_t at, bool recall);
+    void open_day(int32_t day);
+    void configure(const Center& center);
+
+    State state_;
+};
+
+}  // namespace engine

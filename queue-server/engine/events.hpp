@@ -1,0 +1,93 @@
+// events: the engine's vocabulary — tickets, the commands people give, and the
+// events those commands produce. Events are the only thing that is stored: the
+// state of a day is the fold of its events (see engine.hpp).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "center.hpp"
+
+namespace engine {
+
+enum class TicketState { waiting, called, serving, done, no_show, cancelled, expired };
+const char* to_string(TicketState s);
+
+struct Ticket {
+    int64_t id = 0;
+    std::string number;       // "A012"
+    int serial = 0;           // the number without its prefix, 12
+    std::string service;
+    std::string category;
+    bool priority = false;
+    std::string source;       // "kiosk:3", "counter:2", "staff:lan"...
+    int32_t day = 0;          // local day it was issued, yyyymmdd
+    int64_t issued_at = 0;    // keeps its place in line through transfers and reactivation
+    TicketState state = TicketState::waiting;
+    int counter = 0;          // counter holding it, or the last one that did
+    int target_counter = 0;   // transferred to a counter: only that counter calls it
+    int64_t called_at = 0;
+    int64_t started_at = 0;
+    int64_t finished_at = 0;
+    int recalls = 0;
+    int transfers = 0;
+    int people_ahead = 0;     // at issue time
+    int est_wait_s = 0;       // estimate given at issue time, kept to measure its error
+};
+
+// ---- Commands: what a kiosk, a counter or a manager asks for. ----
+// `counter` on ticket actions is the acting counter; 0 means a manager acting for any counter.
+
+struct Configure { Center center; };
+struct IssueTicket { std::string service; std::string category = "normal"; std::string source; };
+struct CallNext { int counter = 0; };
+enum class Action { recall, start, finish, no_show, reactivate, cancel };
+const char* to_string(Action a);
+struct TicketAction { Action action = Action::recall; int64_t ticket = 0; int counter = 0; };
+struct Transfer { int64_t ticket = 0; int counter = 0; std::string to_service; int to_counter = 0; std::string note; };
+struct SetCounterPaused { int counter = 0; bool paused = true; };
+
+using Command = std::variant<Configure, IssueTicket, CallNext, TicketAction, Transfer, SetCounterPaused>;
+
+// ---- Events: what happened. They carry the ticket's number and service so that a
+// display can show them without asking, and so the log reads on its own. ----
+
+struct CenterConfigured { Center center; };
+struct DayOpened { int32_t day = 0; };
+struct TicketIssued { Ticket ticket; };
+struct TicketCalled { int64_t ticket = 0; std::string number; std::string service; int counter = 0; int priority_streak = 0; };
+struct TicketRecalled { int64_t ticket = 0; std::string number; std::string service; int counter = 0; int recalls = 0; };
+struct TicketStarted { int64_t ticket = 0; std::string number; std::string service; int counter = 0; };
+struct TicketFinished { int64_t ticket = 0; std::string number; std::string service; int counter = 0; };
+struct TicketNoShow { int64_t ticket = 0; std::string number; std::string service; int counter = 0; };
+struct TicketReactivated { int64_t ticket = 0; std::string number; std::string service; };
+struct TicketTransferred {
+    int64_t ticket = 0; std::string number; std::string service; int from_counter = 0;
+    std::string to_service; int to_counter = 0; std::string note;
+};
+struct TicketCancelled { int64_t ticket = 0; std::string number; std::string service; int counter = 0; };
+struct CounterPaused { int counter = 0; };
+struct CounterResumed { int counter = 0; };
+
+using EventBody = std::variant<CenterConfigured, DayOpened, TicketIssued, TicketCalled, TicketRecalled,
+                               TicketStarted, TicketFinished, TicketNoShow, TicketReactivated,
+                               TicketTransferred, TicketCancelled, CounterPaused, CounterResumed>;
+
+struct Event {
+    int64_t seq = 0;   // position in the log, from 1, no gaps
+    int64_t at = 0;    // UTC ms
+    int32_t day = 0;   // local day, yyyymmdd
+    EventBody body;
+};
+
+const char* type_name(const EventBody& body);
+
+// A refusal: nothing changed. `status` is the HTTP status that fits it.
+struct Error {
+    std::string code;
+    std::string message;
+    int status = 409;
+};
+
+}  // namespace engine
