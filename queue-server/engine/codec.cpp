@@ -6,66 +6,9 @@
 namespace engine {
 namespace {
 
-// Reads one JSON object strictly: every key must be known, and field() names the
-// path of any bad value in its error.
-class Reader {
-public:
-    Reader(const json& j, std::string path, std::initializer_list<const char*> keys) : j_(j), path_(std::move(path)) {
-        if (!j.is_object()) throw CodecError(path_ + ": expected an object");
-        for (const auto& [key, value] : j.items()) {
-            bool known = false;
-            for (const char* k : keys) known = known || key == k;
-            if (!known) throw CodecError(path_ + ": unknown key '" + key + "'");
-        }
-    }
+using Reader = common::JsonReader;
 
-    template <class T>
-    T get(const char* key) const {
-        if (!j_.contains(key)) throw CodecError(path_ + "." + key + ": missing");
-        return as<T>(j_.at(key), path_ + "." + key);
-    }
-
-    template <class T>
-    T get(const char* key, T fallback) const {
-        return j_.contains(key) ? as<T>(j_.at(key), path_ + "." + key) : fallback;
-    }
-
-    const json& raw(const char* key) const {
-        if (!j_.contains(key)) throw CodecError(path_ + "." + key + ": missing");
-        return j_.at(key);
-    }
-    bool has(const char* key) const { return j_.contains(key); }
-    std::string path(const char* key) const { return path_ + "." + key; }
-
-private:
-    template <class T>
-    static T as(const json& v, const std::string& where) {
-        if constexpr (std::is_same_v<T, bool>) {
-            if (!v.is_boolean()) throw CodecError(where + ": expected true or false");
-        } else if constexpr (std::is_integral_v<T>) {
-            if (!v.is_number_integer()) throw CodecError(where + ": expected a whole number");
-            const auto n = v.get<int64_t>();
-            if (n < std::numeric_limits<T>::min() || n > std::numeric_limits<T>::max())
-                throw CodecError(where + ": number out of range");
-        } else if constexpr (std::is_same_v<T, std::string>) {
-            if (!v.is_string()) throw CodecError(where + ": expected a string");
-        }
-        return v.get<T>();
-    }
-
-    const json& j_;
-    std::string path_;
-};
-
-std::vector<std::string> string_list(const json& j, const std::string& where) {
-    if (!j.is_array()) throw CodecError(where + ": expected a list");
-    std::vector<std::string> out;
-    for (const auto& v : j) {
-        if (!v.is_string()) throw CodecError(where + ": expected a list of strings");
-        out.push_back(v.get<std::string>());
-    }
-    return out;
-}
+std::vector<std::string> string_list(const json& j, const std::string& where) { return Reader::strings(j, where); }
 
 Service service_from_json(const json& j, const std::string& where) {
     Reader r(j, where, {"code", "name_vi", "name_en", "prefix", "first", "last", "open", "close", "daily_cap", "wrap", "avg_handle_s"});

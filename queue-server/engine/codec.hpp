@@ -8,15 +8,15 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "common/json_reader.hpp"
+
 #include "engine.hpp"
 
 namespace engine {
 
 using json = nlohmann::json;
 
-struct CodecError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
+using CodecError = common::FieldError;
 
 json center_to_json(const Center& c);
 Center center_from_json(const json& j);  // throws CodecError

@@ -1,0 +1,132 @@
+// app: wiring of store, core and server into one process (see app.hpp).
+#include "app.hpp"
+
+#include <boost/asio.hpp>
+#include <fstream>
+#include <iostream>
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include "config_file.hpp"
+#include "core.hpp"
+#include "server.hpp"
+
+namespace api {
+namespace {
+
+namespace asio = boost::asio;
+
+std::string random_password() { return new_token().substr(0, 16); }
+
+// Demo accounts: an admin, a manager, one staff member per counter, a kiosk and a display.
+nlohmann::json seed_demo_accounts(Core& core, const engine::Center& center, const PasswordCost& cost) {
+    nlohmann::json creds;
+    auto add = [&](const std::string& user, const std::string& role, int counter) {
+        const std::string password = random_password();
+        core.add_user_now({user, role, counter, hash_password(password, cost)});
+        return nlohmann::json{{"user", user}, {"password", password}};
+    };
+    creds["admin"] = add("admin", "admin", 0);
+    creds["manager"] = add("manager", "manager", 0);
+    creds["staff"] = nlohmann::json::array();
+    for (const auto& k : center.counters) {
+        auto s = add("staff" + std::to_string(k.id), "staff", k.id);
+        s["counter"] = k.id;
+        creds["staff"].push_back(s);
+    }
+    creds["kiosk_token"] = core.add_device_now("kiosk", "Kiosk demo");
+    creds["display_token"] = core.add_device_now("display", "Display demo");
+    return creds;
+}
+
+void write_private_file(const std::filesystem::path& file, const std::string& text) {
+    std::ofstream out(file, std::ios::trunc);
+    out << text << '\n';
+    out.close();
+    ::chmod(file.c_str(), 0600);
+    if (!out) throw std::runtime_error("cannot write " + file.string());
+}
+
+}  // namespace
+
+bool parse_listen(const std::string& text, std::string& host, uint16_t& port) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0) return false;
+    host = text.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    const std::string p = text.substr(colon + 1);
+    if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) return false;
+    const int v = std::stoi(p);
+    if (v > 65535) return false;
+    port = static_cast<uint16_t>(v);
+    boost::system::error_code ec;
+    asio::ip::make_address(host, ec);
+    return !ec;
+}
+
+int run_app(const AppOptions& o) {
+    if (sodium_init() < 0) {
+        spdlog::critical("libsodium failed to start");
+        return 3;
+    }
+    std::optional<CenterConfig> config;
+    try {
+        if (o.config) config = load_config_file(*o.config);
+        else if (o.demo) config = demo_config();
+    } catch (const ConfigError& e) {
+        std::cerr << "queue-server: bad config: " << e.what() << std::endl;
+        return 2;
+    }
+    std::filesystem::create_directories(o.data);
+    store::Store store(o.data / "center.db");
+
+    Core::Options core_options;
+    if (config) {
+        core_options.timezone = config->center.timezone;
+        core_options.password_cost = config->password_cost;
+    }
+    Core core(store, core_options);
+    const bool configured = core.engine().state().configured;
+    const auto creds_file = o.data / "demo-credentials.json";
+    if (config && (o.config || !configured) &&
+        engine::center_to_json(core.engine().state().center) != engine::center_to_json(config->center)) {
+        if (auto err = core.run_startup(engine::Configure{config->center})) {
+            std::cerr << "queue-server: config refused: " << err->message << std::endl;
+            return 2;
+        }
+        spdlog::info("center configured: {} services, {} counters", config->center.services.size(), config->center.counters.size());
+    }
+    if (o.demo && !std::filesystem::exists(creds_file) && store.users().empty()) {
+        const auto creds = seed_demo_accounts(core, core.engine().state().center, core_options.password_cost);
+        write_private_file(creds_file, creds.dump(2));
+        spdlog::info("demo accounts written to {}", creds_file.string());
+    }
+    if (!core.engine().state().configured)
+        spdlog::warn("no center is configured: start with --config FILE or --demo, or PUT /api/admin/center");
+
+    asio::io_context io(1);
+    asio::thread_pool slow_work(1);
+    int exit_code = 0;
+    Server server(io, core, o.host, o.port);
+    core.start([&io](Task t) { asio::post(io, std::move(t)); },
+               [&slow_work](Task t) { asio::post(slow_work, std::move(t)); },
+               [&] {
+                   exit_code = 3;
+                   io.stop();
+               });
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code&, int sig) {
+        spdlog::info("signal {}: stopping", sig);
+        server.stop();
+        io.stop();
+    });
+    std::cout << "queue-server listening on http://" << o.host << ":" << server.port() << " data=" << o.data.string()
+              << " seq=" << core.engine().state().seq << std::endl;
+    io.run();
+    core.stop();  // whatever was submitted is committed before we exit
+    slow_work.join();
+    return exit_code;
+}
+
+}  // namespace api

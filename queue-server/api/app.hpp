@@ -1,0 +1,24 @@
+// app: the queue-server process — open the data folder, rebuild from the log,
+// apply the config or seed the demo, serve until told to stop.
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace api {
+
+struct AppOptions {
+    std::filesystem::path data = "data";
+    std::string host = "127.0.0.1";
+    uint16_t port = 8080;
+    std::optional<std::filesystem::path> config;
+    bool demo = false;
+};
+
+// Parses "HOST:PORT" ("0.0.0.0:8080", "[::1]:0"); false if it is not one.
+bool parse_listen(const std::string& text, std::string& host, uint16_t& port);
+
+// Returns the process exit code: 0 after a clean stop, 2 for bad config, 3 when the disk failed.
+int run_app(const AppOptions& options);
+
+}  // namespace api

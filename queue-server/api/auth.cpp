@@ -1,0 +1,77 @@
+// auth: Argon2id passwords, device and session tokens (see auth.hpp).
+#include "auth.hpp"
+
+#include <sodium.h>
+
+#include <stdexcept>
+
+namespace api {
+
+bool is_user_role(const std::string& r) { return r == "staff" || r == "manager" || r == "admin"; }
+bool is_device_role(const std::string& r) { return r == "kiosk" || r == "display"; }
+
+std::string hash_password(const std::string& password, const PasswordCost& cost) {
+    char out[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str_alg(out, password.data(), password.size(), cost.ops, cost.mem_bytes,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0)
+        throw std::runtime_error("Argon2id hashing ran out of memory");
+    return out;
+}
+
+bool verify_password(const std::string& hash, const std::string& password) {
+    if (hash.size() >= crypto_pwhash_STRBYTES) return false;
+    return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+std::string new_token() {
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    char out[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+    sodium_bin2base64(out, sizeof out, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return out;
+}
+
+std::string token_hash(const std::string& token) {
+    unsigned char digest[32];
+    crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr, 0);
+    char hex[65];
+    sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+    return hex;
+}
+
+void Auth::load(store::Store& store, int64_t now_ms) {
+    for (auto& u : store.users()) users_[u.name] = u;
+    for (auto& d : store.devices()) devices_[d.token_hash] = d;
+    for (auto& s : store.sessions(now_ms)) sessions_[s.token_hash] = s;
+}
+
+std::optional<Principal> Auth::authenticate(const std::string& token, int64_t now_ms) const {
+    if (token.empty() || token.size() > 256) return std::nullopt;
+    const std::string h = token_hash(token);
+    if (auto d = devices_.find(h); d != devices_.end()) return Principal{d->second.role, d->second.name, 0};
+    auto s = sessions_.find(h);
+    if (s == sessions_.end() || s->second.expires_at <= now_ms) return std::nullopt;
+    // The user's role or counter may have changed since login: the account decides.
+    auto u = users_.find(s->second.user);
+    if (u == users_.end()) return std::nullopt;
+    return Principal{u->second.role, u->second.name, u->second.counter};
+}
+
+const store::User* Auth::user(const std::string& name) const {
+    auto it = users_.find(name);
+    return it == users_.end() ? nullptr : &it->second;
+}
+
+bool Auth::locked(const std::string& user, int64_t now_ms) const {
+    auto it = failures_.find(user);
+    return it != failures_.end() && it->second.count >= kMaxFailures && now_ms - it->second.last_ms < kLockMs;
+}
+
+void Auth::login_failed(const std::string& user, int64_t now_ms) {
+    auto& f = failures_[user];
+    if (now_ms - f.last_ms >= kLockMs) f.count = 0;
+    ++f.count;
+    f.last_ms = now_ms;
+}
+
+}  // namespace api

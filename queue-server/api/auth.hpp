@@ -1,0 +1,67 @@
+// auth: who is asking. Passwords are Argon2id hashes (libsodium); kiosks and
+// displays carry device tokens; staff, managers and admins get a session token at
+// login. Tokens are 32 random bytes shown once; only their BLAKE2b hash is kept,
+// so a copy of the database lets nobody in.
+//
+// The tables are read once at start and kept in memory: every request is checked
+// without touching the disk. Writes go through the store's writer like events.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+
+#include "store.hpp"
+
+namespace api {
+
+struct Principal {
+    std::string role;  // kiosk, display, staff, manager, admin
+    std::string name;  // user name or device name
+    int counter = 0;   // staff: the counter they work at
+};
+
+bool is_user_role(const std::string& role);    // staff, manager, admin
+bool is_device_role(const std::string& role);  // kiosk, display
+
+struct PasswordCost {
+    unsigned long long ops = 2;         // Argon2id passes
+    size_t mem_bytes = 19 * 1024 * 1024;  // OWASP's minimum for Argon2id: m=19 MiB, t=2, p=1
+};
+
+std::string hash_password(const std::string& password, const PasswordCost& cost);  // throws on out of memory
+bool verify_password(const std::string& hash, const std::string& password);
+std::string new_token();                          // 43 characters, URL-safe base64 of 32 random bytes
+std::string token_hash(const std::string& token);  // hex BLAKE2b-256
+
+class Auth {
+public:
+    static constexpr int64_t kSessionMs = 12LL * 3600 * 1000;  // a working day
+
+    void load(store::Store& store, int64_t now_ms);
+    std::optional<Principal> authenticate(const std::string& token, int64_t now_ms) const;
+
+    const store::User* user(const std::string& name) const;
+    void remember(const store::User& u) { users_[u.name] = u; }
+    void remember(const store::Device& d) { devices_[d.token_hash] = d; }
+    void remember(const store::Session& s) { sessions_[s.token_hash] = s; }
+    void forget_session(const std::string& hash) { sessions_.erase(hash); }
+
+    // Failed logins per user: after kMaxFailures in a row, the user waits kLockMs.
+    static constexpr int kMaxFailures = 5;
+    static constexpr int64_t kLockMs = 60'000;
+    bool locked(const std::string& user, int64_t now_ms) const;
+    void login_failed(const std::string& user, int64_t now_ms);
+    void login_succeeded(const std::string& user) { failures_.erase(user); }
+
+private:
+    struct Failures {
+        int count = 0;
+        int64_t last_ms = 0;
+    };
+    std::map<std::string, store::User> users_;
+    std::map<std::string, store::Device> devices_;
+    std::map<std::string, store::Session> sessions_;
+    std::map<std::string, Failures> failures_;
+};
+
+}  // namespace api

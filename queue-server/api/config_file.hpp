@@ -1,0 +1,30 @@
+// config_file: reads a center's TOML config (deploy/center.example.toml shows
+// every key). A bad file is refused with the line and the reason; nothing from
+// it is used. TOML is parsed by toml++ and read through the same strict JSON
+// reader as everything else, so unknown keys are errors, not silent typos.
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "auth.hpp"
+#include "center.hpp"
+
+namespace api {
+
+struct CenterConfig {
+    engine::Center center;
+    PasswordCost password_cost;
+};
+
+struct ConfigError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+CenterConfig load_config_file(const std::filesystem::path& file);  // throws ConfigError
+CenterConfig parse_config(const std::string& toml_text, const std::string& source_name);
+
+// The demo center shipped in assets/demo-center.toml, built into the binary.
+CenterConfig demo_config();
+
+}  // namespace api

@@ -1,0 +1,470 @@
+// core: routing, roles, commands and durable replies (see core.hpp).
+#include "core.hpp"
+
+#include <charconv>
+#include <spdlog/spdlog.h>
+
+#include "common/json_reader.hpp"
+#include "common/text.hpp"
+
+namespace api {
+namespace {
+
+using common::FieldError;
+using common::JsonReader;
+
+constexpr size_t kMaxDepth = 32;
+
+struct Target {
+    std::vector<std::string> parts;  // "/api/tickets/12" -> {"api", "tickets", "12"}
+    std::map<std::string, std::string> query;
+};
+
+Target parse_target(const std::string& target) {
+    Target t;
+    const auto q = target.find('?');
+    const std::string path = target.substr(0, q);
+    size_t i = 0;
+    while (i < path.size()) {
+        while (i < path.size() && path[i] == '/') ++i;
+        const size_t j = path.find('/', i);
+        if (i < path.size()) t.parts.push_back(path.substr(i, j == std::string::npos ? std::string::npos : j - i));
+        i = j == std::string::npos ? path.size() : j;
+    }
+    if (q == std::string::npos) return t;
+    std::string rest = target.substr(q + 1);
+    size_t k = 0;
+    while (k <= rest.size()) {
+        const size_t amp = std::min(rest.find('&', k), rest.size());
+        const std::string pair = rest.substr(k, amp - k);
+        const auto eq = pair.find('=');
+        if (!pair.empty()) t.query[pair.substr(0, eq)] = eq == std::string::npos ? "" : pair.substr(eq + 1);
+        k = amp + 1;
+    }
+    return t;
+}
+
+template <class T>
+std::optional<T> parse_id(const std::string& s) {
+    T v{};
+    if (s.empty() || s.size() > 18) return std::nullopt;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size() || v <= 0) return std::nullopt;
+    return v;
+}
+
+// Nesting deeper than kMaxDepth is refused before parsing: no stack games.
+bool too_deep(const std::string& body) {
+    size_t depth = 0;
+    bool in_string = false, escaped = false;
+    for (char c : body) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') in_string = true;
+        else if (c == '{' || c == '[') {
+            if (++depth > kMaxDepth) return true;
+        } else if ((c == '}' || c == ']') && depth > 0) --depth;
+    }
+    return false;
+}
+
+// A text field a person typed: valid UTF-8, stored NFC, bounded.
+std::string text_field(const JsonReader& r, const char* key, size_t max_chars, const std::string& fallback = "") {
+    const std::string raw = r.get<std::string>(key, fallback);
+    auto nfc = common::to_nfc(raw);
+    if (!nfc) throw FieldError(r.path(key) + ": not valid UTF-8");
+    if (common::utf8_length(*nfc) > max_chars) throw FieldError(r.path(key) + ": longer than " + std::to_string(max_chars) + " characters");
+    return *nfc;
+}
+
+bool is_manager(const Principal& p) { return p.role == "manager" || p.role == "admin"; }
+
+Reply ok_json(const json& j, int status = 200) { return {status, j.dump(), "application/json"}; }
+
+}  // namespace
+
+Reply error_reply(int status, const std::string& code, const std::string& message) {
+    return {status, json{{"error", {{"code", code}, {"message", message}}}}.dump(), "application/json"};
+}
+
+// ---------------------------------------------------------------- life
+
+Core::Core(store::Store& store, Options options)
+    : store_(store), options_(std::move(options)), calendar_(options_.timezone) {
+    store_.for_each_event(0, [&](const engine::Event& e) {
+        engine_.apply(e);
+        recent_.emplace_back(e.seq, std::make_shared<const std::string>(engine::event_to_json(e).dump()));
+        if (recent_.size() > options_.replay_window) recent_.pop_front();
+        last_ms_ = std::max(last_ms_, e.at);
+    });
+    durable_seq_ = submitted_seq_ = engine_.state().seq;
+    auth_.load(store_, options_.clock());
+    dummy_hash_ = hash_password(new_token(), options_.password_cost);
+}
+
+Core::~Core() { stop(); }
+
+std::optional<engine::Error> Core::run_startup(const engine::Command& command) {
+    auto out = engine_.handle(command, now());
+    if (!out.events.empty()) {
+        store_.append(out.events);
+        publish(out.events);
+        durable_seq_ = submitted_seq_ = engine_.state().seq;
+    }
+    return out.error;
+}
+
+void Core::add_user_now(const store::User& user) {
+    store_.put_user(user);
+    auth_.remember(user);
+}
+
+std::string Core::add_device_now(const std::string& role, const std::string& name) {
+    const std::string token = new_token();
+    store::Device d{token_hash(token), role, name};
+    store_.put_device(d);
+    auth_.remember(d);
+    return token;
+}
+
+void Core::start(std::function<void(Task)> post, std::function<void(Task)> offload, std::function<void()> fatal) {
+    post_ = std::move(post);
+    offload_ = std::move(offload);
+    fatal_ = std::move(fatal);
+    writer_ = std::make_unique<store::Writer>(store_, post_);
+}
+
+void Core::stop() { writer_.reset(); }
+
+store::WriterStats Core::writer_stats() const { return writer_ ? writer_->stats() : store::WriterStats{}; }
+
+common::Instant Core::now() {
+    // Never let time run backwards (an NTP step): the log stays ordered by time.
+    last_ms_ = std::max(last_ms_, options_.clock());
+    return calendar_.at(last_ms_);
+}
+
+std::optional<Principal> Core::authenticate(const std::string& token) const { return auth_.authenticate(token, options_.clock()); }
+
+// ---------------------------------------------------------------- durability
+
+void Core::execute(const engine::Command& command, std::function<Reply(const engine::Outcome&)> on_ok, Respond respond) {
+    auto out = engine_.handle(command, now());
+    Reply reply = out.ok() ? on_ok(out) : error_reply(out.error->status, out.error->code, out.error->message);
+    persist(std::move(out.events));
+    after_durable(engine_.state().seq, [respond = std::move(respond), reply = std::move(reply)] { respond(reply); });
+}
+
+void Core::persist(std::vector<engine::Event> events) {
+    if (events.empty()) return;
+    submitted_seq_ = events.back().seq;
+    auto batch = std::make_shared<std::vector<engine::Event>>(std::move(events));
+    writer_->submit(*batch, [this, batch](bool durable) {
+        if (!durable) {
+            if (!failed_) {
+                failed_ = true;
+                spdlog::critical("the event log could not be written; stopping so that a restart rebuilds from disk");
+                waiting_.clear();
+                if (fatal_) fatal_();
+            }
+            return;
+        }
+        durable_seq_ = batch->back().seq;
+        publish(*batch);
+        while (!waiting_.empty() && waiting_.begin()->first <= durable_seq_) {
+            auto task = std::move(waiting_.begin()->second);
+            waiting_.erase(waiting_.begin());
+            task();
+        }
+    });
+}
+
+void Core::after_durable(int64_t seq, Task task) {
+    if (failed_) return;  // the connection times out; nothing unsafe is said
+    if (seq <= durable_seq_) task();
+    else waiting_.emplace(seq, std::move(task));
+}
+
+void Core::write_job(store::Writer::Job job, Task then) {
+    writer_->submit(std::move(job), [this, then = std::move(then)](bool durable) {
+        if (durable) then();
+        else if (!failed_ && fatal_) {
+            failed_ = true;
+            fatal_();
+        }
+    });
+}
+
+// ---------------------------------------------------------------- stream
+
+void Core::publish(const std::vector<engine::Event>& events) {
+    for (const auto& e : events) {
+        auto text = std::make_shared<const std::string>(engine::event_to_json(e).dump());
+        recent_.emplace_back(e.seq, text);
+        if (recent_.size() > options_.replay_window) recent_.pop_front();
+        for (auto it = subscribers_.begin(); it != subscribers_.end();) {
+            auto who = it->second.who.lock();
+            if (!who) {
+                it = subscribers_.erase(it);
+                continue;
+            }
+            if (it->second.live && e.seq > it->second.last_sent) {
+                it->second.last_sent = e.seq;
+                who->send(text);
+            }
+            ++it;
+        }
+    }
+}
+
+void Core::subscribe(const std::shared_ptr<Subscriber>& s, int64_t since) {
+    Sub& sub = subscribers_[s.get()];
+    sub.who = s;
+    const bool can_resume = since > 0 && since <= durable_seq_ &&
+                            (since == durable_seq_ || (!recent_.empty() && recent_.front().first <= since + 1));
+    if (can_resume) {
+        for (const auto& [seq, text] : recent_)
+            if (seq > since) s->send(text);
+        sub.last_sent = durable_seq_;
+        sub.live = true;
+        return;
+    }
+    // Too old, or new: a snapshot, sent once what it shows is durable.
+    const json snapshot = {{"type", "snapshot"}, {"seq", engine_.state().seq}, {"state", engine::snapshot_json(engine_)}};
+    auto text = std::make_shared<const std::string>(snapshot.dump());
+    const int64_t seq = engine_.state().seq;
+    std::weak_ptr<Subscriber> weak = s;
+    Subscriber* key = s.get();
+    after_durable(seq, [this, weak, key, text, seq] {
+        auto who = weak.lock();
+        auto it = subscribers_.find(key);
+        if (!who || it == subscribers_.end()) return;
+        who->send(text);
+        it->second.last_sent = seq;
+        it->second.live = true;
+    });
+}
+
+void Core::unsubscribe(Subscriber* s) { subscribers_.erase(s); }
+
+// ---------------------------------------------------------------- routing
+
+void Core::handle(const Request& req, Respond respond) {
+    const Target t = parse_target(req.target);
+    const auto& p = t.parts;
+    const bool get = req.method == "GET", post = req.method == "POST", put = req.method == "PUT";
+
+    if (p.size() == 1 && p[0] == "healthz" && get)
+        return respond(ok_json({{"status", failed_ ? "failed" : "ok"}, {"seq", engine_.state().seq},
+                                {"durable_seq", durable_seq_}, {"day", engine_.state().day}}));
+    if (p.empty() || p[0] != "api") return respond(error_reply(404, "not_found", "no such path: " + req.target.substr(0, 200)));
+
+    json body = json::object();
+    if (!req.body.empty()) {
+        if (too_deep(req.body)) return respond(error_reply(400, "bad_json", "the JSON is nested too deeply"));
+        body = json::parse(req.body, nullptr, false);
+        if (body.is_discarded()) return respond(error_reply(400, "bad_json", "the body is not valid JSON (or not valid UTF-8)"));
+        if (!body.is_object()) return respond(error_reply(400, "bad_json", "the body must be a JSON object"));
+    }
+
+    try {
+        if (p.size() == 2 && p[1] == "login") {
+            if (!post) return respond(error_reply(405, "method_not_allowed", "use POST"));
+            return login(body, std::move(respond));
+        }
+        const auto who = authenticate(req.token);
+        if (!who) return respond(error_reply(401, "unauthorized", "a valid token is needed (Authorization: Bearer ...)"));
+        auto deny = [&] { respond(error_reply(403, "forbidden", "the role '" + who->role + "' may not do this")); };
+
+        if (p.size() == 2 && p[1] == "logout" && post) return logout(req, std::move(respond));
+        if (p.size() == 2 && p[1] == "state" && get) {
+            const int64_t seq = engine_.state().seq;
+            Reply r = ok_json(engine::snapshot_json(engine_));
+            return after_durable(seq, [respond = std::move(respond), r = std::move(r)] { respond(r); });
+        }
+        if (p.size() == 2 && p[1] == "tickets" && post) {
+            if (who->role == "display") return deny();
+            return issue_ticket(*who, body, std::move(respond));
+        }
+        if (p.size() >= 3 && p[1] == "tickets") {
+            const auto id = parse_id<int64_t>(p[2]);
+            if (!id) return respond(error_reply(404, "unknown_ticket", "ticket ids are positive whole numbers"));
+            if (p.size() == 3 && get) {
+                const int64_t seq = engine_.state().seq;
+                Reply r = ticket_reply(*id);
+                return after_durable(seq, [respond = std::move(respond), r = std::move(r)] { respond(r); });
+            }
+            if (p.size() == 4 && post) {
+                if (who->role != "staff" && !is_manager(*who)) return deny();
+                return ticket_action(*who, *id, p[3], body, std::move(respond));
+            }
+        }
+        if (p.size() == 4 && p[1] == "counters" && post) {
+            const auto id = parse_id<int>(p[2]);
+            if (!id) return respond(error_reply(404, "unknown_counter", "counter ids are positive whole numbers"));
+            const bool allowed = is_manager(*who) || (who->role == "staff" && who->counter == *id);
+            if (!allowed)
+                return respond(error_reply(403, "forbidden", who->role == "staff" ? "you work at counter " + std::to_string(who->counter)
+                                                                                  : "the role '" + who->role + "' may not do this"));
+            return counter_verb(*who, *id, p[3], std::move(respond));
+        }
+        if (p.size() == 3 && p[1] == "admin") {
+            if (who->role != "admin") return deny();
+            if (p[2] == "users" && post) return add_user(body, std::move(respond));
+            if (p[2] == "devices" && post) return add_device(body, std::move(respond));
+            if (p[2] == "center" && put) return configure(body, std::move(respond));
+            if (p[2] == "center" && get) return respond(ok_json(engine::center_to_json(engine_.state().center)));
+        }
+        return respond(error_reply(404, "not_found", "no such path or method: " + req.method + " " + req.target.substr(0, 200)));
+    } catch (const FieldError& e) {
+        return respond(error_reply(400, "bad_field", e.what()));
+    } catch (const json::exception& e) {
+        return respond(error_reply(400, "bad_field", e.what()));
+    }
+}
+
+// ---------------------------------------------------------------- handlers
+
+void Core::login(const json& body, Respond respond) {
+    JsonReader r(body, "body", {"user", "password"});
+    const std::string user = text_field(r, "user", 64);
+    const std::string password = r.get<std::string>("password");
+    if (password.size() > 256) throw FieldError("body.password: longer than 256 bytes");
+    const int64_t at = options_.clock();
+    if (auth_.locked(user, at))
+        return respond(error_reply(429, "locked", "too many failed logins: wait a minute and try again"));
+    const store::User* u = auth_.user(user);
+    // Unknown users cost the same Argon2id check, so timing tells nothing.
+    const std::string hash = u ? u->password_hash : dummy_hash_;
+    offload_([this, user, password, hash, known = u != nullptr, respond = std::move(respond)]() mutable {
+        const bool ok = verify_password(hash, password) && known;
+        post_([this, ok, user, respond = std::move(respond)] {
+            const store::User* account = auth_.user(user);
+            if (!ok || !account) {
+                if (account) auth_.login_failed(user, options_.clock());
+                return respond(error_reply(401, "bad_login", "wrong user name or password"));
+            }
+            auth_.login_succeeded(user);
+            const std::string token = new_token();
+            store::Session s{token_hash(token), account->name, account->role, account->counter, options_.clock() + Auth::kSessionMs};
+            auth_.remember(s);
+            json reply = {{"token", token}, {"user", account->name}, {"role", account->role}, {"counter", account->counter},
+                          {"expires_at", s.expires_at}};
+            write_job([s](store::Store& st) { st.put_session(s); },
+                      [respond = std::move(respond), reply] { respond(ok_json(reply)); });
+        });
+    });
+}
+
+void Core::logout(const Request& req, Respond respond) {
+    const std::string h = token_hash(req.token);
+    auth_.forget_session(h);
+    write_job([h](store::Store& st) { st.delete_session(h); }, [respond = std::move(respond)] { respond(ok_json({{"ok", true}})); });
+}
+
+void Core::issue_ticket(const Principal& who, const json& body, Respond respond) {
+    JsonReader r(body, "body", {"service", "category"});
+    engine::IssueTicket c{r.get<std::string>("service"), r.get<std::string>("category", std::string("normal")),
+                          who.role + ":" + who.name};
+    execute(c, [this](const engine::Outcome& out) {
+        return ticket_reply(std::get<engine::TicketIssued>(out.events.back().body).ticket.id, 201);
+    }, std::move(respond));
+}
+
+void Core::counter_verb(const Principal&, int counter, const std::string& verb, Respond respond) {
+    if (verb == "next") {
+        return execute(engine::CallNext{counter}, [this](const engine::Outcome& out) {
+            json j = {{"ticket", nullptr}, {"finished", nullptr}};
+            for (const auto& e : out.events) {
+                if (auto* c = std::get_if<engine::TicketCalled>(&e.body)) j["ticket"] = engine::ticket_to_json(*engine_.ticket(c->ticket));
+                if (auto* f = std::get_if<engine::TicketFinished>(&e.body)) j["finished"] = f->ticket;
+            }
+            return ok_json(j);
+        }, std::move(respond));
+    }
+    if (verb == "pause" || verb == "resume") {
+        return execute(engine::SetCounterPaused{counter, verb == "pause"}, [this, counter](const engine::Outcome&) {
+            return ok_json({{"counter", counter}, {"paused", engine_.state().counters.at(counter).paused}});
+        }, std::move(respond));
+    }
+    respond(error_reply(404, "not_found", "counters can: next, pause, resume"));
+}
+
+void Core::ticket_action(const Principal& who, int64_t ticket, const std::string& action, const json& body, Respond respond) {
+    const int acting = who.role == "staff" ? who.counter : 0;
+    auto reply = [this, ticket](const engine::Outcome&) { return ticket_reply(ticket); };
+    if (action == "transfer") {
+        JsonReader r(body, "body", {"to_service", "to_counter", "note"});
+        engine::Transfer c{ticket, acting, r.get<std::string>("to_service", std::string()), r.get<int>("to_counter", 0),
+                           text_field(r, "note", 500)};
+        return execute(c, reply, std::move(respond));
+    }
+    static const std::map<std::string, engine::Action> actions = {
+        {"recall", engine::Action::recall}, {"start", engine::Action::start}, {"finish", engine::Action::finish},
+        {"no-show", engine::Action::no_show}, {"reactivate", engine::Action::reactivate}, {"cancel", engine::Action::cancel}};
+    auto it = actions.find(action);
+    if (it == actions.end())
+        return respond(error_reply(404, "not_found", "tickets can: recall, start, finish, no-show, transfer, cancel, reactivate"));
+    JsonReader(body, "body", {});
+    execute(engine::TicketAction{it->second, ticket, acting}, reply, std::move(respond));
+}
+
+Reply Core::ticket_reply(int64_t id, int status) const {
+    const engine::Ticket* t = engine_.ticket(id);
+    if (!t) return error_reply(404, "unknown_ticket", "no ticket " + std::to_string(id) + " today");
+    json j = engine::ticket_to_json(*t);
+    if (const auto* s = engine_.state().center.service(t->service)) {
+        j["service_name_vi"] = s->name_vi;
+        j["service_name_en"] = s->name_en;
+    }
+    return ok_json(j, status);
+}
+
+void Core::add_user(const json& body, Respond respond) {
+    JsonReader r(body, "body", {"user", "password", "role", "counter"});
+    store::User u;
+    u.name = text_field(r, "user", 64);
+    u.role = r.get<std::string>("role");
+    u.counter = r.get<int>("counter", 0);
+    const std::string password = r.get<std::string>("password");
+    if (u.name.empty()) throw FieldError("body.user: empty");
+    if (!is_user_role(u.role)) throw FieldError("body.role: one of staff, manager, admin");
+    if (u.role == "staff" && !engine_.state().center.counter(u.counter))
+        throw FieldError("body.counter: staff need an existing counter");
+    if (password.size() < 8 || password.size() > 256) throw FieldError("body.password: 8 to 256 bytes");
+    offload_([this, u, password, respond = std::move(respond)]() mutable {
+        u.password_hash = hash_password(password, options_.password_cost);
+        post_([this, u, respond = std::move(respond)] {
+            auth_.remember(u);
+            write_job([u](store::Store& st) { st.put_user(u); },
+                      [respond, u] { respond(ok_json({{"user", u.name}, {"role", u.role}, {"counter", u.counter}}, 201)); });
+        });
+    });
+}
+
+void Core::add_device(const json& body, Respond respond) {
+    JsonReader r(body, "body", {"role", "name"});
+    const std::string role = r.get<std::string>("role");
+    const std::string name = text_field(r, "name", 64);
+    if (!is_device_role(role)) throw FieldError("body.role: one of kiosk, display");
+    const std::string token = new_token();
+    store::Device d{token_hash(token), role, name};
+    auth_.remember(d);
+    write_job([d](store::Store& st) { st.put_device(d); },
+              [respond = std::move(respond), token, role, name] {
+                  respond(ok_json({{"token", token}, {"role", role}, {"name", name}}, 201));
+              });
+}
+
+void Core::configure(const json& body, Respond respond) {
+    engine::Center center = engine::center_from_json(body);
+    if (center.timezone != calendar_.zone())
+        throw FieldError("center.timezone: changing the time zone needs a restart with the new config file");
+    execute(engine::Configure{std::move(center)}, [this](const engine::Outcome&) {
+        return ok_json({{"seq", engine_.state().seq}});
+    }, std::move(respond));
+}
+
+}  // namespace api

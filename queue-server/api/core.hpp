@@ -1,0 +1,137 @@
+// core: the queue server's request handling, without sockets.
+//
+// Everything runs on the one event-loop thread: a request is routed, checked
+// against the caller's role, turned into an engine command, decided at once
+// (so the next request already sees the result), and handed to the group-commit
+// writer. The reply — and the broadcast to every WebSocket subscriber — goes out
+// only when the writer says the events are durable.
+//
+// Reads obey the same rule: a reply shows state at some seq and waits until that
+// seq is on disk, so nobody ever sees a ticket that a crash could take back.
+//
+// The transport (server.cpp) turns HTTP into Request and Reply into HTTP; tests
+// and the fuzzer call handle() directly.
+#pragma once
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "auth.hpp"
+#include "codec.hpp"
+#include "common/local_time.hpp"
+#include "engine.hpp"
+#include "store.hpp"
+#include "writer.hpp"
+
+namespace api {
+
+using json = nlohmann::json;
+
+struct Request {
+    std::string method;  // "GET", "POST", ...
+    std::string target;  // "/api/tickets/12/finish?x=1"
+    std::string body;
+    std::string token;   // from "Authorization: Bearer ..." or ?token=
+};
+
+struct Reply {
+    int status = 200;
+    std::string body;
+    std::string content_type = "application/json";
+};
+
+using Respond = std::function<void(Reply)>;
+using Task = std::function<void()>;
+
+// A WebSocket client as the core sees it: something to send event texts to.
+class Subscriber {
+public:
+    virtual ~Subscriber() = default;
+    virtual void send(std::shared_ptr<const std::string> text) = 0;
+};
+
+Reply error_reply(int status, const std::string& code, const std::string& message);
+
+class Core {
+public:
+    struct Options {
+        PasswordCost password_cost;
+        size_t replay_window = 10'000;                        // events kept for reconnecting clients
+        std::function<int64_t()> clock = common::system_now_ms;  // injected in tests
+        std::string timezone = "Asia/Ho_Chi_Minh";
+    };
+
+    // Rebuilds the state from the log and loads the accounts.
+    Core(store::Store& store, Options options);
+    ~Core();
+
+    // Writes made before serving (config, demo seed) go straight to the store.
+    std::optional<engine::Error> run_startup(const engine::Command& command);
+    void add_user_now(const store::User& user);
+    std::string add_device_now(const std::string& role, const std::string& name);  // returns the token
+
+    // Starts the writer thread. `post` runs a task on the event loop; `offload`
+    // runs slow work (Argon2id) elsewhere; `fatal` is called once if the disk fails.
+    void start(std::function<void(Task)> post, std::function<void(Task)> offload, std::function<void()> fatal);
+    void stop();  // flushes the writer
+
+    void handle(const Request& request, Respond respond);
+
+    std::optional<Principal> authenticate(const std::string& token) const;
+    // Sends what the subscriber missed after `since` (or a snapshot), then every new event.
+    void subscribe(const std::shared_ptr<Subscriber>& s, int64_t since);
+    void unsubscribe(Subscriber* s);
+
+    const engine::Engine& engine() const { return engine_; }
+    int64_t durable_seq() const { return durable_seq_; }
+    store::WriterStats writer_stats() const;
+    size_t subscriber_count() const { return subscribers_.size(); }
+
+private:
+    struct Route;
+    struct Sub {
+        std::weak_ptr<Subscriber> who;
+        int64_t last_sent = 0;
+        bool live = false;
+    };
+
+    common::Instant now();
+    void execute(const engine::Command& command, std::function<Reply(const engine::Outcome&)> on_ok, Respond respond);
+    void persist(std::vector<engine::Event> events);
+    void after_durable(int64_t seq, Task task);
+    void publish(const std::vector<engine::Event>& events);
+    void send_snapshot(Sub& sub, Subscriber& s);
+
+    void login(const json& body, Respond respond);
+    void logout(const Request& request, Respond respond);
+    void issue_ticket(const Principal& p, const json& body, Respond respond);
+    void counter_verb(const Principal& p, int counter, const std::string& verb, Respond respond);
+    void ticket_action(const Principal& p, int64_t ticket, const std::string& action, const json& body, Respond respond);
+    void add_user(const json& body, Respond respond);
+    void add_device(const json& body, Respond respond);
+    void configure(const json& body, Respond respond);
+    Reply ticket_reply(int64_t id, int status = 200) const;
+    void write_job(store::Writer::Job job, Task then);
+
+    store::Store& store_;
+    Options options_;
+    common::LocalCalendar calendar_;
+    engine::Engine engine_;
+    Auth auth_;
+    std::unique_ptr<store::Writer> writer_;
+    std::function<void(Task)> post_, offload_;
+    std::function<void()> fatal_;
+    std::string dummy_hash_;  // verified against for unknown users, so timing tells nothing
+    bool failed_ = false;
+    int64_t last_ms_ = 0;
+    int64_t durable_seq_ = 0;
+    int64_t submitted_seq_ = 0;
+    std::multimap<int64_t, Task> waiting_;                  // replies waiting for durability
+    std::deque<std::pair<int64_t, std::shared_ptr<const std::string>>> recent_;  // published events
+    std::map<Subscriber*, Sub> subscribers_;
+};
+
+}  // namespace api

@@ -1,0 +1,30 @@
+// queue-server: the one authority over a center's queue. Parses the command line
+// and hands over to api::run_app.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "app.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App cli{"queue-server: tickets, counters and calls for a public-service center"};
+    api::AppOptions o;
+    std::string listen = "127.0.0.1:8080", log_level = "info", config;
+    cli.add_option("--data", o.data, "folder for center.db and demo-credentials.json")->capture_default_str();
+    cli.add_option("--listen", listen, "HOST:PORT to serve HTTP and WebSocket on (port 0: any free one)")->capture_default_str();
+    cli.add_option("--config", config, "center config (TOML), see deploy/center.example.toml");
+    cli.add_flag("--demo", o.demo, "seed a demo center and write DATA/demo-credentials.json");
+    cli.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
+    CLI11_PARSE(cli, argc, argv);
+    if (!config.empty()) o.config = config;
+    if (!api::parse_listen(listen, o.host, o.port)) {
+        std::cerr << "queue-server: --listen wants HOST:PORT, got '" << listen << "'\n";
+        return 2;
+    }
+    spdlog::set_level(spdlog::level::from_str(log_level));
+    try {
+        return api::run_app(o);
+    } catch (const std::exception& e) {
+        spdlog::critical("{}", e.what());
+        return 3;
+    }
+}
