@@ -269,24 +269,25 @@ void Core::handle(const Request& req, Respond respond) {
         if (!body.is_object()) return respond(error_reply(400, "bad_json", "the body must be a JSON object"));
     }
 
+    // Handlers get a copy of `respond`: if one throws on a bad field, the catch below still answers.
     try {
         if (p.size() == 2 && p[1] == "login") {
             if (!post) return respond(error_reply(405, "method_not_allowed", "use POST"));
-            return login(body, std::move(respond));
+            return login(body, respond);
         }
         const auto who = authenticate(req.token);
         if (!who) return respond(error_reply(401, "unauthorized", "a valid token is needed (Authorization: Bearer ...)"));
         auto deny = [&] { respond(error_reply(403, "forbidden", "the role '" + who->role + "' may not do this")); };
 
-        if (p.size() == 2 && p[1] == "logout" && post) return logout(req, std::move(respond));
+        if (p.size() == 2 && p[1] == "logout" && post) return logout(req, respond);
         if (p.size() == 2 && p[1] == "state" && get) {
             const int64_t seq = engine_.state().seq;
             Reply r = ok_json(engine::snapshot_json(engine_));
-            return after_durable(seq, [respond = std::move(respond), r = std::move(r)] { respond(r); });
+            return after_durable(seq, [respond = respond, r = std::move(r)] { respond(r); });
         }
         if (p.size() == 2 && p[1] == "tickets" && post) {
             if (who->role == "display") return deny();
-            return issue_ticket(*who, body, std::move(respond));
+            return issue_ticket(*who, body, respond);
         }
         if (p.size() >= 3 && p[1] == "tickets") {
             const auto id = parse_id<int64_t>(p[2]);
@@ -294,11 +295,11 @@ void Core::handle(const Request& req, Respond respond) {
             if (p.size() == 3 && get) {
                 const int64_t seq = engine_.state().seq;
                 Reply r = ticket_reply(*id);
-                return after_durable(seq, [respond = std::move(respond), r = std::move(r)] { respond(r); });
+                return after_durable(seq, [respond = respond, r = std::move(r)] { respond(r); });
             }
             if (p.size() == 4 && post) {
                 if (who->role != "staff" && !is_manager(*who)) return deny();
-                return ticket_action(*who, *id, p[3], body, std::move(respond));
+                return ticket_action(*who, *id, p[3], body, respond);
             }
         }
         if (p.size() == 4 && p[1] == "counters" && post) {
@@ -308,13 +309,13 @@ void Core::handle(const Request& req, Respond respond) {
             if (!allowed)
                 return respond(error_reply(403, "forbidden", who->role == "staff" ? "you work at counter " + std::to_string(who->counter)
                                                                                   : "the role '" + who->role + "' may not do this"));
-            return counter_verb(*who, *id, p[3], std::move(respond));
+            return counter_verb(*who, *id, p[3], respond);
         }
         if (p.size() == 3 && p[1] == "admin") {
             if (who->role != "admin") return deny();
-            if (p[2] == "users" && post) return add_user(body, std::move(respond));
-            if (p[2] == "devices" && post) return add_device(body, std::move(respond));
-            if (p[2] == "center" && put) return configure(body, std::move(respond));
+            if (p[2] == "users" && post) return add_user(body, respond);
+            if (p[2] == "devices" && post) return add_device(body, respond);
+            if (p[2] == "center" && put) return configure(body, respond);
             if (p[2] == "center" && get) return respond(ok_json(engine::center_to_json(engine_.state().center)));
         }
         return respond(error_reply(404, "not_found", "no such path or method: " + req.method + " " + req.target.substr(0, 200)));

@@ -1,0 +1,160 @@
+// test_server: a real queue server on a loopback port inside the test process,
+// with an injected clock, plus a small blocking HTTP and WebSocket client.
+#pragma once
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <sodium.h>
+#include <thread>
+
+#include "auth.hpp"
+#include "core.hpp"
+#include "server.hpp"
+#include "temp_dir.hpp"
+#include "test_center.hpp"
+
+namespace testing {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using json = nlohmann::json;
+
+struct HttpReply {
+    int status = 0;
+    json body;
+    std::string raw;
+};
+
+// One request per connection: simple, and every test sees the server's real framing.
+inline HttpReply http_call(uint16_t port, const std::string& method, const std::string& target, const std::string& body = "",
+                           const std::string& token = "") {
+    asio::io_context io;
+    tcp::socket socket(io);
+    socket.connect({asio::ip::make_address("127.0.0.1"), port});
+    http::request<http::string_body> req(http::string_to_verb(method), target, 11);
+    req.set(http::field::host, "127.0.0.1");
+    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+    if (!body.empty()) req.set(http::field::content_type, "application/json");
+    req.body() = body;
+    req.prepare_payload();
+    http::write(socket, req);
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(64 * 1024 * 1024);
+    http::read(socket, buffer, parser);
+    HttpReply r;
+    r.status = static_cast<int>(parser.get().result_int());
+    r.raw = parser.get().body();
+    r.body = json::parse(r.raw, nullptr, false);
+    return r;
+}
+
+struct TestServer {
+    TempDir dir;
+    std::atomic<int64_t> clock_ms{Clock{}.ms};
+    engine::Center center = [] {
+        auto c = small_center();
+        c.timezone = "UTC+07:00";
+        return c;
+    }();
+    std::unique_ptr<store::Store> store;
+    std::unique_ptr<api::Core> core;
+    std::unique_ptr<asio::io_context> io;
+    std::unique_ptr<asio::thread_pool> pool;
+    std::unique_ptr<api::Server> server;
+    std::thread thread;
+    uint16_t port = 0;
+    size_t replay_window = 10'000;
+    api::ServerLimits limits;
+    std::string kiosk, display, admin_password = "admin-password";
+
+    TestServer() {
+        REQUIRE(sodium_init() >= 0);
+        start(true);
+    }
+    ~TestServer() { stop(); }
+
+    static api::PasswordCost cheap() { return {1, 8 * 1024}; }  // tests only: the real default is 19 MiB
+
+    void start(bool seed) {
+        store = std::make_unique<store::Store>(dir / "center.db");
+        api::Core::Options o;
+        o.clock = [this] { return clock_ms.load(); };
+        o.timezone = center.timezone;
+        o.password_cost = cheap();
+        o.replay_window = replay_window;
+        core = std::make_unique<api::Core>(*store, o);
+        if (seed) {
+            REQUIRE_FALSE(core->run_startup(engine::Configure{center}));
+            core->add_user_now({"admin", "admin", 0, api::hash_password(admin_password, cheap())});
+            core->add_user_now({"manager", "manager", 0, api::hash_password("manager-password", cheap())});
+            for (int k = 1; k <= 3; ++k)
+                core->add_user_now({"staff" + std::to_string(k), "staff", k, api::hash_password("staff-password", cheap())});
+            kiosk = core->add_device_now("kiosk", "Kiosk 1");
+            display = core->add_device_now("display", "Board 1");
+        }
+        io = std::make_unique<asio::io_context>(1);
+        pool = std::make_unique<asio::thread_pool>(1);
+        server = std::make_unique<api::Server>(*io, *core, "127.0.0.1", port, limits);
+        port = server->port();
+        core->start([this](api::Task t) { asio::post(*io, std::move(t)); },
+                    [this](api::Task t) { asio::post(*pool, std::move(t)); }, [] {});
+        thread = std::thread([this] {
+            auto guard = asio::make_work_guard(*io);
+            io->run();
+        });
+    }
+
+    void stop() {
+        if (!io) return;
+        asio::post(*io, [this] { server->stop(); io->stop(); });
+        thread.join();
+        core->stop();
+        pool->join();
+        server.reset();
+        io.reset();  // closes the sessions left
+        core.reset();
+        pool.reset();
+        store.reset();
+    }
+
+    void restart() {
+        stop();
+        start(false);
+    }
+
+    HttpReply call(const std::string& method, const std::string& target, const std::string& body = "", const std::string& token = "") {
+        return http_call(port, method, target, body, token);
+    }
+    HttpReply post(const std::string& target, const json& body, const std::string& token) {
+        return call("POST", target, body.dump(), token);
+    }
+    std::string login(const std::string& user, const std::string& password) {
+        auto r = post("/api/login", {{"user", user}, {"password", password}}, "");
+        REQUIRE(r.status == 200);
+        return r.body["token"].get<std::string>();
+    }
+    std::string staff(int k) { return login("staff" + std::to_string(k), "staff-password"); }
+    int64_t seq() { return call("GET", "/healthz").body["seq"].get<int64_t>(); }
+};
+
+// A blocking WebSocket client for /api/events.
+struct WsClient {
+    asio::io_context io;
+    beast::websocket::stream<tcp::socket> ws{io};
+    WsClient(uint16_t port, const std::string& token, int64_t since) {
+        ws.next_layer().connect({asio::ip::make_address("127.0.0.1"), port});
+        ws.handshake("127.0.0.1", "/api/events?since=" + std::to_string(since) + "&token=" + token);
+    }
+    json next() {
+        beast::flat_buffer b;
+        ws.read(b);
+        return json::parse(beast::buffers_to_string(b.data()));
+    }
+};
+
+}  // namespace testing
