@@ -1,0 +1,71 @@
+// process: start a real program with its stdout on a pipe, wait for a line, kill it.
+// Tests wait on the pipe (an event), never on the wall clock.
+#pragma once
+#include <csignal>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+namespace testing {
+
+class Process {
+public:
+    explicit Process(const std::vector<std::string>& argv) {
+        int fds[2];
+        if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
+        pid_ = ::fork();
+        if (pid_ < 0) throw std::runtime_error("fork failed");
+        if (pid_ == 0) {
+            ::dup2(fds[1], STDOUT_FILENO);
+            ::close(fds[0]);
+            ::close(fds[1]);
+            std::vector<char*> args;
+            for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+            args.push_back(nullptr);
+            ::execv(args[0], args.data());
+            ::_exit(127);
+        }
+        ::close(fds[1]);
+        out_ = ::fdopen(fds[0], "r");
+    }
+    ~Process() {
+        kill(SIGKILL);
+        if (out_) std::fclose(out_);
+    }
+    Process(const Process&) = delete;
+    Process& operator=(const Process&) = delete;
+
+    // Reads stdout until a line containing `needle`; returns it ("" if the program ended).
+    std::string wait_for_line(const std::string& needle) {
+        char buf[4096];
+        while (std::fgets(buf, sizeof buf, out_))
+            if (std::string(buf).find(needle) != std::string::npos) return buf;
+        return "";
+    }
+
+    void kill(int sig) {
+        if (pid_ <= 0) return;
+        ::kill(pid_, sig);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        pid_ = -1;
+    }
+    pid_t pid() const { return pid_; }
+
+private:
+    pid_t pid_ = -1;
+    FILE* out_ = nullptr;
+};
+
+// "queue-server listening on http://127.0.0.1:41234 ..." -> 41234
+inline uint16_t port_from_banner(const std::string& line) {
+    const auto at = line.find("http://");
+    if (at == std::string::npos) throw std::runtime_error("no banner: " + line);
+    const auto colon = line.find(':', at + 7);
+    return static_cast<uint16_t>(std::stoi(line.substr(colon + 1)));
+}
+
+}  // namespace testing
