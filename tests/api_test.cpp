@@ -324,3 +324,26 @@ TEST_CASE("admin: devices, users and the center config", "[api][admin]") {
     CHECK(bad.status == 400);
     CHECK(bad.body["error"]["message"].get<std::string>().find("NOPE") != std::string::npos);
 }
+
+TEST_CASE("a display that stops reading is cut off and the server goes on", "[api][ws]") {
+    TestServer s;
+    s.limits.ws_backlog = 4;
+    s.restart();
+    WsClient stuck(s.port, s.display, 0);  // never reads after this
+    std::vector<std::thread> kiosks;
+    for (int k = 0; k < 8; ++k)
+        kiosks.emplace_back([&] {
+            for (int i = 0; i < 10; ++i) testing::http_call(s.port, "POST", "/api/tickets", R"({"service":"A"})", s.kiosk);
+        });
+    for (auto& k : kiosks) k.join();
+    CHECK(s.call("GET", "/healthz").body["status"] == "ok");
+    CHECK(s.call("GET", "/api/state", "", s.display).body["services"][0]["waiting"] == 80);
+    // The stuck client finds its stream closed once it reads what reached it.
+    boost::beast::flat_buffer b;
+    boost::system::error_code ec;
+    for (int i = 0; i < 1000 && !ec; ++i) {
+        stuck.ws.read(b, ec);
+        b.consume(b.size());
+    }
+    CHECK(ec);
+}

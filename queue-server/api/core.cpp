@@ -204,6 +204,8 @@ void Core::publish(const std::vector<engine::Event>& events) {
         auto text = std::make_shared<const std::string>(engine::event_to_json(e).dump());
         recent_.emplace_back(e.seq, text);
         if (recent_.size() > options_.replay_window) recent_.pop_front();
+        // Pick the targets first: a send may cut off a slow client, which unsubscribes it.
+        std::vector<std::shared_ptr<Subscriber>> targets;
         for (auto it = subscribers_.begin(); it != subscribers_.end();) {
             auto who = it->second.who.lock();
             if (!who) {
@@ -212,10 +214,11 @@ void Core::publish(const std::vector<engine::Event>& events) {
             }
             if (it->second.live && e.seq > it->second.last_sent) {
                 it->second.last_sent = e.seq;
-                who->send(text);
+                targets.push_back(std::move(who));
             }
             ++it;
         }
+        for (auto& who : targets) who->send(text);
     }
 }
 
@@ -225,10 +228,12 @@ void Core::subscribe(const std::shared_ptr<Subscriber>& s, int64_t since) {
     const bool can_resume = since > 0 && since <= durable_seq_ &&
                             (since == durable_seq_ || (!recent_.empty() && recent_.front().first <= since + 1));
     if (can_resume) {
-        for (const auto& [seq, text] : recent_)
-            if (seq > since) s->send(text);
         sub.last_sent = durable_seq_;
         sub.live = true;
+        std::vector<std::shared_ptr<const std::string>> missed;  // a send may end the session: copy first
+        for (const auto& [seq, text] : recent_)
+            if (seq > since) missed.push_back(text);
+        for (auto& text : missed) s->send(text);
         return;
     }
     // Too old, or new: a snapshot, sent once what it shows is durable.
@@ -241,9 +246,9 @@ void Core::subscribe(const std::shared_ptr<Subscriber>& s, int64_t since) {
         auto who = weak.lock();
         auto it = subscribers_.find(key);
         if (!who || it == subscribers_.end()) return;
-        who->send(text);
         it->second.last_sent = seq;
         it->second.live = true;
+        who->send(text);  // last: it may end the session and erase `it`
     });
 }
 

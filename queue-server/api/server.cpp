@@ -96,8 +96,10 @@ private:
 
     void write_next() {
         ws_.text(true);
-        ws_.async_write(asio::buffer(*queue_.front()), [self = shared_from_this()](beast::error_code ec, size_t) {
-            if (ec) return self->finish();
+        // The handler owns the text it writes: closing the session never frees a buffer under a write.
+        auto text = queue_.front();
+        ws_.async_write(asio::buffer(*text), [self = shared_from_this(), text](beast::error_code ec, size_t) {
+            if (ec || self->closed_) return self->finish();
             self->queue_.pop_front();
             if (!self->queue_.empty()) self->write_next();
         });
@@ -105,9 +107,9 @@ private:
 
     void close() {
         closed_ = true;
-        queue_.clear();
         shared_->core.unsubscribe(this);
-        beast::get_lowest_layer(ws_).socket().close();
+        beast::error_code ignored;
+        beast::get_lowest_layer(ws_).socket().close(ignored);
     }
 
     void finish() {
