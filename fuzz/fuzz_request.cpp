@@ -17,6 +17,8 @@ struct World {
     std::unique_ptr<store::Store> store;
     std::unique_ptr<api::Core> core;
     boost::asio::io_context io;
+    // The writer answers from its thread: the loop must wait for it, not stop when idle.
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work = boost::asio::make_work_guard(io);
     std::string kiosk, staff;
 
     World() {
@@ -53,7 +55,6 @@ struct World {
             if (reply.status < 200 || reply.status > 599 || reply.body.empty()) std::abort();
         });
         while (!answered) io.run_one();
-        io.restart();
     }
 };
 

@@ -81,12 +81,15 @@ std::string text_field(const JsonReader& r, const char* key, size_t max_chars, c
 
 bool is_manager(const Principal& p) { return p.role == "manager" || p.role == "admin"; }
 
-Reply ok_json(const json& j, int status = 200) { return {status, j.dump(), "application/json"}; }
+// Never throws: bytes that are not UTF-8 (a mangled URL echoed in a message) become U+FFFD.
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+Reply ok_json(const json& j, int status = 200) { return {status, dump(j), "application/json"}; }
 
 }  // namespace
 
 Reply error_reply(int status, const std::string& code, const std::string& message) {
-    return {status, json{{"error", {{"code", code}, {"message", message}}}}.dump(), "application/json"};
+    return {status, dump(json{{"error", {{"code", code}, {"message", message}}}}), "application/json"};
 }
 
 // ---------------------------------------------------------------- life
@@ -95,7 +98,7 @@ Core::Core(store::Store& store, Options options)
     : store_(store), options_(std::move(options)), calendar_(options_.timezone) {
     store_.for_each_event(0, [&](const engine::Event& e) {
         engine_.apply(e);
-        recent_.emplace_back(e.seq, std::make_shared<const std::string>(engine::event_to_json(e).dump()));
+        recent_.emplace_back(e.seq, std::make_shared<const std::string>(dump(engine::event_to_json(e))));
         if (recent_.size() > options_.replay_window) recent_.pop_front();
         last_ms_ = std::max(last_ms_, e.at);
     });
@@ -201,7 +204,7 @@ void Core::write_job(store::Writer::Job job, Task then) {
 
 void Core::publish(const std::vector<engine::Event>& events) {
     for (const auto& e : events) {
-        auto text = std::make_shared<const std::string>(engine::event_to_json(e).dump());
+        auto text = std::make_shared<const std::string>(dump(engine::event_to_json(e)));
         recent_.emplace_back(e.seq, text);
         if (recent_.size() > options_.replay_window) recent_.pop_front();
         // Pick the targets first: a send may cut off a slow client, which unsubscribes it.
@@ -238,7 +241,7 @@ void Core::subscribe(const std::shared_ptr<Subscriber>& s, int64_t since) {
     }
     // Too old, or new: a snapshot, sent once what it shows is durable.
     const json snapshot = {{"type", "snapshot"}, {"seq", engine_.state().seq}, {"state", engine::snapshot_json(engine_)}};
-    auto text = std::make_shared<const std::string>(snapshot.dump());
+    auto text = std::make_shared<const std::string>(dump(snapshot));
     const int64_t seq = engine_.state().seq;
     std::weak_ptr<Subscriber> weak = s;
     Subscriber* key = s.get();

@@ -145,7 +145,7 @@ void Store::append(const std::vector<engine::Event>& events) {
 void Store::append_in_transaction(const std::vector<engine::Event>& events) {
     for (const auto& e : events) {
         st_->insert_event.bind(1, e.seq).bind(2, e.at).bind(3, e.day).bind(4, engine::type_name(e.body))
-            .bind(5, engine::body_to_json(e.body).dump()).run();
+            .bind(5, engine::body_to_json(e.body).dump(-1, ' ', false, engine::json::error_handler_t::replace)).run();
         update_views(e);
     }
 }
