@@ -533,3 +533,16 @@ TEST_CASE("the same commands at the same times give the same events", "[engine][
     CHECK(transcript(7) == transcript(7));
     CHECK(transcript(7) != transcript(8));
 }
+
+TEST_CASE("a new config that drops a counter sends its transferred tickets back to their line", "[engine][config]") {
+    Fixture f;
+    const auto t = f.issue("A");
+    REQUIRE(f.next(1) == t.id);
+    REQUIRE(f.e.handle(Transfer{t.id, 1, "", 3, ""}, f.clock.now()).ok());
+    Center c = small_center();
+    c.counters.pop_back();  // counter 3 is gone
+    REQUIRE(f.e.handle(Configure{c}, f.clock.now()).ok());
+    CHECK(f.e.state().counters.count(3) == 0);
+    CHECK(f.e.ticket(t.id)->target_counter == 0);
+    CHECK(f.next(1) == t.id);
+}

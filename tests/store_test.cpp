@@ -225,3 +225,18 @@ TEST_CASE("accounts, devices and sessions are kept", "[store]") {
     s.delete_session("h1");
     CHECK(s.sessions(1000).empty());
 }
+
+TEST_CASE("a new config that drops a counter updates the views as the engine does", "[store]") {
+    TempDir dir;
+    store::Store s(dir / "center.db");
+    Day d;
+    d.run(IssueTicket{"A", "normal", "k"});
+    d.run(CallNext{1});
+    d.run(Transfer{1, 1, "", 3, ""});
+    Center c = testing::small_center();
+    c.counters.pop_back();
+    d.run(Configure{c});
+    s.append(d.events);
+    CHECK(scalar(s, "SELECT COUNT(*) FROM counters") == 2);
+    CHECK(scalar(s, "SELECT COUNT(*) FROM tickets WHERE id = 1 AND target_counter IS NULL AND state = 'waiting'") == 1);
+}

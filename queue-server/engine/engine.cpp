@@ -443,6 +443,19 @@ void Engine::configure(const Center& center) {
         counters[k.id] = old != state_.counters.end() ? old->second : CounterStatus{k.id, false, 0, 0};
     }
     state_.counters = std::move(counters);
+    // Tickets sent to a counter that is gone go back to their service's line, keeping their place.
+    for (auto it = state_.counter_queue.begin(); it != state_.counter_queue.end();) {
+        if (state_.counters.count(it->first)) {
+            ++it;
+            continue;
+        }
+        for (const auto& key : it->second) {
+            Ticket& t = state_.tickets.at(key.ticket);
+            t.target_counter = 0;
+            enqueue(t);
+        }
+        it = state_.counter_queue.erase(it);
+    }
 }
 
 }  // namespace engine

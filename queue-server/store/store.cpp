@@ -158,7 +158,14 @@ void Store::update_views(const engine::Event& e) {
     std::visit([&](const auto& b) {
         using T = std::decay_t<decltype(b)>;
         if constexpr (std::is_same_v<T, CenterConfigured>) {
-            for (const auto& k : b.center.counters) s.counter_upsert.bind(1, k.id).bind(2, k.name).bind(3, e.seq).run();
+            std::string ids;
+            for (const auto& k : b.center.counters) {
+                s.counter_upsert.bind(1, k.id).bind(2, k.name).bind(3, e.seq).run();
+                ids += (ids.empty() ? "" : ",") + std::to_string(k.id);
+            }
+            // As the engine does: counters that are gone go, and tickets sent to them rejoin their line.
+            db_.exec("DELETE FROM counters WHERE id NOT IN (" + ids + ")");
+            db_.exec("UPDATE tickets SET target_counter = NULL WHERE state = 'waiting' AND target_counter NOT IN (" + ids + ")");
         } else if constexpr (std::is_same_v<T, DayOpened>) {
             s.expire_day.bind(1, b.day).bind(2, e.seq).run();
             s.counters_free.bind(1, e.seq).run();
