@@ -222,6 +222,8 @@ TEST_CASE("accounts, devices and sessions are kept", "[store]") {
     CHECK(s.users()[0].counter == 4);
     CHECK(s.devices().at(0).name == "Kiosk sảnh 1");
     CHECK(s.sessions(1000).size() == 1);  // h2 expired
+    s.purge_sessions(1000);
+    CHECK(scalar(s, "SELECT COUNT(*) FROM sessions") == 1);
     s.delete_session("h1");
     CHECK(s.sessions(1000).empty());
 }

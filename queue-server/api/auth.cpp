@@ -40,6 +40,7 @@ std::string token_hash(const std::string& token) {
 }
 
 void Auth::load(store::Store& store, int64_t now_ms) {
+    store.purge_sessions(now_ms);
     for (auto& u : store.users()) users_[u.name] = u;
     for (auto& d : store.devices()) devices_[d.token_hash] = d;
     for (auto& s : store.sessions(now_ms)) sessions_[s.token_hash] = s;

@@ -1,5 +1,6 @@
 // codec: JSON for the center setup, tickets and events (see codec.hpp).
 #include "codec.hpp"
+#include "common/overloaded.hpp"
 
 #include <initializer_list>
 
@@ -77,8 +78,6 @@ TicketState state_from_text(const std::string& s) {
         if (s == to_string(st)) return st;
     throw CodecError("unknown ticket state '" + s + "'");
 }
-
-template <class... Ts> struct overloaded : Ts... { using Ts::operator()...; };
 
 }  // namespace
 
@@ -169,7 +168,7 @@ json body_to_json(const EventBody& body) {
     auto ref = [](int64_t ticket, const std::string& number, const std::string& service) {
         return json{{"ticket", ticket}, {"number", number}, {"service", service}};
     };
-    return std::visit(overloaded{
+    return std::visit(common::overloaded{
         [&](const CenterConfigured& e) { return json{{"center", center_to_json(e.center)}}; },
         [&](const DayOpened& e) { return json{{"opened", e.day}}; },
         [&](const TicketIssued& e) { return json{{"ticket", ticket_to_json(e.ticket)}}; },

@@ -2,6 +2,7 @@
 #include "engine.hpp"
 
 #include "codec.hpp"
+#include "common/overloaded.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -17,8 +18,6 @@ Error forbidden(std::string message) { return {"not_your_ticket", std::move(mess
 
 bool is_held(TicketState s) { return s == TicketState::called || s == TicketState::serving; }
 bool is_live(TicketState s) { return s == TicketState::waiting || is_held(s); }
-
-template <class... Ts> struct overloaded : Ts... { using Ts::operator()...; };
 
 }  // namespace
 
@@ -88,7 +87,7 @@ const Ticket* Engine::ticket(int64_t id) const {
 std::optional<Error> Engine::decide(const Command& command, const common::Instant& now, std::vector<EventBody>& out) {
     if (auto* c = std::get_if<Configure>(&command)) return decide_configure(*c, out);
     if (!state_.configured) return Error{"not_configured", "the center is not configured yet", 503};
-    return std::visit(overloaded{
+    return std::visit(common::overloaded{
         [&](const Configure&) -> std::optional<Error> { return std::nullopt; },
         [&](const IssueTicket& c) { return decide_issue(c, now, out); },
         [&](const CallNext& c) { return decide_call(c, now, out); },
@@ -320,7 +319,7 @@ std::optional<Error> Engine::decide_configure(const Configure& c, std::vector<Ev
 
 void Engine::fold(const EventBody& body, int64_t at) {
     auto held = [&](int64_t id) -> Ticket& { return state_.tickets.at(id); };
-    std::visit(overloaded{
+    std::visit(common::overloaded{
         [&](const CenterConfigured& e) { configure(e.center); },
         [&](const DayOpened& e) { open_day(e.day); },
         [&](const TicketIssued& e) {

@@ -267,6 +267,11 @@ void Store::delete_session(const std::string& token_hash) {
     q.bind(1, token_hash).run();
 }
 
+void Store::purge_sessions(int64_t now_ms) {
+    sqlite::Statement q(db_, "DELETE FROM sessions WHERE expires_at <= ?1");
+    q.bind(1, now_ms).run();
+}
+
 std::vector<Session> Store::sessions(int64_t now_ms) {
     std::vector<Session> out;
     sqlite::Statement q(db_, "SELECT token_hash, user, role, counter, expires_at FROM sessions WHERE expires_at > ?1");

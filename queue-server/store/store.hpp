@@ -65,6 +65,7 @@ public:
     void put_session(const Session& s);
     void delete_session(const std::string& token_hash);
     std::vector<Session> sessions(int64_t now_ms);  // unexpired ones
+    void purge_sessions(int64_t now_ms);            // forgets expired ones
 
     sqlite::Database& db() { return db_; }
 
