@@ -157,6 +157,10 @@ void Core::execute(const engine::Command& command, std::function<Reply(const eng
     auto out = engine_.handle(command, now());
     Reply reply = out.ok() ? on_ok(out) : error_reply(out.error->status, out.error->code, out.error->message);
     persist(std::move(out.events));
+    reply_when_durable(std::move(reply), std::move(respond));
+}
+
+void Core::reply_when_durable(Reply reply, Respond respond) {
     after_durable(engine_.state().seq, [respond = std::move(respond), reply = std::move(reply)] { respond(reply); });
 }
 
@@ -165,15 +169,7 @@ void Core::persist(std::vector<engine::Event> events) {
     submitted_seq_ = events.back().seq;
     auto batch = std::make_shared<std::vector<engine::Event>>(std::move(events));
     writer_->submit(*batch, [this, batch](bool durable) {
-        if (!durable) {
-            if (!failed_) {
-                failed_ = true;
-                spdlog::critical("the event log could not be written; stopping so that a restart rebuilds from disk");
-                waiting_.clear();
-                if (fatal_) fatal_();
-            }
-            return;
-        }
+        if (!durable) return fail_stop();
         durable_seq_ = batch->back().seq;
         publish(*batch);
         while (!waiting_.empty() && waiting_.begin()->first <= durable_seq_) {
@@ -193,11 +189,16 @@ void Core::after_durable(int64_t seq, Task task) {
 void Core::write_job(store::Writer::Job job, Task then) {
     writer_->submit(std::move(job), [this, then = std::move(then)](bool durable) {
         if (durable) then();
-        else if (!failed_ && fatal_) {
-            failed_ = true;
-            fatal_();
-        }
+        else fail_stop();
     });
+}
+
+void Core::fail_stop() {
+    if (failed_) return;
+    failed_ = true;
+    spdlog::critical("the database could not be written; stopping so that a restart rebuilds from disk");
+    waiting_.clear();  // those replies are never sent: nothing unsafe is said
+    if (fatal_) fatal_();
 }
 
 // ---------------------------------------------------------------- stream
@@ -288,11 +289,7 @@ void Core::handle(const Request& req, Respond respond) {
         auto deny = [&] { respond(error_reply(403, "forbidden", "the role '" + who->role + "' may not do this")); };
 
         if (p.size() == 2 && p[1] == "logout" && post) return logout(req, respond);
-        if (p.size() == 2 && p[1] == "state" && get) {
-            const int64_t seq = engine_.state().seq;
-            Reply r = ok_json(engine::snapshot_json(engine_));
-            return after_durable(seq, [respond = respond, r = std::move(r)] { respond(r); });
-        }
+        if (p.size() == 2 && p[1] == "state" && get) return reply_when_durable(ok_json(engine::snapshot_json(engine_)), respond);
         if (p.size() == 2 && p[1] == "tickets" && post) {
             if (who->role == "display") return deny();
             return issue_ticket(*who, body, respond);
@@ -300,11 +297,7 @@ void Core::handle(const Request& req, Respond respond) {
         if (p.size() >= 3 && p[1] == "tickets") {
             const auto id = parse_id<int64_t>(p[2]);
             if (!id) return respond(error_reply(404, "unknown_ticket", "ticket ids are positive whole numbers"));
-            if (p.size() == 3 && get) {
-                const int64_t seq = engine_.state().seq;
-                Reply r = ticket_reply(*id);
-                return after_durable(seq, [respond = respond, r = std::move(r)] { respond(r); });
-            }
+            if (p.size() == 3 && get) return reply_when_durable(ticket_reply(*id), respond);
             if (p.size() == 4 && post) {
                 if (who->role != "staff" && !is_manager(*who)) return deny();
                 return ticket_action(*who, *id, p[3], body, respond);

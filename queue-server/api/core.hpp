@@ -102,6 +102,8 @@ private:
     void execute(const engine::Command& command, std::function<Reply(const engine::Outcome&)> on_ok, Respond respond);
     void persist(std::vector<engine::Event> events);
     void after_durable(int64_t seq, Task task);
+    void reply_when_durable(Reply reply, Respond respond);  // once the state it shows is on disk
+    void fail_stop();
     void publish(const std::vector<engine::Event>& events);
     void send_snapshot(Sub& sub, Subscriber& s);
 
