@@ -86,7 +86,14 @@ TTF_Font* TextRenderer::font(int px, bool bold) const {
     return f;
 }
 
-int TextRenderer::line_height(int px, bool bold) const { return TTF_FontHeight(font(px, bold)); }
+// Noto's tallest stacked marks (Ẫ, Ỗ) reach exactly the font's ascent, so
+// SDL_ttf draws them on the line's first row; a few blank rows on top keep them
+// clear of the line above and of the paper edge.
+int TextRenderer::top_padding(int px) { return std::max(1, px / 12); }
+
+int TextRenderer::line_height(int px, bool bold) const {
+    return TTF_FontHeight(font(px, bold)) + top_padding(px);
+}
 
 int TextRenderer::width(std::string_view text, int px, bool bold) const {
     return text_width(font(px, bold), checked_nfc(text, "text"));
@@ -95,11 +102,14 @@ int TextRenderer::width(std::string_view text, int px, bool bold) const {
 Bitmap TextRenderer::render(std::string_view text, int px, bool bold) const {
     TTF_Font* f = font(px, bold);
     const std::string nfc = checked_nfc(text, "text");
-    if (nfc.empty()) return Bitmap(0, TTF_FontHeight(f));
+    if (nfc.empty()) return Bitmap(0, line_height(px, bold));
     std::unique_ptr<SDL_Surface, SurfaceFree> s(
         TTF_RenderUTF8_Shaded(f, nfc.c_str(), SDL_Color{0, 0, 0, 255}, SDL_Color{255, 255, 255, 255}));
     if (!s) throw LayoutError(std::string("cannot draw text: ") + TTF_GetError());
-    return threshold(s.get());
+    const Bitmap glyphs = threshold(s.get());
+    Bitmap line(glyphs.width(), glyphs.height() + top_padding(px));
+    line.draw(glyphs, 0, top_padding(px));
+    return line;
 }
 
 std::vector<std::string> TextRenderer::wrap(std::string_view text, int px, bool bold,

@@ -33,8 +33,9 @@ public:
     TextRenderer(const TextRenderer&) = delete;
     TextRenderer& operator=(const TextRenderer&) = delete;
 
-    // One line of text, `px` pixels per em; the bitmap is exactly the font's line
-    // height tall (ascent + descent), so stacked marks above capitals fit inside.
+    // One line of text, `px` pixels per em; the bitmap is line_height() tall: the
+    // font's ascent + descent and a little room on top, so stacked marks above
+    // capitals (Ẫ, Ừ) are never clipped and never touch the line above.
     Bitmap render(std::string_view text, int px, bool bold) const;
     int width(std::string_view text, int px, bool bold) const;
     int line_height(int px, bool bold) const;
@@ -47,6 +48,7 @@ public:
                                           size_t max_lines) const;
 
 private:
+    static int top_padding(int px);
     TTF_Font* font(int px, bool bold) const;
     std::vector<std::string> wrap_paragraph(const std::string& text, TTF_Font* f, int max_width) const;
 
