@@ -46,6 +46,17 @@ public:
         return "";
     }
 
+    // Reads stdout to its end and returns the exit code (-1 if killed by a signal).
+    int wait_exit() {
+        char buf[4096];
+        while (std::fgets(buf, sizeof buf, out_)) {
+        }
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+
     void kill(int sig) {
         if (pid_ <= 0) return;
         ::kill(pid_, sig);
