@@ -96,10 +96,13 @@ Reply error_reply(int status, const std::string& code, const std::string& messag
 
 Core::Core(store::Store& store, Options options)
     : store_(store), options_(std::move(options)), calendar_(options_.timezone) {
+    // Only the last replay_window events are kept as JSON for resuming clients;
+    // encoding the whole log again at every start would double the start time.
+    const int64_t resumable_from = store_.last_seq() - static_cast<int64_t>(options_.replay_window);
     store_.for_each_event(0, [&](const engine::Event& e) {
         engine_.apply(e);
-        recent_.emplace_back(e.seq, std::make_shared<const std::string>(dump(engine::event_to_json(e))));
-        if (recent_.size() > options_.replay_window) recent_.pop_front();
+        if (e.seq > resumable_from)
+            recent_.emplace_back(e.seq, std::make_shared<const std::string>(dump(engine::event_to_json(e))));
         last_ms_ = std::max(last_ms_, e.at);
     });
     durable_seq_ = submitted_seq_ = engine_.state().seq;
