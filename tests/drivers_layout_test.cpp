@@ -316,3 +316,21 @@ TEST_CASE("DLE EOT status bytes give the printer state") {
     CHECK(PrinterStatus{S::paper_low, ""}.ok());
     CHECK_FALSE(PrinterStatus{S::paper_out, ""}.ok());
 }
+
+TEST_CASE("drawing a bitmap at any bit offset and clipped at any edge copies exactly its dots") {
+    Bitmap src(21, 5);
+    for (int y = 0; y < 5; ++y)
+        for (int x = 0; x < 21; ++x)
+            if ((x * 7 + y * 3) % 5 < 2) src.set(x, y);
+    for (int x = -22; x <= 40; ++x)
+        for (int y : {-3, 0, 2, 6}) {
+            Bitmap fast(40, 9);
+            fast.draw(src, x, y);
+            Bitmap expected(40, 9);
+            for (int sy = 0; sy < 5; ++sy)
+                for (int sx = 0; sx < 21; ++sx)
+                    if (src.get(sx, sy)) expected.set(x + sx, y + sy);
+            INFO("at " << x << "," << y);
+            REQUIRE(fast == expected);
+        }
+}

@@ -35,7 +35,24 @@ void Bitmap::fill_rect(int x, int y, int w, int h) {
         for (int xx = std::max(x, 0); xx < std::min(x + w, width_); ++xx) set(xx, yy);
 }
 
+// ORs whole bytes, shifted into place: drawing text lines is most of a ticket's
+// drawing time, and bit-by-bit copying was a third of it. Bits past a bitmap's
+// width are always 0, so they can be ORed along.
 void Bitmap::draw(const Bitmap& src, int x, int y) {
+    if (x < 0 || x + src.width() > width_) return draw_clipped(src, x, y);
+    const int shift = x % 8;
+    for (int sy = std::max(0, -y); sy < src.height() && y + sy < height_; ++sy) {
+        const uint8_t* from = src.row(sy);
+        uint8_t* to = row(y + sy) + x / 8;
+        const int last = stride() - x / 8;  // bytes left in the destination row
+        for (int i = 0; i < src.stride(); ++i) {
+            to[i] |= static_cast<uint8_t>(from[i] >> shift);
+            if (shift && i + 1 < last) to[i + 1] |= static_cast<uint8_t>(from[i] << (8 - shift));
+        }
+    }
+}
+
+void Bitmap::draw_clipped(const Bitmap& src, int x, int y) {
     for (int sy = 0; sy < src.height(); ++sy) {
         const int ty = y + sy;
         if (ty < 0 || ty >= height_) continue;
@@ -107,16 +124,20 @@ struct SurfaceFree {
 using SurfacePtr = std::unique_ptr<SDL_Surface, SurfaceFree>;
 }  // namespace
 
+// A two-colour palette image: a third of the data of RGB, so writing is quicker.
 void save_png(const Bitmap& bitmap, const std::filesystem::path& path) {
     SurfacePtr surface(SDL_CreateRGBSurfaceWithFormat(0, std::max(bitmap.width(), 1),
-                                                      std::max(bitmap.height(), 1), 24,
-                                                      SDL_PIXELFORMAT_RGB24));
+                                                      std::max(bitmap.height(), 1), 8,
+                                                      SDL_PIXELFORMAT_INDEX8));
     if (!surface) throw LayoutError(std::string("cannot allocate an image: ") + SDL_GetError());
-    SDL_FillRect(surface.get(), nullptr, SDL_MapRGB(surface->format, 255, 255, 255));
+    const SDL_Color colours[2] = {{255, 255, 255, 255}, {0, 0, 0, 255}};
+    SDL_SetPaletteColors(surface->format->palette, colours, 0, 2);
     auto* pixels = static_cast<uint8_t*>(surface->pixels);
-    for (int y = 0; y < bitmap.height(); ++y)
-        for (int x = 0; x < bitmap.width(); ++x)
-            if (bitmap.get(x, y)) std::fill_n(pixels + y * surface->pitch + x * 3, 3, uint8_t{0});
+    for (int y = 0; y < surface->h; ++y) {
+        uint8_t* line = pixels + y * surface->pitch;
+        std::fill_n(line, surface->w, uint8_t{0});
+        for (int x = 0; x < bitmap.width() && y < bitmap.height(); ++x) line[x] = bitmap.get(x, y);
+    }
     if (IMG_SavePNG(surface.get(), path.c_str()) != 0)
         throw LayoutError("cannot write " + path.string() + ": " + IMG_GetError());
 }

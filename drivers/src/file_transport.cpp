@@ -52,18 +52,10 @@ PrinterStatus FileTransport::status() {
 void FileTransport::begin(const JobInfo& job) {
     char prefix[16];
     std::snprintf(prefix, sizeof prefix, "%06d-", ++sequence_);
-    const std::string stem = prefix + safe_name(job.name);
-    if (output_.png && job.pages)
-        for (size_t i = 0; i < job.pages->size(); ++i) {
-            const std::string suffix = i == 0 ? ".png" : "-p" + std::to_string(i + 1) + ".png";
-            try {
-                save_png((*job.pages)[i], folder_ / (stem + suffix));
-            } catch (const LayoutError& e) {
-                throw TransportError(e.what());
-            }
-        }
-    last_ = folder_ / (stem + ".bin");
-    part_ = folder_ / (stem + ".bin.part");
+    stem_ = prefix + safe_name(job.name);
+    pages_ = job.pages;
+    last_ = folder_ / (stem_ + ".bin");
+    part_ = folder_ / (stem_ + ".bin.part");
     if (!output_.bytes) return;
     out_.open(part_, std::ios::binary | std::ios::trunc);
     if (!out_) throw TransportError("cannot create " + part_.string());
@@ -75,7 +67,17 @@ void FileTransport::write(std::span<const uint8_t> bytes) {
     if (!out_) throw TransportError("cannot write " + part_.string() + " (disk full?)");
 }
 
+// The PNG is written after the bytes, so it never delays the first byte.
 void FileTransport::finish() {
+    if (output_.png && pages_)
+        for (size_t i = 0; i < pages_->size(); ++i) {
+            const std::string suffix = i == 0 ? ".png" : "-p" + std::to_string(i + 1) + ".png";
+            try {
+                save_png((*pages_)[i], folder_ / (stem_ + suffix));
+            } catch (const LayoutError& e) {
+                throw TransportError(e.what());
+            }
+        }
     if (!output_.bytes) return;
     out_.close();
     if (!out_) throw TransportError("cannot close " + part_.string());

@@ -99,7 +99,17 @@ int TextRenderer::width(std::string_view text, int px, bool bold) const {
     return text_width(font(px, bold), checked_nfc(text, "text"));
 }
 
+// Most of a ticket's lines are the same on every ticket (center name, labels,
+// footer), so drawn lines are kept; the cache is emptied when it grows past a
+// bound, which costs one slower ticket and keeps memory flat.
 Bitmap TextRenderer::render(std::string_view text, int px, bool bold) const {
+    const LineKey key{std::string(text), px, bold};
+    if (auto it = lines_.find(key); it != lines_.end()) return it->second;
+    if (lines_.size() >= 512) lines_.clear();
+    return lines_.emplace(key, draw(text, px, bold)).first->second;
+}
+
+Bitmap TextRenderer::draw(std::string_view text, int px, bool bold) const {
     TTF_Font* f = font(px, bold);
     const std::string nfc = checked_nfc(text, "text");
     if (nfc.empty()) return Bitmap(0, line_height(px, bold));

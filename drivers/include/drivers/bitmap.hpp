@@ -45,6 +45,8 @@ public:
     bool operator==(const Bitmap&) const = default;
 
 private:
+    void draw_clipped(const Bitmap& src, int x, int y);
+
     int width_ = 0;
     int height_ = 0;
     std::vector<uint8_t> bits_;

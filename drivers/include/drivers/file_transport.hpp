@@ -33,6 +33,8 @@ private:
     std::filesystem::path folder_;
     FileOutput output_;
     int sequence_ = 0;
+    std::string stem_;
+    const std::vector<Bitmap>* pages_ = nullptr;
     std::filesystem::path part_, last_;
     std::ofstream out_;
 };

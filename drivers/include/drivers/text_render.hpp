@@ -12,6 +12,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -24,7 +25,7 @@ struct FontFiles {
     std::filesystem::path bold = "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf";
 };
 
-// Not thread-safe: one renderer per printing thread (it caches opened fonts).
+// Not thread-safe: one renderer per printing thread (it caches fonts and drawn lines).
 class TextRenderer {
 public:
     // Throws LayoutError naming the file when a font is missing or unreadable.
@@ -48,12 +49,15 @@ public:
                                           size_t max_lines) const;
 
 private:
+    using LineKey = std::tuple<std::string, int, bool>;
     static int top_padding(int px);
+    Bitmap draw(std::string_view text, int px, bool bold) const;
     TTF_Font* font(int px, bool bold) const;
     std::vector<std::string> wrap_paragraph(const std::string& text, TTF_Font* f, int max_width) const;
 
     FontFiles files_;
     mutable std::map<std::pair<int, bool>, TTF_Font*> fonts_;
+    mutable std::map<LineKey, Bitmap> lines_;
 };
 
 // NFC form of `text`; throws LayoutError("<what> is not valid UTF-8").
