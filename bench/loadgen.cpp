@@ -421,6 +421,26 @@ void print_fanout(Load& load, FanOut& fan, size_t displays) {
 
 }  // namespace
 
+// Restart on the data the run left: the server replays its whole event log
+// before it listens, so this is the start-up cost for that many events.
+void print_restart(const std::string& binary, const std::filesystem::path& dir) {
+    sqlite3* db = nullptr;
+    long long events = 0;
+    if (sqlite3_open_v2((dir / "data" / "center.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(db, "SELECT count(*) FROM events", -1, &st, nullptr) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            events = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    const double t0 = now_ms();
+    ServerProcess again(binary, dir / "data", dir / "bench.toml");
+    const double ms = now_ms() - t0;
+    std::printf("Restart: %lld events in the log, listening after %.0f ms (%.1f µs an event)\n", events, ms,
+                events ? ms * 1000 / static_cast<double>(events) : 0.0);
+}
+
 int main(int argc, char** argv) {
     CLI::App cli{"loadgen: load figures for queue-server"};
     std::string binary = "build-release/queue-server/queue-server";
@@ -516,6 +536,7 @@ int main(int argc, char** argv) {
         std::printf("Server peak RSS over the whole run: %.1f MiB (RSS now %.1f MiB)\n", hwm2, rss2);
     }
     (void)idle_cpu;
+    print_restart(binary, dir);
     std::filesystem::remove_all(dir);
     return 0;
 }

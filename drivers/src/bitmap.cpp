@@ -85,30 +85,22 @@ bool column_has_ink(const Bitmap& b, int x) {
         if (b.get(x, y)) return true;
     return false;
 }
+// The first index from `from` towards `to` (exclusive) where `has_ink` holds, or -1.
+template <class HasInk>
+int scan(int from, int to, HasInk has_ink) {
+    const int step = from <= to ? 1 : -1;
+    for (int i = from; i != to; i += step)
+        if (has_ink(i)) return i;
+    return -1;
+}
+
 }  // namespace
 
-int Bitmap::first_ink_row() const {
-    for (int y = 0; y < height_; ++y)
-        if (row_has_ink(*this, y)) return y;
-    return -1;
-}
-
-int Bitmap::last_ink_row() const {
-    for (int y = height_ - 1; y >= 0; --y)
-        if (row_has_ink(*this, y)) return y;
-    return -1;
-}
-
-int Bitmap::first_ink_column() const {
-    for (int x = 0; x < width_; ++x)
-        if (column_has_ink(*this, x)) return x;
-    return -1;
-}
-
+int Bitmap::first_ink_row() const { return scan(0, height_, [&](int y) { return row_has_ink(*this, y); }); }
+int Bitmap::last_ink_row() const { return scan(height_ - 1, -1, [&](int y) { return row_has_ink(*this, y); }); }
+int Bitmap::first_ink_column() const { return scan(0, width_, [&](int x) { return column_has_ink(*this, x); }); }
 int Bitmap::last_ink_column() const {
-    for (int x = width_ - 1; x >= 0; --x)
-        if (column_has_ink(*this, x)) return x;
-    return -1;
+    return scan(width_ - 1, -1, [&](int x) { return column_has_ink(*this, x); });
 }
 
 size_t Bitmap::black_dots() const {
