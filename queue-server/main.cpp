@@ -14,7 +14,13 @@ int main(int argc, char** argv) {
     cli.add_option("--config", config, "center config (TOML), see deploy/center.example.toml");
     cli.add_flag("--demo", o.demo, "seed a demo center and write DATA/demo-credentials.json");
     cli.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
+    auto* catalog_cmd = cli.add_subcommand("catalog", "manage the procedure catalog");
+    std::string catalog_file;
+    auto* import_cmd = catalog_cmd->add_subcommand("import", "replace the catalog with a JSON or CSV file (all or nothing)");
+    import_cmd->add_option("FILE", catalog_file, "catalog file")->required();
+    catalog_cmd->require_subcommand(1);
     CLI11_PARSE(cli, argc, argv);
+    if (import_cmd->parsed()) return api::import_catalog_file(o.data, catalog_file);
     if (!config.empty()) o.config = config;
     if (!api::parse_listen(listen, o.host, o.port)) {
         std::cerr << "queue-server: --listen wants HOST:PORT, got '" << listen << "'\n";

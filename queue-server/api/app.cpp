@@ -3,16 +3,20 @@
 
 #include <boost/asio.hpp>
 #include <fstream>
+#include <iterator>
 #include <iostream>
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
+#include "catalog.hpp"
 #include "config_file.hpp"
+#include "import.hpp"
 #include "core.hpp"
 #include "server.hpp"
 
 namespace api {
+extern const char* const kDemoCatalogJson;  // assets/catalog-sample.json, built in
 namespace {
 
 namespace asio = boost::asio;
@@ -86,6 +90,12 @@ int run_app(const AppOptions& o) {
         core_options.timezone = config->center.timezone;
         core_options.password_cost = config->password_cost;
     }
+    catalog::Catalog procedures(o.data / "catalog.db", catalog::kSynonymsTsv);
+    if (o.demo && procedures.size() == 0) {
+        procedures.replace(catalog::parse_catalog(kDemoCatalogJson));
+        spdlog::info("demo catalog: {} procedures", procedures.size());
+    }
+    core_options.catalog = &procedures;
     Core core(store, core_options);
     const bool configured = core.engine().state().configured;
     const auto creds_file = o.data / "demo-credentials.json";
@@ -127,6 +137,31 @@ int run_app(const AppOptions& o) {
     core.stop();  // whatever was submitted is committed before we exit
     slow_work.join();
     return exit_code;
+}
+
+}  // namespace api
+
+namespace api {
+
+int import_catalog_file(const std::filesystem::path& data, const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        std::cerr << "queue-server: cannot read " << file.string() << std::endl;
+        return 2;
+    }
+    const std::string text{std::istreambuf_iterator<char>(in), {}};
+    try {
+        const auto parsed = catalog::parse_catalog(text);
+        std::filesystem::create_directories(data);
+        catalog::Catalog procedures(data / "catalog.db", catalog::kSynonymsTsv);
+        procedures.replace(parsed);
+        std::cout << "imported " << parsed.size() << " procedures from " << file.string() << ": catalog version "
+                  << procedures.version() << std::endl;
+        return 0;
+    } catch (const catalog::ImportError& e) {
+        std::cerr << "queue-server: " << file.string() << ": " << e.what() << " (the catalog in use is unchanged)" << std::endl;
+        return 2;
+    }
 }
 
 }  // namespace api

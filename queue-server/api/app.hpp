@@ -18,6 +18,10 @@ struct AppOptions {
 // Parses "HOST:PORT" ("0.0.0.0:8080", "[::1]:0"); false if it is not one.
 bool parse_listen(const std::string& text, std::string& host, uint16_t& port);
 
+// `queue-server catalog import FILE`: replaces DATA/catalog.db's procedures, all
+// or nothing; 0 on success, 2 with the line and reason on a broken file.
+int import_catalog_file(const std::filesystem::path& data, const std::filesystem::path& file);
+
 // Returns the process exit code: 0 after a clean stop, 2 for bad config, 3 when the disk failed.
 int run_app(const AppOptions& options);
 

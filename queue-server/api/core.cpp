@@ -6,6 +6,7 @@
 
 #include "common/json_reader.hpp"
 #include "common/text.hpp"
+#include "import.hpp"
 
 namespace api {
 namespace {
@@ -42,6 +43,26 @@ Target parse_target(const std::string& target) {
         k = amp + 1;
     }
     return t;
+}
+
+// %XX and '+' in a query value; nullopt for a malformed escape.
+std::optional<std::string> url_decode(const std::string& s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '+') {
+            out += ' ';
+        } else if (s[i] == '%') {
+            int v = 0;
+            if (i + 2 >= s.size()) return std::nullopt;
+            auto [end, ec] = std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
+            if (ec != std::errc{} || end != s.data() + i + 3) return std::nullopt;
+            out += static_cast<char>(v);
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
 }
 
 template <class T>
@@ -229,6 +250,14 @@ void Core::publish(const std::vector<engine::Event>& events) {
     }
 }
 
+void Core::broadcast(const json& message) {
+    auto text = std::make_shared<const std::string>(dump(message));
+    std::vector<std::shared_ptr<Subscriber>> targets;
+    for (auto& [key, sub] : subscribers_)
+        if (auto who = sub.who.lock(); who && sub.live) targets.push_back(std::move(who));
+    for (auto& who : targets) who->send(text);
+}
+
 void Core::subscribe(const std::shared_ptr<Subscriber>& s, int64_t since) {
     Sub& sub = subscribers_[s.get()];
     sub.who = s;
@@ -272,6 +301,8 @@ void Core::handle(const Request& req, Respond respond) {
         return respond(ok_json({{"status", failed_ ? "failed" : "ok"}, {"seq", engine_.state().seq},
                                 {"durable_seq", durable_seq_}, {"day", engine_.state().day}}));
     if (p.empty() || p[0] != "api") return respond(error_reply(404, "not_found", "no such path: " + req.target.substr(0, 200)));
+
+    if (catalog_request(req, p, t.query, respond)) return;
 
     json body = json::object();
     if (!req.body.empty()) {
@@ -470,6 +501,84 @@ void Core::configure(const json& body, Respond respond) {
     execute(engine::Configure{std::move(center)}, [this](const engine::Outcome&) {
         return ok_json({{"seq", engine_.state().seq}});
     }, std::move(respond));
+}
+
+}  // namespace api
+
+namespace api {
+
+// ---------------------------------------------------------------- catalog
+
+// The procedure catalog is public information (the national portal publishes
+// it), so reading it needs no token; replacing it is for admins. Returns false
+// when the path is not the catalog's.
+bool Core::catalog_request(const Request& req, const std::vector<std::string>& p,
+                           const std::map<std::string, std::string>& query, Respond& respond) {
+    const bool get = req.method == "GET";
+    const bool reads = p.size() >= 2 && (p[1] == "procedures" || p[1] == "fields" || p[1] == "catalog");
+    const bool import = p.size() == 3 && p[1] == "admin" && p[2] == "catalog";
+    if (!reads && !import) return false;
+    if (!options_.catalog) {
+        respond(error_reply(404, "no_catalog", "this server has no procedure catalog"));
+        return true;
+    }
+    catalog::Catalog& cat = *options_.catalog;
+    cat.refresh_if_changed();
+    if (import) {
+        const auto who = authenticate(req.token);
+        if (!who) respond(error_reply(401, "unauthorized", "a valid token is needed (Authorization: Bearer ...)"));
+        else if (who->role != "admin") respond(error_reply(403, "forbidden", "the role '" + who->role + "' may not do this"));
+        else if (req.method != "POST") respond(error_reply(405, "method_not_allowed", "use POST with the catalog file as the body"));
+        else import_catalog(req.body, respond);
+        return true;
+    }
+    if (!get) {
+        respond(error_reply(405, "method_not_allowed", "use GET"));
+        return true;
+    }
+    if (p.size() == 2 && p[1] == "catalog") {
+        respond(ok_json({{"version", cat.version()}, {"procedures", cat.size()}}));
+    } else if (p.size() == 2 && p[1] == "fields") {
+        json fields = json::array();
+        for (const auto& f : cat.fields()) fields.push_back({{"field", f.field}, {"count", f.count}});
+        respond(ok_json({{"version", cat.version()}, {"fields", fields}}));
+    } else if (p.size() == 2 && p[1] == "procedures") {
+        const auto q = url_decode(query.contains("q") ? query.at("q") : "");
+        const auto limit_text = query.contains("limit") ? query.at("limit") : "10";
+        const auto limit = parse_id<int>(limit_text);
+        if (!q) return respond(error_reply(400, "bad_query", "q has a malformed %-escape")), true;
+        if (!limit || *limit > 100) return respond(error_reply(400, "bad_limit", "limit is a whole number from 1 to 100")), true;
+        try {
+            json hits = json::array();
+            for (const auto& h : cat.search(*q, static_cast<size_t>(*limit)))
+                hits.push_back({{"code", h.code}, {"name", h.name}, {"field", h.field}, {"level", h.level}});
+            respond(ok_json({{"version", cat.version()}, {"hits", hits}}));
+        } catch (const catalog::QueryError& e) {
+            respond(error_reply(400, "bad_query", e.what()));
+        }
+    } else if (p.size() == 3 && p[1] == "procedures") {
+        const auto code = url_decode(p[2]);
+        auto record = code ? cat.procedure(*code) : std::nullopt;
+        if (record) respond(ok_json(*record));
+        else respond(error_reply(404, "unknown_procedure", "no procedure with that code"));
+    } else {
+        respond(error_reply(404, "not_found", "no such path: " + req.target.substr(0, 200)));
+    }
+    return true;
+}
+
+// All or nothing: a broken file leaves the catalog in use as it was. Kiosks
+// hear of a new version on the event stream and refresh their cache.
+void Core::import_catalog(const std::string& body, Respond respond) {
+    try {
+        const auto procedures = catalog::parse_catalog(body);
+        options_.catalog->replace(procedures);
+        const int64_t version = options_.catalog->version();
+        broadcast({{"type", "catalog_updated"}, {"version", version}});
+        respond(ok_json({{"version", version}, {"procedures", procedures.size()}}));
+    } catch (const catalog::ImportError& e) {
+        respond(error_reply(400, "bad_catalog", e.what()));
+    }
 }
 
 }  // namespace api

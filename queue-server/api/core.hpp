@@ -20,6 +20,7 @@
 #include <string>
 
 #include "auth.hpp"
+#include "catalog.hpp"
 #include "codec.hpp"
 #include "common/local_time.hpp"
 #include "engine.hpp"
@@ -62,6 +63,7 @@ public:
         size_t replay_window = 10'000;                        // events kept for reconnecting clients
         std::function<int64_t()> clock = common::system_now_ms;  // injected in tests
         std::string timezone = "Asia/Ho_Chi_Minh";
+        catalog::Catalog* catalog = nullptr;  // procedures for kiosks; none: those paths answer 404
     };
 
     // Rebuilds the state from the log and loads the accounts.
@@ -115,6 +117,10 @@ private:
     void add_user(const json& body, Respond respond);
     void add_device(const json& body, Respond respond);
     void configure(const json& body, Respond respond);
+    bool catalog_request(const Request& request, const std::vector<std::string>& parts,
+                         const std::map<std::string, std::string>& query, Respond& respond);
+    void import_catalog(const std::string& body, Respond respond);
+    void broadcast(const json& message);  // a notice outside the event log (no seq), to live subscribers
     Reply ticket_reply(int64_t id, int status = 200) const;
     void write_job(store::Writer::Job job, Task then);
 

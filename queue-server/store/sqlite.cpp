@@ -77,6 +77,7 @@ void Statement::run() {
 }
 
 int64_t Statement::int_at(int col) const { return sqlite3_column_int64(stmt_, col); }
+double Statement::double_at(int col) const { return sqlite3_column_double(stmt_, col); }
 
 std::string Statement::text_at(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));

@@ -50,6 +50,7 @@ public:
     // Runs to completion (for writes) and resets.
     void run();
     int64_t int_at(int col) const;
+    double double_at(int col) const;
     std::string text_at(int col) const;
     bool null_at(int col) const;
     void reset();
