@@ -62,6 +62,7 @@ struct TestServer {
         return c;
     }();
     std::unique_ptr<store::Store> store;
+    std::unique_ptr<catalog::Catalog> procedures;
     std::unique_ptr<api::Core> core;
     std::unique_ptr<asio::io_context> io;
     std::unique_ptr<asio::thread_pool> pool;
@@ -87,6 +88,8 @@ struct TestServer {
         o.timezone = center.timezone;
         o.password_cost = cheap();
         o.replay_window = replay_window;
+        procedures = std::make_unique<catalog::Catalog>((dir / "catalog.db").string(), catalog::kSynonymsTsv);
+        o.catalog = procedures.get();
         core = std::make_unique<api::Core>(*store, o);
         if (seed) {
             REQUIRE_FALSE(core->run_startup(engine::Configure{center}));
@@ -119,6 +122,7 @@ struct TestServer {
         io.reset();  // closes the sessions left
         core.reset();
         pool.reset();
+        procedures.reset();
         store.reset();
     }
 

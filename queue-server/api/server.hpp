@@ -20,6 +20,7 @@ struct ServerLimits {
     size_t max_connections = 4096;
     size_t header_bytes = 8 * 1024;
     size_t body_bytes = 64 * 1024;
+    size_t upload_bytes = 64 * 1024 * 1024;  // an admin's catalog file (POST /api/admin/catalog)
     int request_seconds = 30;
     int idle_seconds = 120;
     size_t ws_backlog = 4096;

@@ -279,7 +279,7 @@ std::vector<Procedure> parse_csv_catalog(std::string_view text) {
 std::vector<Procedure> parse_catalog(std::string_view text) {
     if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a BOM from spreadsheet exports
     const auto first = text.find_first_not_of(" \t\r\n");
-    if (first != std::string_view::npos && text[first] == '[') return parse_json_catalog(text);
+    if (first != std::string_view::npos && (text[first] == '[' || text[first] == '{')) return parse_json_catalog(text);
     return parse_csv_catalog(text);
 }
 

@@ -24,7 +24,7 @@ std::vector<Procedure> parse_json_catalog(std::string_view text);
 // documents,steps,legal_basis,online_level,service; only name, field and level are
 // required. List columns separate items with " | ".
 std::vector<Procedure> parse_csv_catalog(std::string_view text);
-// By the first non-blank character: '[' is JSON, anything else CSV.
+// By the first non-blank character: '[' or '{' is JSON, anything else CSV.
 std::vector<Procedure> parse_catalog(std::string_view text);
 
 }  // namespace catalog
