@@ -1,7 +1,9 @@
-// catalog: storage, vocabulary, synonyms and ranked search (see catalog.hpp).
+// catalog: storage, the in-memory word index, synonyms and ranked search (see catalog.hpp).
 #include "catalog.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "common/text.hpp"
@@ -15,11 +17,11 @@ namespace {
 
 constexpr const char* schema = R"sql(
 CREATE TABLE IF NOT EXISTS procedures(code TEXT PRIMARY KEY, name TEXT NOT NULL, field TEXT NOT NULL,
-                                      level TEXT NOT NULL, record TEXT NOT NULL) STRICT;
-CREATE VIRTUAL TABLE IF NOT EXISTS procedure_words USING fts5(code UNINDEXED, name, field, agency, documents,
-                                                               tokenize = 'unicode61 remove_diacritics 0');
+                                      level TEXT NOT NULL, words TEXT NOT NULL, record TEXT NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS catalog_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
 )sql";
+
+constexpr double name_weight = 4.0, near_weight = 0.6, prefix_weight = 0.8, partial_penalty = 50;
 
 std::string folded(std::string_view s) { return fold(s).value_or(""); }
 
@@ -29,12 +31,11 @@ std::string join(const std::vector<std::string>& words, size_t from = 0, size_t 
     return out;
 }
 
-// How much the name itself says this is the procedure meant, beyond BM25.
-double name_bonus(const std::string& name, const std::string& query) {
-    if (name == query) return 100;
-    if (name.starts_with(query)) return 40;
-    if (name.find(" " + query) != std::string::npos) return 20;
-    return 0;
+// The words a procedure is found by besides its name: field, agency, documents.
+std::string other_words(const Procedure& p) {
+    std::string words = folded(p.field) + " " + folded(p.agency);
+    for (const auto& d : p.documents) words += " " + folded(d.name);
+    return words;
 }
 
 }  // namespace
@@ -70,41 +71,46 @@ bool Catalog::refresh_if_changed() {
     return true;
 }
 
+void Catalog::index(uint32_t doc, const std::string& folded_words, Postings& postings) {
+    for (auto& w : split_words(folded_words)) {
+        auto& docs = postings[w];
+        if (docs.empty() || docs.back() != doc) docs.push_back(doc);
+        vocabulary_.insert(std::move(w));
+    }
+}
+
 void Catalog::load() {
     sqlite::Statement dv(*db_, "PRAGMA data_version");
     data_version_ = dv.step() ? dv.int_at(0) : 0;
     dv.reset();
     entries_.clear();
+    by_code_.clear();
+    name_postings_.clear();
+    text_postings_.clear();
     vocabulary_.clear();
-    sorted_vocabulary_.clear();
     sqlite::Statement version(*db_, "SELECT value FROM catalog_meta WHERE key = 'version'");
     version_ = version.step() ? version.int_at(0) : 0;
     version.reset();
-    sqlite::Statement rows(*db_, "SELECT code, name, field, level FROM procedures");
-    while (rows.step())
-        entries_[rows.text_at(0)] = Entry{rows.text_at(1), rows.text_at(2), rows.text_at(3), folded(rows.text_at(1)),
-                                          " " + fold_case(rows.text_at(1)).value_or("") + " "};
-    sqlite::Statement words(*db_, "SELECT name || ' ' || field || ' ' || agency || ' ' || documents FROM procedure_words");
-    while (words.step())
-        for (auto& w : split_words(words.text_at(0))) {
-            sorted_vocabulary_.insert(w);
-            vocabulary_.insert(std::move(w));
-        }
+    sqlite::Statement rows(*db_, "SELECT code, name, field, level, words FROM procedures ORDER BY code");
+    while (rows.step()) {
+        const auto doc = static_cast<uint32_t>(entries_.size());
+        Entry e{rows.text_at(0), rows.text_at(1), rows.text_at(2), rows.text_at(3), folded(rows.text_at(1)), ""};
+        e.cased_name = " " + fold_case(e.name).value_or("") + " ";
+        index(doc, e.folded_name, name_postings_);
+        index(doc, rows.text_at(4), text_postings_);
+        by_code_[e.code] = doc;
+        entries_.push_back(std::move(e));
+    }
 }
 
 void Catalog::replace(const std::vector<Procedure>& procedures) {
     db_->exec("BEGIN IMMEDIATE");
     try {
-        db_->exec("DELETE FROM procedures; DELETE FROM procedure_words;");
-        sqlite::Statement put(*db_, "INSERT INTO procedures(code, name, field, level, record) VALUES(?, ?, ?, ?, ?)");
-        sqlite::Statement index(*db_, "INSERT INTO procedure_words(code, name, field, agency, documents) VALUES(?, ?, ?, ?, ?)");
-        for (const auto& p : procedures) {
-            put.bind(1, p.code).bind(2, p.name).bind(3, p.field).bind(4, p.level).bind(5, to_json(p).dump()).run();
-            std::string documents;
-            for (const auto& d : p.documents) documents += folded(d.name) + " ";
-            index.bind(1, p.code).bind(2, folded(p.name)).bind(3, folded(p.field)).bind(4, folded(p.agency))
-                .bind(5, documents).run();
-        }
+        db_->exec("DELETE FROM procedures");
+        sqlite::Statement put(*db_, "INSERT INTO procedures(code, name, field, level, words, record) VALUES(?, ?, ?, ?, ?, ?)");
+        for (const auto& p : procedures)
+            put.bind(1, p.code).bind(2, p.name).bind(3, p.field).bind(4, p.level).bind(5, other_words(p))
+                .bind(6, to_json(p).dump()).run();
         db_->exec("INSERT INTO catalog_meta(key, value) VALUES('version', 1) "
                   "ON CONFLICT(key) DO UPDATE SET value = value + 1");
         db_->exec("COMMIT");
@@ -113,11 +119,6 @@ void Catalog::replace(const std::vector<Procedure>& procedures) {
         throw;
     }
     load();
-}
-
-bool Catalog::has_prefix(const std::string& prefix) const {
-    auto it = sorted_vocabulary_.lower_bound(prefix);
-    return it != sorted_vocabulary_.end() && it->starts_with(prefix);
 }
 
 // Vocabulary words one edit (delete, insert, replace, swap of neighbours) away.
@@ -149,9 +150,29 @@ std::vector<std::string> Catalog::near_words(const std::string& word) const {
     return {out.begin(), out.end()};
 }
 
-// A word the catalog can match: itself, a near word, or (typed last) a prefix.
-bool Catalog::known(const std::string& word, bool last) const {
-    return vocabulary_.contains(word) || (last && has_prefix(word)) || !near_words(word).empty();
+// What one query word may match: itself, its near words, and, if it is the word
+// being typed, every vocabulary word it begins. Each with its weight.
+std::vector<Catalog::Term> Catalog::terms(const std::string& word, bool last) const {
+    std::vector<Term> out;
+    const double n = static_cast<double>(std::max<size_t>(entries_.size(), 1));
+    auto add = [&](const std::string& w, double factor, bool names_only = false) {
+        for (const Postings* p : {&name_postings_, &text_postings_}) {
+            if (names_only && p == &text_postings_) continue;
+            auto it = p->find(w);
+            if (it == p->end()) continue;
+            const double idf = std::log(1.0 + n / static_cast<double>(it->second.size()));
+            out.push_back({&it->second, idf * factor * (p == &name_postings_ ? name_weight : 1.0)});
+        }
+    };
+    add(word, 1.0);
+    // Words being typed are looked for in names only: a half word found in some
+    // document's list is noise, and it would cost the most on the shortest prefixes.
+    if (last)
+        for (auto it = vocabulary_.upper_bound(word); it != vocabulary_.end() && it->starts_with(word); ++it)
+            add(*it, prefix_weight, true);
+    if (out.empty() || !last)
+        for (const auto& near : near_words(word)) add(near, near_weight);
+    return out;
 }
 
 // The words themselves, plus a version with each known colloquial term replaced
@@ -161,48 +182,66 @@ std::vector<std::string> Catalog::alternatives(const std::vector<std::string>& w
     for (const auto& [term, wording] : synonyms_) {
         for (size_t i = 0; i + term.size() <= words.size(); ++i) {
             if (!std::equal(term.begin(), term.end(), words.begin() + static_cast<ptrdiff_t>(i))) continue;
-            const std::string alt = join(words, 0, i) + " " + wording + " " + join(words, i + term.size());
-            out.push_back(join(split_words(alt)));
+            out.push_back(join(split_words(join(words, 0, i) + " " + wording + " " + join(words, i + term.size()))));
             break;
         }
     }
     return out;
 }
 
-// An FTS5 expression: every word (all = true) or any word, each as itself or a
-// near word; the last word also as a prefix, since the person may still be
-// typing. Words the catalog can't match at all ("làm", "xin") are left out
-// rather than making the whole query fail.
-std::string Catalog::match_expression(const std::vector<std::string>& words, bool all) const {
-    std::string expr;
-    for (size_t i = 0; i < words.size(); ++i) {
-        const bool last = i + 1 == words.size();
-        if (!known(words[i], last)) continue;
-        std::string group = "\"" + words[i] + "\"" + (last ? "*" : "");
-        if (!last || !has_prefix(words[i]))
-            for (const auto& near : near_words(words[i])) group += " OR \"" + near + "\"";
-        expr += (expr.empty() ? "" : all ? " AND " : " OR ") + ("(" + group + ")");
+// Scores every procedure holding at least one of the query's words into
+// `best`: those holding all of them at full score, the others far below (and
+// only looked at when too few hold all). Words the catalog can't match at all
+// ("làm", "xin") are left out rather than failing the query.
+void Catalog::score(const std::string& folded_query, const std::vector<std::string>& marked_words, size_t limit,
+                    std::vector<double>& best) const {
+    const auto words = split_words(folded_query);
+    const size_t n = entries_.size();
+    // Each query word counts once per procedure, by its best match there (the
+    // word in the name beats a prefix of some other word of a long name).
+    std::vector<double> sum(n, 0.0), word_score(n, 0.0);
+    std::vector<uint16_t> groups(n, 0), last_group(n, UINT16_MAX);
+    std::vector<uint32_t> touched;
+    uint16_t matched_groups = 0;
+    for (size_t i = 0; i < words.size() && i < UINT16_MAX; ++i) {
+        const auto ts = terms(words[i], i + 1 == words.size());
+        if (ts.empty()) continue;
+        touched.clear();
+        for (const Term& t : ts)
+            for (uint32_t doc : *t.docs) {
+                if (last_group[doc] != matched_groups) {
+                    last_group[doc] = matched_groups;
+                    ++groups[doc];
+                    word_score[doc] = t.weight;
+                    touched.push_back(doc);
+                } else {
+                    word_score[doc] = std::max(word_score[doc], t.weight);
+                }
+            }
+        for (uint32_t doc : touched) sum[doc] += word_score[doc];
+        ++matched_groups;
     }
-    return expr;
-}
-
-void Catalog::collect(const std::string& folded_query, const std::vector<std::string>& marked_words,
-                      const std::string& expression, double penalty, std::map<std::string, double>& best) const {
-    if (expression.empty()) return;
-    sqlite::Statement find(*db_, "SELECT code, bm25(procedure_words, 0.0, 10.0, 3.0, 1.0, 0.5) FROM procedure_words "
-                                 "WHERE procedure_words MATCH ? ORDER BY rank LIMIT 200");
-    find.bind(1, expression);
-    while (find.step()) {
-        auto it = entries_.find(find.text_at(0));
-        if (it == entries_.end()) continue;
-        const Entry& e = it->second;
-        double score = -find.double_at(1) + name_bonus(e.folded_name, folded_query) - penalty -
-                       0.01 * static_cast<double>(e.folded_name.size());
-        // Words typed with their marks ("hộ", "hôn") count for the names that have them.
-        for (const auto& w : marked_words)
-            if (e.cased_name.find(" " + w) != std::string::npos) score += 8;
-        auto [pos, fresh] = best.emplace(it->first, score);
-        if (!fresh) pos->second = std::max(pos->second, score);
+    if (matched_groups == 0) return;
+    const size_t complete = static_cast<size_t>(std::count(groups.begin(), groups.end(), matched_groups));
+    const uint16_t least = complete >= limit ? matched_groups : 1;
+    const std::string phrase = " " + folded_query;
+    std::vector<std::string> marked;
+    for (const auto& w : marked_words) marked.push_back(" " + w);
+    for (uint32_t doc = 0; doc < n; ++doc) {
+        if (groups[doc] < least) continue;
+        const Entry& e = entries_[doc];
+        double s = sum[doc] - 0.01 * static_cast<double>(e.folded_name.size()) -
+                   partial_penalty * (matched_groups - groups[doc]);
+        // Only a name holding every word can hold the query or all its marked words.
+        if (groups[doc] == matched_groups) {
+            if (e.folded_name == folded_query) s += 100;
+            else if (e.folded_name.starts_with(folded_query)) s += 40;
+            else if (e.folded_name.find(phrase) != std::string::npos) s += 20;
+            // Words typed with their marks ("hộ", "hôn") count for the names that have them.
+            for (const auto& w : marked)
+                if (e.cased_name.find(w) != std::string::npos) s += 8;
+        }
+        best[doc] = std::max(best[doc], s);
     }
 }
 
@@ -210,33 +249,33 @@ std::vector<Hit> Catalog::search(std::string_view query, size_t limit) const {
     if (!common::is_valid_utf8(query)) throw QueryError("the query is not valid UTF-8");
     if (common::utf8_length(query) > max_query_chars)
         throw QueryError("the query is longer than " + std::to_string(max_query_chars) + " characters");
+    if (limit == 0 || entries_.empty()) return {};
     const auto words = split_words(folded(query));
-    std::map<std::string, double> best;
+    std::vector<double> best(entries_.size(), -std::numeric_limits<double>::infinity());
     // A code typed or scanned exactly ("1.001193") is the answer.
     std::string code(query);
     code.erase(0, code.find_first_not_of(' '));
     code.erase(code.find_last_not_of(' ') + 1);
-    if (entries_.contains(code)) best[code] = 1000;
+    if (auto it = by_code_.find(code); it != by_code_.end()) best[it->second] = 1000;
     std::vector<std::string> marked;  // query words typed with diacritics, as typed
     for (const auto& w : split_words(fold_case(query).value_or("")))
         if (fold(w) != w) marked.push_back(w);
-    if (!words.empty() && limit > 0) {
-        for (const auto& alt : alternatives(words)) {
-            const auto alt_words = split_words(alt);
-            collect(alt, marked, match_expression(alt_words, true), 0, best);
-            // Too few with every word: the ones with some words, well below.
-            if (best.size() < limit) collect(alt, marked, match_expression(alt_words, false), 50, best);
-        }
-    }
+    if (!words.empty())
+        for (const auto& alt : alternatives(words)) score(alt, marked, limit, best);
+
+    std::vector<std::pair<double, uint32_t>> ranked;
+    for (uint32_t doc = 0; doc < best.size(); ++doc)
+        if (best[doc] > -std::numeric_limits<double>::infinity()) ranked.emplace_back(best[doc], doc);
+    const size_t n = std::min(limit, ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<ptrdiff_t>(n), ranked.end(),
+                      [&](const auto& a, const auto& b) {
+                          return a.first != b.first ? a.first > b.first : entries_[a.second].code < entries_[b.second].code;
+                      });
     std::vector<Hit> hits;
-    for (const auto& [c, score] : best) {
-        const Entry& e = entries_.at(c);
-        hits.push_back({c, e.name, e.field, e.level, score});
+    for (size_t i = 0; i < n; ++i) {
+        const Entry& e = entries_[ranked[i].second];
+        hits.push_back({e.code, e.name, e.field, e.level, ranked[i].first});
     }
-    std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
-        return a.score != b.score ? a.score > b.score : a.code < b.code;
-    });
-    if (hits.size() > limit) hits.resize(limit);
     return hits;
 }
 
@@ -251,7 +290,7 @@ std::optional<json> Catalog::procedure(std::string_view code) const {
 
 std::vector<FieldCount> Catalog::fields() const {
     std::map<std::string, int> counts;
-    for (const auto& [code, e] : entries_) ++counts[e.field];
+    for (const auto& e : entries_) ++counts[e.field];
     std::vector<FieldCount> out;
     for (const auto& [field, n] : counts) out.push_back({field, n});
     std::sort(out.begin(), out.end(), [](const FieldCount& a, const FieldCount& b) {
