@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
     cli.add_option("--listen", listen, "HOST:PORT to serve HTTP and WebSocket on (port 0: any free one)")->capture_default_str();
     cli.add_option("--config", config, "center config (TOML), see deploy/center.example.toml");
     cli.add_flag("--demo", o.demo, "seed a demo center and write DATA/demo-credentials.json");
+    std::string feed_secret_file;
+    cli.add_option("--feed-secret-file", feed_secret_file, "file holding the dossier backend's HMAC key (demo: DATA/feed-secret)");
     cli.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
     auto* catalog_cmd = cli.add_subcommand("catalog", "manage the procedure catalog");
     std::string catalog_file;
@@ -22,6 +24,7 @@ int main(int argc, char** argv) {
     CLI11_PARSE(cli, argc, argv);
     if (import_cmd->parsed()) return api::import_catalog_file(o.data, catalog_file);
     if (!config.empty()) o.config = config;
+    if (!feed_secret_file.empty()) o.feed_secret_file = feed_secret_file;
     if (!api::parse_listen(listen, o.host, o.port)) {
         std::cerr << "queue-server: --listen wants HOST:PORT, got '" << listen << "'\n";
         return 2;

@@ -11,6 +11,7 @@
 
 #include "catalog.hpp"
 #include "config_file.hpp"
+#include "dossier_store.hpp"
 #include "import.hpp"
 #include "core.hpp"
 #include "server.hpp"
@@ -44,6 +45,43 @@ nlohmann::json seed_demo_accounts(Core& core, const engine::Center& center, cons
     return creds;
 }
 
+// Three dossiers at different stages, so the kiosk's lookup can be tried.
+void seed_demo_dossiers(dossier::Store& store, int64_t now_ms) {
+    const int64_t day = 24 * 3600 * 1000;
+    auto update = [&](const std::string& id, const std::string& code, int64_t at, int status) {
+        dossier::Update u;
+        u.event_id = id;
+        u.code = code;
+        u.at = at;
+        u.status = status;
+        return u;
+    };
+    std::vector<dossier::Update> all;
+    auto first = update("demo-1", "H55.26-1124-0001", now_ms - 3 * day, 2);
+    first.procedure_code = "1.001193";
+    first.procedure_name = "Đăng ký khai sinh";
+    first.applicant_name = "Nguyễn Văn An";
+    first.check = "1234";
+    first.received_date = "2026-11-21";
+    first.appointment_date = "2026-11-24";
+    first.pickup = "Quầy số 1";
+    all.push_back(first);
+    all.push_back(update("demo-2", "H55.26-1124-0001", now_ms - 2 * day, 4));
+    all.push_back(update("demo-3", "H55.26-1124-0001", now_ms - day, 9));
+    auto second = update("demo-4", "H55.26-1124-0002", now_ms - day, 2);
+    second.procedure_name = "Đăng ký thường trú";
+    second.applicant_name = "Trần Thị Bình";
+    second.check = "5678";
+    second.received_date = "2026-11-23";
+    second.appointment_date = "2026-11-30";
+    all.push_back(second);
+    auto third = update("demo-5", "H55.26-1124-0002", now_ms - day / 2, 5);
+    third.note = "Thiếu giấy tờ chứng minh chỗ ở hợp pháp";
+    third.supplements = std::vector<std::string>{"Hợp đồng thuê nhà có công chứng"};
+    all.push_back(third);
+    store.ingest(all);
+}
+
 void write_private_file(const std::filesystem::path& file, const std::string& text) {
     std::ofstream out(file, std::ios::trunc);
     out << text << '\n';
@@ -51,6 +89,18 @@ void write_private_file(const std::filesystem::path& file, const std::string& te
     ::chmod(file.c_str(), 0600);
     if (!out) throw std::runtime_error("cannot write " + file.string());
 }
+
+std::string feed_secret(const AppOptions& o) {
+    std::filesystem::path file = o.feed_secret_file.value_or(o.data / "feed-secret");
+    if (!o.feed_secret_file && !o.demo) return "";
+    if (o.demo && !std::filesystem::exists(file)) write_private_file(file, new_token());
+    std::ifstream in(file);
+    std::string secret;
+    std::getline(in, secret);
+    if (secret.size() < 16) throw std::runtime_error("the feed secret in " + file.string() + " is shorter than 16 bytes");
+    return secret;
+}
+
 
 }  // namespace
 
@@ -96,6 +146,10 @@ int run_app(const AppOptions& o) {
         spdlog::info("demo catalog: {} procedures", procedures.size());
     }
     core_options.catalog = &procedures;
+    dossier::Store dossiers((o.data / "dossiers.db").string());
+    if (o.demo && dossiers.count() == 0) seed_demo_dossiers(dossiers, common::system_now_ms());
+    core_options.dossiers = &dossiers;
+    core_options.feed_secret = feed_secret(o);
     Core core(store, core_options);
     const bool configured = core.engine().state().configured;
     const auto creds_file = o.data / "demo-credentials.json";

@@ -13,6 +13,7 @@ struct AppOptions {
     uint16_t port = 8080;
     std::optional<std::filesystem::path> config;
     bool demo = false;
+    std::optional<std::filesystem::path> feed_secret_file;  // the dossier backend's HMAC key
 };
 
 // Parses "HOST:PORT" ("0.0.0.0:8080", "[::1]:0"); false if it is not one.

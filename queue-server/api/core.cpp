@@ -7,6 +7,7 @@
 #include "common/json_reader.hpp"
 #include "common/text.hpp"
 #include "import.hpp"
+#include <sodium.h>
 
 namespace api {
 namespace {
@@ -303,6 +304,7 @@ void Core::handle(const Request& req, Respond respond) {
     if (p.empty() || p[0] != "api") return respond(error_reply(404, "not_found", "no such path: " + req.target.substr(0, 200)));
 
     if (catalog_request(req, p, t.query, respond)) return;
+    if (dossier_request(req, p, t.query, respond)) return;
 
     json body = json::object();
     if (!req.body.empty()) {
@@ -579,6 +581,120 @@ void Core::import_catalog(const std::string& body, Respond respond) {
     } catch (const catalog::ImportError& e) {
         respond(error_reply(400, "bad_catalog", e.what()));
     }
+}
+
+}  // namespace api
+
+namespace api {
+
+// ---------------------------------------------------------------- dossiers
+
+namespace {
+
+std::string today_local(const common::LocalCalendar& calendar, int64_t ms) {
+    const int day = calendar.at(ms).day;  // yyyymmdd
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", day / 10000, day / 100 % 100, day % 100);
+    return buf;
+}
+
+}  // namespace
+
+bool Core::dossier_request(const Request& req, const std::vector<std::string>& p,
+                           const std::map<std::string, std::string>& query, Respond& respond) {
+    const bool feed = p.size() == 3 && p[1] == "feed" && p[2] == "dossiers";
+    const bool lookup = p.size() == 3 && p[1] == "dossiers";
+    if (!feed && !lookup) return false;
+    if (!options_.dossiers) {
+        respond(error_reply(404, "no_dossiers", "this server keeps no dossiers"));
+        return true;
+    }
+    if (feed) {
+        if (req.method != "POST") respond(error_reply(405, "method_not_allowed", "use POST"));
+        else feed_dossiers(req, respond);
+        return true;
+    }
+    if (req.method != "GET") {
+        respond(error_reply(405, "method_not_allowed", "use GET"));
+        return true;
+    }
+    const auto who = authenticate(req.token);
+    if (!who) {
+        respond(error_reply(401, "unauthorized", "a valid token is needed (Authorization: Bearer ...)"));
+        return true;
+    }
+    const auto code = url_decode(p[2]);
+    const auto check = url_decode(query.contains("check") ? query.at("check") : "");
+    if (!code || !check) {
+        respond(error_reply(400, "bad_query", "malformed %-escape"));
+        return true;
+    }
+    look_up_dossier(*who, *code, *check, respond);
+    return true;
+}
+
+// The backend signs "TIMESTAMP.BODY" with HMAC-SHA256 and the shared secret;
+// a request more than five minutes from our clock is refused (a captured
+// request can't be replayed later), and within that window a replayed update
+// changes nothing: event ids are remembered.
+void Core::feed_dossiers(const Request& req, Respond respond) {
+    if (options_.feed_secret.empty()) return respond(error_reply(403, "feed_closed", "no feed secret is configured"));
+    int64_t ts = 0;
+    const auto [end, ec] = std::from_chars(req.timestamp.data(), req.timestamp.data() + req.timestamp.size(), ts);
+    if (req.timestamp.empty() || ec != std::errc{} || end != req.timestamp.data() + req.timestamp.size())
+        return respond(error_reply(401, "unsigned", "X-Timestamp (seconds) and X-Signature (sha256=HEX) are needed"));
+    if (std::llabs(ts * 1000 - options_.clock()) > 5 * 60 * 1000)
+        return respond(error_reply(401, "stale", "X-Timestamp is more than five minutes from the server's clock"));
+    const std::string message = req.timestamp + "." + req.body;
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(options_.feed_secret.data()),
+                                options_.feed_secret.size());
+    crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(message.data()), message.size());
+    crypto_auth_hmacsha256_final(&st, mac);
+    char hex[2 * sizeof mac + 1];
+    sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+    const std::string expected = "sha256=" + std::string(hex);
+    if (req.signature.size() != expected.size() ||
+        sodium_memcmp(req.signature.data(), expected.data(), expected.size()) != 0)
+        return respond(error_reply(401, "bad_signature", "X-Signature does not match the body"));
+
+    const json body = json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("updates") || !body["updates"].is_array() ||
+        body.size() != 1)
+        return respond(error_reply(400, "bad_json", "the body is {\"updates\": [...]}"));
+    if (body["updates"].size() > 5000) return respond(error_reply(413, "too_many", "at most 5,000 updates a request"));
+    std::vector<dossier::Update> updates;
+    for (size_t i = 0; i < body["updates"].size(); ++i) {
+        try {
+            updates.push_back(dossier::update_from_json(body["updates"][i]));
+        } catch (const dossier::UpdateError& e) {
+            return respond(error_reply(400, "bad_update", "update " + std::to_string(i + 1) + ": " + e.what() +
+                                                              " (nothing in this request was applied)"));
+        }
+    }
+    const auto result = options_.dossiers->ingest(updates);
+    for (const auto& code : result.changed) broadcast({{"type", "dossier_updated"}, {"code", code}});
+    respond(ok_json({{"applied", result.applied}, {"duplicates", result.duplicates}}));
+}
+
+// An unknown code and a wrong check value get the same answer, and each device
+// or user has a few lookups a minute, so codes can't be found by trying.
+void Core::look_up_dossier(const Principal& who, const std::string& code, const std::string& check, Respond respond) {
+    const int64_t now_ms = options_.clock();
+    const double per_ms = options_.lookups_per_minute / 60'000.0;
+    Bucket& b = lookup_buckets_[who.role + ":" + who.name];
+    if (b.at == 0) b.tokens = options_.lookups_per_minute;
+    b.tokens = std::min<double>(options_.lookups_per_minute, b.tokens + static_cast<double>(now_ms - b.at) * per_ms);
+    b.at = now_ms;
+    if (b.tokens < 1) return respond(error_reply(429, "too_many_lookups", "too many lookups; try again in a minute"));
+    b.tokens -= 1;
+    const auto d = options_.dossiers->find(code);
+    const bool matches = d && !d->check.empty() && d->check.size() == check.size() &&
+                         sodium_memcmp(d->check.data(), check.data(), check.size()) == 0;
+    if (!matches)
+        return respond(error_reply(404, "not_found", "no dossier with this code and check value"));
+    respond(ok_json(dossier::public_view(*d, today_local(calendar_, now_ms))));
 }
 
 }  // namespace api

@@ -21,6 +21,7 @@
 
 #include "auth.hpp"
 #include "catalog.hpp"
+#include "dossier_store.hpp"
 #include "codec.hpp"
 #include "common/local_time.hpp"
 #include "engine.hpp"
@@ -36,6 +37,7 @@ struct Request {
     std::string target;  // "/api/tickets/12/finish?x=1"
     std::string body;
     std::string token;   // from "Authorization: Bearer ..." or ?token=
+    std::string signature, timestamp;  // X-Signature, X-Timestamp: the dossier backend's feed
 };
 
 struct Reply {
@@ -64,6 +66,9 @@ public:
         std::function<int64_t()> clock = common::system_now_ms;  // injected in tests
         std::string timezone = "Asia/Ho_Chi_Minh";
         catalog::Catalog* catalog = nullptr;  // procedures for kiosks; none: those paths answer 404
+        dossier::Store* dossiers = nullptr;   // dossier status; none: those paths answer 404
+        std::string feed_secret;              // HMAC key of the dossier backend; empty: the feed is closed
+        int lookups_per_minute = 10;          // per device or user, against guessing codes
     };
 
     // Rebuilds the state from the log and loads the accounts.
@@ -120,7 +125,11 @@ private:
     bool catalog_request(const Request& request, const std::vector<std::string>& parts,
                          const std::map<std::string, std::string>& query, Respond& respond);
     void import_catalog(const std::string& body, Respond respond);
-    void broadcast(const json& message);  // a notice outside the event log (no seq), to live subscribers
+    void broadcast(const json& message);
+    bool dossier_request(const Request& request, const std::vector<std::string>& parts,
+                         const std::map<std::string, std::string>& query, Respond& respond);
+    void feed_dossiers(const Request& request, Respond respond);
+    void look_up_dossier(const Principal& who, const std::string& code, const std::string& check, Respond respond);  // a notice outside the event log (no seq), to live subscribers
     Reply ticket_reply(int64_t id, int status = 200) const;
     void write_job(store::Writer::Job job, Task then);
 
@@ -140,6 +149,11 @@ private:
     std::multimap<int64_t, Task> waiting_;                  // replies waiting for durability
     std::deque<std::pair<int64_t, std::shared_ptr<const std::string>>> recent_;  // published events
     std::map<Subscriber*, Sub> subscribers_;
+    struct Bucket {
+        double tokens = 0;
+        int64_t at = 0;
+    };
+    std::map<std::string, Bucket> lookup_buckets_;  // by role:name: dossier lookups left
 };
 
 }  // namespace api

@@ -182,7 +182,8 @@ private:
         const std::string target(req.target());
         if (websocket::is_upgrade(req)) return upgrade(std::move(req), target);
 
-        Request r{std::string(req.method_string()), target, std::move(req.body()), bearer_token(req, target)};
+        Request r{std::string(req.method_string()), target, std::move(req.body()), bearer_token(req, target),
+                  std::string(req["X-Signature"]), std::string(req["X-Timestamp"])};
         if (r.target.rfind("/api/events", 0) == 0)
             return respond(error_reply(426, "upgrade_required", "/api/events is a WebSocket"), req.version(), req.keep_alive());
         const unsigned version = req.version();

@@ -1,0 +1,192 @@
+// dossier: updates folded into dossiers, the masked public view (see dossier.hpp).
+#include "dossier.hpp"
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+#include "common/text.hpp"
+
+namespace dossier {
+
+extern const char* const kStatusesTsv;  // statuses.tsv, built in
+
+using json = nlohmann::json;
+
+namespace {
+
+struct StatusText {
+    std::string label, kiosk, english;
+};
+
+const std::map<int, StatusText>& statuses() {
+    static const std::map<int, StatusText> table = [] {
+        std::map<int, StatusText> t;
+        std::istringstream lines(kStatusesTsv);
+        for (std::string line; std::getline(lines, line);) {
+            if (line.empty() || line[0] == '#') continue;
+            std::istringstream cells(line);
+            std::string code;
+            StatusText s;
+            std::getline(cells, code, '\t');
+            std::getline(cells, s.label, '\t');
+            std::getline(cells, s.kiosk, '\t');
+            std::getline(cells, s.english);
+            t[std::stoi(code)] = s;
+        }
+        return t;
+    }();
+    return table;
+}
+
+std::string text(const json& j, const char* key, size_t max) {
+    const auto& v = j.at(key);
+    if (!v.is_string()) throw UpdateError(std::string("'") + key + "' must be text");
+    auto nfc = common::to_nfc(v.get<std::string>());
+    if (!nfc) throw UpdateError(std::string("'") + key + "' is not valid UTF-8");
+    if (nfc->size() > max) throw UpdateError(std::string("'") + key + "' is too long");
+    return *nfc;
+}
+
+bool is_date(const std::string& s) {
+    return s.size() == 10 && s[4] == '-' && s[7] == '-' &&
+           std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
+}
+
+}  // namespace
+
+bool finished(int status) { return status == 3 || status == 7 || status == 8 || status == 10; }
+
+Update update_from_json(const json& j) {
+    if (!j.is_object()) throw UpdateError("an update must be a JSON object");
+    static const std::vector<std::string> known = {"event_id", "code", "at", "status", "note", "procedure_code",
+                                                   "procedure_name", "applicant_name", "check", "received_date",
+                                                   "appointment_date", "supplements", "pickup"};
+    for (const auto& [key, value] : j.items())
+        if (std::find(known.begin(), known.end(), key) == known.end()) throw UpdateError("unknown field '" + key + "'");
+    for (const char* required : {"event_id", "code", "at"})
+        if (!j.contains(required)) throw UpdateError(std::string("'") + required + "' is missing");
+    Update u;
+    u.event_id = text(j, "event_id", 200);
+    u.code = text(j, "code", 100);
+    if (u.event_id.empty() || u.code.empty()) throw UpdateError("'event_id' and 'code' must not be empty");
+    if (!j["at"].is_number_integer() || j["at"].get<int64_t>() <= 0) throw UpdateError("'at' must be milliseconds since 1970");
+    u.at = j["at"].get<int64_t>();
+    if (j.contains("status")) {
+        if (!j["status"].is_number_integer() || !statuses().contains(j["status"].get<int>()))
+            throw UpdateError("'status' must be a status code from 1 to 10");
+        u.status = j["status"].get<int>();
+    }
+    if (j.contains("note")) u.note = text(j, "note", 2000);
+    auto optional_text = [&](const char* key, std::optional<std::string>& out, size_t max) {
+        if (j.contains(key)) out = text(j, key, max);
+    };
+    optional_text("procedure_code", u.procedure_code, 100);
+    optional_text("procedure_name", u.procedure_name, 1000);
+    optional_text("applicant_name", u.applicant_name, 200);
+    optional_text("check", u.check, 50);
+    optional_text("received_date", u.received_date, 10);
+    optional_text("appointment_date", u.appointment_date, 10);
+    optional_text("pickup", u.pickup, 200);
+    for (const auto* d : {&u.received_date, &u.appointment_date})
+        if (*d && !is_date(**d)) throw UpdateError("dates are YYYY-MM-DD");
+    if (j.contains("supplements")) {
+        if (!j["supplements"].is_array() || j["supplements"].size() > 100) throw UpdateError("'supplements' must be a list of texts");
+        std::vector<std::string> list;
+        for (const auto& s : j["supplements"]) {
+            if (!s.is_string()) throw UpdateError("'supplements' must be a list of texts");
+            list.push_back(common::to_nfc(s.get<std::string>()).value_or(""));
+        }
+        u.supplements = list;
+    }
+    return u;
+}
+
+void apply(Dossier& d, const Update& u) {
+    d.code = u.code;
+    if (u.status) {
+        Step step{*u.status, u.at, u.note, u.event_id};
+        auto pos = std::upper_bound(d.history.begin(), d.history.end(), step,
+                                    [](const Step& a, const Step& b) { return a.at < b.at; });
+        d.history.insert(pos, step);
+    }
+    if (u.at < d.fields_at) return;  // an older message must not undo newer details
+    d.fields_at = u.at;
+    auto set = [](std::string& field, const std::optional<std::string>& v) {
+        if (v) field = *v;
+    };
+    set(d.procedure_code, u.procedure_code);
+    set(d.procedure_name, u.procedure_name);
+    set(d.applicant_name, u.applicant_name);
+    set(d.check, u.check);
+    set(d.received_date, u.received_date);
+    set(d.appointment_date, u.appointment_date);
+    set(d.pickup, u.pickup);
+    if (u.supplements) d.supplements = *u.supplements;
+}
+
+json to_json(const Dossier& d) {
+    json history = json::array();
+    for (const auto& s : d.history)
+        history.push_back({{"status", s.status}, {"at", s.at}, {"note", s.note}, {"event_id", s.event_id}});
+    return {{"code", d.code}, {"procedure_code", d.procedure_code}, {"procedure_name", d.procedure_name},
+            {"applicant_name", d.applicant_name}, {"check", d.check}, {"received_date", d.received_date},
+            {"appointment_date", d.appointment_date}, {"pickup", d.pickup}, {"supplements", d.supplements},
+            {"history", history}, {"fields_at", d.fields_at}};
+}
+
+Dossier dossier_from_json(const json& j) {
+    Dossier d;
+    d.code = j.at("code");
+    d.procedure_code = j.at("procedure_code");
+    d.procedure_name = j.at("procedure_name");
+    d.applicant_name = j.at("applicant_name");
+    d.check = j.at("check");
+    d.received_date = j.at("received_date");
+    d.appointment_date = j.at("appointment_date");
+    d.pickup = j.at("pickup");
+    d.supplements = j.at("supplements").get<std::vector<std::string>>();
+    d.fields_at = j.at("fields_at");
+    for (const auto& s : j.at("history"))
+        d.history.push_back({s.at("status"), s.at("at"), s.at("note"), s.at("event_id")});
+    return d;
+}
+
+std::string mask_name(std::string_view name) {
+    std::istringstream words{std::string(name)};
+    std::string out, w;
+    bool first = true;
+    while (words >> w) {
+        if (first) {
+            out = w;  // the family name is shared by millions: it identifies no one
+            first = false;
+            continue;
+        }
+        size_t len = 1;
+        while (len < w.size() && (static_cast<unsigned char>(w[len]) & 0xC0) == 0x80) ++len;
+        out += " " + w.substr(0, len) + "**";
+    }
+    return out;
+}
+
+json public_view(const Dossier& d, const std::string& today) {
+    auto status_json = [](int code) {
+        const auto it = statuses().find(code);
+        if (it == statuses().end()) return json{{"code", code}};
+        return json{{"code", code}, {"label", it->second.label}, {"text", it->second.kiosk}, {"english", it->second.english}};
+    };
+    json timeline = json::array();
+    for (const auto& s : d.history) {
+        json step = status_json(s.status);
+        step["at"] = s.at;
+        if (!s.note.empty()) step["note"] = s.note;
+        timeline.push_back(step);
+    }
+    const bool overdue = !finished(d.status()) && d.status() != 9 && !d.appointment_date.empty() && d.appointment_date < today;
+    return {{"code", d.code}, {"procedure", {{"code", d.procedure_code}, {"name", d.procedure_name}}},
+            {"applicant", mask_name(d.applicant_name)}, {"status", status_json(d.status())}, {"overdue", overdue},
+            {"received_date", d.received_date}, {"appointment_date", d.appointment_date}, {"pickup", d.pickup},
+            {"supplements", d.supplements}, {"timeline", timeline}};
+}
+
+}  // namespace dossier

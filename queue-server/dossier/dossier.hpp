@@ -1,0 +1,68 @@
+// dossier: a citizen's dossier (hồ sơ) as the province's dossier software reports
+// it, folded from status updates that may arrive twice or out of order, and the
+// view a kiosk may show: status in plain words, timeline, what is missing, the
+// appointment date, whether it is overdue, and the applicant's name masked.
+//
+// Status codes are those of one-stop software (statuses.tsv, 1–10); "overdue"
+// is not a status but derived: not finished and the appointment date passed.
+#pragma once
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace dossier {
+
+struct UpdateError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// One message from the dossier backend. Only event_id, code and at are required;
+// a field left out keeps its earlier value.
+struct Update {
+    std::string event_id;  // unique per backend event: a repeat is ignored
+    std::string code;      // as printed on the receipt
+    int64_t at = 0;        // when this happened (ms since epoch), orders the steps
+    std::optional<int> status;
+    std::string note;
+    std::optional<std::string> procedure_code, procedure_name, applicant_name, check;
+    std::optional<std::string> received_date, appointment_date;  // "YYYY-MM-DD"
+    std::optional<std::vector<std::string>> supplements;       // documents still needed
+    std::optional<std::string> pickup;                          // "Quầy số 3", "Bưu điện"
+};
+
+struct Step {
+    int status = 0;
+    int64_t at = 0;
+    std::string note;
+    std::string event_id;
+};
+
+struct Dossier {
+    std::string code, procedure_code, procedure_name, applicant_name, check;
+    std::string received_date, appointment_date, pickup;
+    std::vector<std::string> supplements;
+    std::vector<Step> history;  // by time, whatever order they came in
+    int64_t fields_at = 0;      // time of the update the other fields come from
+    int status() const { return history.empty() ? 0 : history.back().status; }
+};
+
+// Strict reading of one update object (unknown keys refused); throws UpdateError.
+Update update_from_json(const nlohmann::json& j);
+// Folds an update in: a step goes into the timeline at its time; other fields
+// change only if this update is not older than the one they came from.
+void apply(Dossier& d, const Update& u);
+
+nlohmann::json to_json(const Dossier& d);
+Dossier dossier_from_json(const nlohmann::json& j);
+
+// "Nguyễn Văn An" → "Nguyễn V** A**": the family name and each initial.
+std::string mask_name(std::string_view name);
+bool finished(int status);  // refused, withdrawn, stopped, returned
+// The kiosk's answer: no check value, no full name. `today` is "YYYY-MM-DD".
+nlohmann::json public_view(const Dossier& d, const std::string& today);
+
+}  // namespace dossier
