@@ -82,7 +82,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const auto auth = req[http::field::authorization];
     if (auth == "kiosk") token = w.kiosk;
     else if (!auth.empty()) token = std::string(auth);
-    w.call({std::string(req.method_string()), std::string(req.target()), req.body(), token});
-    w.call({"GET", "/healthz", "", ""});
+    w.call({std::string(req.method_string()), std::string(req.target()), req.body(), token, std::string(req["X-Signature"]),
+            std::string(req["X-Timestamp"])});
+    w.call({"GET", "/healthz", "", "", "", ""});
     return 0;
 }

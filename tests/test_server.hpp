@@ -1,6 +1,7 @@
 // test_server: a real queue server on a loopback port inside the test process,
 // with an injected clock, plus a small blocking HTTP and WebSocket client.
 #pragma once
+#include <map>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -31,13 +32,14 @@ struct HttpReply {
 
 // One request per connection: simple, and every test sees the server's real framing.
 inline HttpReply http_call(uint16_t port, const std::string& method, const std::string& target, const std::string& body = "",
-                           const std::string& token = "") {
+                           const std::string& token = "", const std::map<std::string, std::string>& headers = {}) {
     asio::io_context io;
     tcp::socket socket(io);
     socket.connect({asio::ip::make_address("127.0.0.1"), port});
     http::request<http::string_body> req(http::string_to_verb(method), target, 11);
     req.set(http::field::host, "127.0.0.1");
     if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+    for (const auto& [name, value] : headers) req.set(name, value);
     if (!body.empty()) req.set(http::field::content_type, "application/json");
     req.body() = body;
     req.prepare_payload();
@@ -63,6 +65,8 @@ struct TestServer {
     }();
     std::unique_ptr<store::Store> store;
     std::unique_ptr<catalog::Catalog> procedures;
+    std::unique_ptr<dossier::Store> dossiers;
+    std::string feed_secret = "test-feed-secret-0123456789";
     std::unique_ptr<api::Core> core;
     std::unique_ptr<asio::io_context> io;
     std::unique_ptr<asio::thread_pool> pool;
@@ -90,6 +94,9 @@ struct TestServer {
         o.replay_window = replay_window;
         procedures = std::make_unique<catalog::Catalog>((dir / "catalog.db").string(), catalog::kSynonymsTsv);
         o.catalog = procedures.get();
+        dossiers = std::make_unique<dossier::Store>((dir / "dossiers.db").string());
+        o.dossiers = dossiers.get();
+        o.feed_secret = feed_secret;
         core = std::make_unique<api::Core>(*store, o);
         if (seed) {
             REQUIRE_FALSE(core->run_startup(engine::Configure{center}));
@@ -123,6 +130,7 @@ struct TestServer {
         core.reset();
         pool.reset();
         procedures.reset();
+        dossiers.reset();
         store.reset();
     }
 
@@ -131,8 +139,9 @@ struct TestServer {
         start(false);
     }
 
-    HttpReply call(const std::string& method, const std::string& target, const std::string& body = "", const std::string& token = "") {
-        return http_call(port, method, target, body, token);
+    HttpReply call(const std::string& method, const std::string& target, const std::string& body = "", const std::string& token = "",
+                   const std::map<std::string, std::string>& headers = {}) {
+        return http_call(port, method, target, body, token, headers);
     }
     HttpReply post(const std::string& target, const json& body, const std::string& token) {
         return call("POST", target, body.dump(), token);
