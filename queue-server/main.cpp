@@ -21,8 +21,14 @@ int main(int argc, char** argv) {
     auto* import_cmd = catalog_cmd->add_subcommand("import", "replace the catalog with a JSON or CSV file (all or nothing)");
     import_cmd->add_option("FILE", catalog_file, "catalog file")->required();
     catalog_cmd->require_subcommand(1);
+    auto* dossiers_cmd = cli.add_subcommand("dossiers", "manage dossier status");
+    std::string dossier_file;
+    auto* dossier_import = dossiers_cmd->add_subcommand("import", "add a CSV export of the dossier software (repeatable)");
+    dossier_import->add_option("FILE", dossier_file, "CSV file")->required();
+    dossiers_cmd->require_subcommand(1);
     CLI11_PARSE(cli, argc, argv);
     if (import_cmd->parsed()) return api::import_catalog_file(o.data, catalog_file);
+    if (dossier_import->parsed()) return api::import_dossier_file(o.data, dossier_file);
     if (!config.empty()) o.config = config;
     if (!feed_secret_file.empty()) o.feed_secret_file = feed_secret_file;
     if (!api::parse_listen(listen, o.host, o.port)) {

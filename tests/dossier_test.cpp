@@ -6,6 +6,9 @@
 
 #include "dossier.hpp"
 #include "dossier_store.hpp"
+#include <fstream>
+
+#include "process.hpp"
 #include "temp_dir.hpp"
 #include "test_server.hpp"
 
@@ -165,4 +168,64 @@ TEST_CASE("dossier lookup: same answer for a wrong check and an unknown code, an
     server.clock_ms += 6'000;
     CHECK(look("/api/dossiers/H55.26-0001?check=1234", server.kiosk).status == 200);
     CHECK(look("/api/dossiers/H55.26-0001?check=1234", server.kiosk).status == 429);
+}
+
+TEST_CASE("ISO times with their offset; a time without one is refused") {
+    CHECK(parse_iso_time("1970-01-01T00:00:00Z") == 0);
+    CHECK(parse_iso_time("2026-11-24T08:15:00+07:00") == parse_iso_time("2026-11-24T01:15:00Z"));
+    CHECK(parse_iso_time("2026-11-24T01:15Z") == int64_t{1795482900000});
+    CHECK_FALSE(parse_iso_time("2026-11-24T08:15:00"));
+    CHECK_FALSE(parse_iso_time("2026-13-24T08:15:00Z"));
+    CHECK_FALSE(parse_iso_time("24/11/2026"));
+}
+
+TEST_CASE("a CSV export imports all or nothing, and twice changes nothing") {
+    testing::TempDir dir;
+    const std::string csv =
+        "code,status,at,applicant_name,check,appointment_date,supplements,note\n"
+        "H55-1,2,2026-11-20T08:00:00+07:00,Nguyễn Văn An,1234,2026-11-27,,\n"
+        "H55-1,5,2026-11-21T09:30:00+07:00,,,,\"Bản sao sổ hộ khẩu | Ảnh 4x6\",Thiếu giấy tờ\n"
+        "H55-2,4,2026-11-22T10:00:00+07:00,Trần Thị Bình,5678,2026-11-29,,\n";
+    const auto updates = updates_from_csv(csv);
+    REQUIRE(updates.size() == 3);
+    CHECK(updates[1].supplements == std::vector<std::string>{"Bản sao sổ hộ khẩu", "Ảnh 4x6"});
+    Store store((dir / "dossiers.db").string());
+    CHECK(store.ingest(updates).applied == 3);
+    CHECK(store.ingest(updates_from_csv(csv)).duplicates == 3);
+    const auto d = store.find("H55-1");
+    REQUIRE(d);
+    CHECK(d->status() == 5);
+    CHECK(d->check == "1234");  // a later row without the column keeps it
+    CHECK(d->supplements.size() == 2);
+
+    auto refused = [](const std::string& text, const std::string& words) {
+        CHECK_THROWS_WITH(updates_from_csv(text), Catch::Contains(words));
+    };
+    refused("code,at\nH,2026-11-20T08:00:00Z\n", "line 1: the header has no column 'status'");
+    refused("code,status,at\nH,2,2026-11-20T08:00:00Z\nH,12,2026-11-20T08:00:00Z\n", "line 3: 'status'");
+    refused("code,status,at\nH,2,20/11/2026\n", "line 2: 'at' must be ISO 8601");
+    refused("code,status,at,colour\nH,2,2026-11-20T08:00:00Z,red\n", "line 2: unknown field 'colour'");
+    refused("code,status,at\nH,2\n", "line 2: the row has a different number of columns");
+    refused("code,status,at\n\"H,2,x\n", "never closed");
+    refused("code,status,at\nH\xC3\x28,2,2026-11-20T08:00:00Z\n", "not valid UTF-8");
+}
+
+TEST_CASE("queue-server dossiers import: exit 0 with the count, or 2 with the line") {
+    testing::TempDir dir;
+    { std::ofstream(dir / "good.csv") << "code,status,at,check\nH55-9,9,2026-11-20T08:00:00+07:00,4321\n"; }
+    { std::ofstream(dir / "bad.csv") << "code,status,at\nH55-9,9,yesterday\n"; }
+    auto run = [&](const std::string& file) {
+        testing::Process p({"/bin/sh", "-c", std::string(QUEUE_SERVER_BIN) + " --data " + (dir / "data").string() +
+                                                 " dossiers import " + (dir / file).string() + " 2>&1"});
+        const std::string line = p.wait_for_line("");
+        return std::pair{p.wait_exit(), line};
+    };
+    auto [good, said] = run("good.csv");
+    CHECK(good == 0);
+    CHECK_THAT(said, Catch::Contains("imported 1 dossier steps"));
+    auto [bad, why] = run("bad.csv");
+    CHECK(bad == 2);
+    CHECK_THAT(why, Catch::Contains("line 2"));
+    Store check((dir / "data" / "dossiers.db").string());
+    CHECK(check.count() == 1);
 }

@@ -218,4 +218,25 @@ int import_catalog_file(const std::filesystem::path& data, const std::filesystem
     }
 }
 
+int import_dossier_file(const std::filesystem::path& data, const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        std::cerr << "queue-server: cannot read " << file.string() << std::endl;
+        return 2;
+    }
+    const std::string text{std::istreambuf_iterator<char>(in), {}};
+    try {
+        const auto updates = dossier::updates_from_csv(text);
+        std::filesystem::create_directories(data);
+        dossier::Store store((data / "dossiers.db").string());
+        const auto r = store.ingest(updates);
+        std::cout << "imported " << r.applied << " dossier steps from " << file.string() << " (" << r.duplicates
+                  << " already known)" << std::endl;
+        return 0;
+    } catch (const dossier::UpdateError& e) {
+        std::cerr << "queue-server: " << file.string() << ": " << e.what() << " (nothing was imported)" << std::endl;
+        return 2;
+    }
+}
+
 }  // namespace api

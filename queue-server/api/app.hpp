@@ -23,6 +23,10 @@ bool parse_listen(const std::string& text, std::string& host, uint16_t& port);
 // or nothing; 0 on success, 2 with the line and reason on a broken file.
 int import_catalog_file(const std::filesystem::path& data, const std::filesystem::path& file);
 
+// `queue-server dossiers import FILE`: a CSV export of the dossier software into
+// DATA/dossiers.db, all or nothing, repeatable; 0, or 2 with the line and reason.
+int import_dossier_file(const std::filesystem::path& data, const std::filesystem::path& file);
+
 // Returns the process exit code: 0 after a clean stop, 2 for bad config, 3 when the disk failed.
 int run_app(const AppOptions& options);
 

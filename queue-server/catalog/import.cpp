@@ -1,6 +1,5 @@
 // import: JSON and CSV catalog files to procedures, refused whole on any error
-// (see import.hpp). The CSV reader is written here (RFC 4180: quotes, doubled
-// quotes, line breaks inside quotes): forty lines did not justify a dependency.
+// (see import.hpp).
 #include "import.hpp"
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "common/csv.hpp"
 #include "common/text.hpp"
 #include "fold.hpp"
 
@@ -138,58 +138,6 @@ Procedure procedure_from(const json& j, const std::string& where) {
 
 // ------------------------------------------------------------------ CSV
 
-struct CsvRow {
-    size_t line = 0;
-    std::vector<std::string> cells;
-};
-
-std::vector<CsvRow> read_csv(std::string_view text) {
-    std::vector<CsvRow> rows;
-    CsvRow row{1, {}};
-    std::string cell;
-    bool quoted = false, any = false;
-    size_t line = 1;
-    for (size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-                cell += '"';
-                ++i;
-            } else if (c == '"') {
-                quoted = false;
-            } else {
-                if (c == '\n') ++line;
-                cell += c;
-            }
-            continue;
-        }
-        if (c == '"' && cell.empty()) {
-            quoted = any = true;
-        } else if (c == ',') {
-            row.cells.push_back(std::move(cell));
-            cell.clear();
-            any = true;
-        } else if (c == '\n') {
-            if (any || !cell.empty()) {
-                row.cells.push_back(std::move(cell));
-                rows.push_back(std::move(row));
-            }
-            cell.clear();
-            row = CsvRow{++line, {}};
-            any = false;
-        } else if (c != '\r') {
-            cell += c;
-            any = true;
-        }
-    }
-    if (quoted) fail("line " + std::to_string(row.line), "a quoted cell is never closed");
-    if (any || !cell.empty()) {
-        row.cells.push_back(std::move(cell));
-        rows.push_back(std::move(row));
-    }
-    return rows;
-}
-
 std::vector<std::string> split_list(const std::string& cell) {
     std::vector<std::string> out;
     size_t start = 0;
@@ -241,7 +189,12 @@ std::vector<Procedure> parse_json_catalog(std::string_view text) {
 
 std::vector<Procedure> parse_csv_catalog(std::string_view text) {
     check_lines(text);
-    const auto rows = read_csv(text);
+    std::vector<common::CsvRow> rows;
+    try {
+        rows = common::read_csv(text);
+    } catch (const common::CsvError& e) {
+        throw ImportError(e.what());
+    }
     if (rows.empty()) throw ImportError("the file is empty");
     std::map<std::string, size_t> column;
     for (size_t i = 0; i < rows[0].cells.size(); ++i) column[trimmed(rows[0].cells[i])] = i;

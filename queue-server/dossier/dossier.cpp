@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <map>
+#include <cstdio>
 #include <sstream>
 
+#include "common/csv.hpp"
 #include "common/text.hpp"
 
 namespace dossier {
@@ -53,7 +55,93 @@ bool is_date(const std::string& s) {
            std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
 }
 
+// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const auto yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
 }  // namespace
+
+std::optional<int64_t> parse_iso_time(std::string_view s) {
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, n = 0;
+    const std::string text(s);
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5) return std::nullopt;
+    size_t i = static_cast<size_t>(n);
+    if (i < text.size() && text[i] == ':') {
+        int m2 = 0;
+        if (std::sscanf(text.c_str() + i, ":%2d%n", &sec, &m2) != 1) return std::nullopt;
+        i += static_cast<size_t>(m2);
+    }
+    int offset_min = 0;
+    if (i < text.size() && text[i] == 'Z') {
+        ++i;
+    } else if (i < text.size() && (text[i] == '+' || text[i] == '-')) {
+        int oh = 0, om = 0, m3 = 0;
+        if (std::sscanf(text.c_str() + i + 1, "%2d:%2d%n", &oh, &om, &m3) != 2) return std::nullopt;
+        offset_min = (text[i] == '-' ? -1 : 1) * (oh * 60 + om);
+        i += 1 + static_cast<size_t>(m3);
+    } else {
+        return std::nullopt;  // a time without its offset is ambiguous
+    }
+    if (i != text.size() || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+    const int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+    return ((days * 24 + h) * 60 + mi - offset_min) * 60'000 + sec * 1000;
+}
+
+std::vector<Update> updates_from_csv(std::string_view text) {
+    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+    if (!common::is_valid_utf8(text)) throw UpdateError("the file is not valid UTF-8");
+    std::vector<common::CsvRow> rows;
+    try {
+        rows = common::read_csv(text);
+    } catch (const common::CsvError& e) {
+        throw UpdateError(e.what());
+    }
+    if (rows.empty()) throw UpdateError("the file is empty");
+    std::map<std::string, size_t> column;
+    for (size_t i = 0; i < rows[0].cells.size(); ++i) column[rows[0].cells[i]] = i;
+    for (const char* required : {"code", "status", "at"})
+        if (!column.contains(required)) throw UpdateError(std::string("line 1: the header has no column '") + required + "'");
+    std::vector<Update> out;
+    for (size_t r = 1; r < rows.size(); ++r) {
+        const auto& row = rows[r];
+        const std::string where = "line " + std::to_string(row.line) + ": ";
+        if (row.cells.size() != rows[0].cells.size()) throw UpdateError(where + "the row has a different number of columns than the header");
+        json j;
+        for (const auto& [name, i] : column) {
+            const std::string& cell = row.cells[i];
+            if (cell.empty()) continue;
+            if (name == "status") {
+                j["status"] = std::atoi(cell.c_str());
+            } else if (name == "at") {
+                const auto at = parse_iso_time(cell);
+                if (!at) throw UpdateError(where + "'at' must be ISO 8601 with an offset, like 2026-11-24T08:15:00+07:00");
+                j["at"] = *at;
+            } else if (name == "supplements") {
+                json list = json::array();
+                size_t start = 0;
+                for (size_t bar; (bar = cell.find(" | ", start)) != std::string::npos; start = bar + 3) list.push_back(cell.substr(start, bar - start));
+                list.push_back(cell.substr(start));
+                j["supplements"] = list;
+            } else {
+                j[name] = cell;
+            }
+        }
+        j["event_id"] = "csv:" + j.value("code", std::string()) + ":" + std::to_string(j.value("status", 0)) + ":" +
+                        std::to_string(j.value("at", int64_t{0}));
+        try {
+            out.push_back(update_from_json(j));
+        } catch (const UpdateError& e) {
+            throw UpdateError(where + e.what());
+        }
+    }
+    return out;
+}
 
 bool finished(int status) { return status == 3 || status == 7 || status == 8 || status == 10; }
 

@@ -52,6 +52,16 @@ struct Dossier {
 
 // Strict reading of one update object (unknown keys refused); throws UpdateError.
 Update update_from_json(const nlohmann::json& j);
+// A CSV export of the dossier software, one row a step: code, status, at
+// (required; at is ISO 8601 with its offset: 2026-11-24T08:15:00+07:00), then
+// any of procedure_code, procedure_name, applicant_name, check, received_date,
+// appointment_date, pickup, note, supplements (" | " between documents). A row's
+// event id is made of code, status and at, so importing a file twice changes
+// nothing. All or nothing: throws UpdateError("line 7: ...").
+std::vector<Update> updates_from_csv(std::string_view text);
+// "2026-11-24T08:15:00+07:00" (or Z, seconds optional) → ms since 1970.
+std::optional<int64_t> parse_iso_time(std::string_view s);
+
 // Folds an update in: a step goes into the timeline at its time; other fields
 // change only if this update is not older than the one they came from.
 void apply(Dossier& d, const Update& u);
