@@ -250,10 +250,8 @@ TEST_CASE("queue-server catalog import: a good file replaces, a broken one is re
     { std::ofstream(dir / "good.csv") << "name,field,level\nĐăng ký khai sinh,Hộ tịch,xã\n"; }
     { std::ofstream(dir / "bad.csv") << "name,field,level\nA,B,c\nD,E\n"; }
     auto run = [&](const std::string& file) {
-        testing::Process p({"/bin/sh", "-c", std::string(QUEUE_SERVER_BIN) + " --data " + (dir / "data").string() +
-                                                 " catalog import " + (dir / file).string() + " 2>&1"});
-        const std::string line = p.wait_for_line("");
-        return std::pair{p.wait_exit(), line};
+        return testing::run_command(std::string(QUEUE_SERVER_BIN) + " --data " + (dir / "data").string() + " catalog import " +
+                                    (dir / file).string());
     };
     auto [good, said] = run("good.csv");
     CHECK(good == 0);

@@ -215,10 +215,8 @@ TEST_CASE("queue-server dossiers import: exit 0 with the count, or 2 with the li
     { std::ofstream(dir / "good.csv") << "code,status,at,check\nH55-9,9,2026-11-20T08:00:00+07:00,4321\n"; }
     { std::ofstream(dir / "bad.csv") << "code,status,at\nH55-9,9,yesterday\n"; }
     auto run = [&](const std::string& file) {
-        testing::Process p({"/bin/sh", "-c", std::string(QUEUE_SERVER_BIN) + " --data " + (dir / "data").string() +
-                                                 " dossiers import " + (dir / file).string() + " 2>&1"});
-        const std::string line = p.wait_for_line("");
-        return std::pair{p.wait_exit(), line};
+        return testing::run_command(std::string(QUEUE_SERVER_BIN) + " --data " + (dir / "data").string() + " dossiers import " +
+                                    (dir / file).string());
     };
     auto [good, said] = run("good.csv");
     CHECK(good == 0);

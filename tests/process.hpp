@@ -7,6 +7,7 @@
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 namespace testing {
@@ -70,6 +71,13 @@ private:
     pid_t pid_ = -1;
     FILE* out_ = nullptr;
 };
+
+// Runs a shell command to its end: its exit code and the first line it printed (stdout and stderr).
+inline std::pair<int, std::string> run_command(const std::string& command) {
+    Process p({"/bin/sh", "-c", command + " 2>&1"});
+    std::string first = p.wait_for_line("");
+    return {p.wait_exit(), first};
+}
 
 // "queue-server listening on http://127.0.0.1:41234 ..." -> 41234
 inline uint16_t port_from_banner(const std::string& line) {

@@ -193,19 +193,25 @@ int run_app(const AppOptions& o) {
     return exit_code;
 }
 
-}  // namespace api
+namespace {
 
-namespace api {
-
-int import_catalog_file(const std::filesystem::path& data, const std::filesystem::path& file) {
+// The whole file, or nullopt after saying why not.
+std::optional<std::string> read_whole_file(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
     if (!in) {
         std::cerr << "queue-server: cannot read " << file.string() << std::endl;
-        return 2;
+        return std::nullopt;
     }
-    const std::string text{std::istreambuf_iterator<char>(in), {}};
+    return std::string{std::istreambuf_iterator<char>(in), {}};
+}
+
+}  // namespace
+
+int import_catalog_file(const std::filesystem::path& data, const std::filesystem::path& file) {
+    const auto text = read_whole_file(file);
+    if (!text) return 2;
     try {
-        const auto parsed = catalog::parse_catalog(text);
+        const auto parsed = catalog::parse_catalog(*text);
         std::filesystem::create_directories(data);
         catalog::Catalog procedures(data / "catalog.db", catalog::kSynonymsTsv);
         procedures.replace(parsed);
@@ -219,14 +225,10 @@ int import_catalog_file(const std::filesystem::path& data, const std::filesystem
 }
 
 int import_dossier_file(const std::filesystem::path& data, const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        std::cerr << "queue-server: cannot read " << file.string() << std::endl;
-        return 2;
-    }
-    const std::string text{std::istreambuf_iterator<char>(in), {}};
+    const auto text = read_whole_file(file);
+    if (!text) return 2;
     try {
-        const auto updates = dossier::updates_from_csv(text);
+        const auto updates = dossier::updates_from_csv(*text);
         std::filesystem::create_directories(data);
         dossier::Store store((data / "dossiers.db").string());
         const auto r = store.ingest(updates);
