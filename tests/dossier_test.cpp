@@ -195,7 +195,9 @@ TEST_CASE("a CSV export imports all or nothing, and twice changes nothing") {
     const auto d = store.find("H55-1");
     REQUIRE(d);
     CHECK(d->status() == 5);
-    CHECK(d->check == "1234");  // a later row without the column keeps it
+    CHECK(store.check_matches(*d, "1234"));  // a later row without the column keeps it
+    CHECK_FALSE(store.check_matches(*d, "1235"));
+    CHECK(d->check.find("1234") == std::string::npos);  // only a keyed hash is stored
     CHECK(d->supplements.size() == 2);
 
     auto refused = [](const std::string& text, const std::string& words) {

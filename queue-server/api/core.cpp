@@ -690,9 +690,7 @@ void Core::look_up_dossier(const Principal& who, const std::string& code, const 
     if (b.tokens < 1) return respond(error_reply(429, "too_many_lookups", "too many lookups; try again in a minute"));
     b.tokens -= 1;
     const auto d = options_.dossiers->find(code);
-    const bool matches = d && !d->check.empty() && d->check.size() == check.size() &&
-                         sodium_memcmp(d->check.data(), check.data(), check.size()) == 0;
-    if (!matches)
+    if (!d || !options_.dossiers->check_matches(*d, check))
         return respond(error_reply(404, "not_found", "no dossier with this code and check value"));
     respond(ok_json(dossier::public_view(*d, today_local(calendar_, now_ms))));
 }

@@ -4,12 +4,44 @@
 
 #include <algorithm>
 
+#include <sodium.h>
+
 namespace dossier {
 
 Store::Store(const std::string& path) : db_(std::make_unique<sqlite::Database>(path)) {
     db_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
     db_->exec("CREATE TABLE IF NOT EXISTS dossiers(code TEXT PRIMARY KEY, record TEXT NOT NULL) STRICT;"
-              "CREATE TABLE IF NOT EXISTS feed_events(event_id TEXT PRIMARY KEY, code TEXT NOT NULL) STRICT;");
+              "CREATE TABLE IF NOT EXISTS feed_events(event_id TEXT PRIMARY KEY, code TEXT NOT NULL) STRICT;"
+              "CREATE TABLE IF NOT EXISTS dossier_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;");
+    if (sodium_init() < 0) throw std::runtime_error("libsodium failed to start");
+    sqlite::Statement get(*db_, "SELECT value FROM dossier_meta WHERE key = 'check_key'");
+    if (get.step()) {
+        key_ = get.text_at(0);
+        get.reset();
+    } else {
+        unsigned char raw[crypto_generichash_KEYBYTES];
+        randombytes_buf(raw, sizeof raw);
+        char hex[2 * sizeof raw + 1];
+        sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+        key_ = hex;  // 64 characters, used as they are as the hash key
+        sqlite::Statement put(*db_, "INSERT INTO dossier_meta(key, value) VALUES('check_key', ?)");
+        put.bind(1, key_).run();
+    }
+}
+
+std::string Store::hash_check(const std::string& check) const {
+    unsigned char out[crypto_generichash_BYTES];
+    crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(check.data()), check.size(),
+                       reinterpret_cast<const unsigned char*>(key_.data()), key_.size());
+    char hex[2 * sizeof out + 1];
+    sodium_bin2hex(hex, sizeof hex, out, sizeof out);
+    return hex;
+}
+
+bool Store::check_matches(const Dossier& d, const std::string& check) const {
+    if (d.check.empty() || check.empty()) return false;
+    const std::string h = hash_check(check);
+    return h.size() == d.check.size() && sodium_memcmp(h.data(), d.check.data(), h.size()) == 0;
 }
 
 Store::~Store() = default;
@@ -31,7 +63,13 @@ IngestResult Store::ingest(const std::vector<Update>& updates) {
             load.bind(1, u.code);
             Dossier d = load.step() ? dossier_from_json(nlohmann::json::parse(load.text_at(0))) : Dossier{};
             load.reset();
-            apply(d, u);
+            if (u.check) {
+                Update hashed = u;
+                hashed.check = hash_check(*u.check);
+                apply(d, hashed);
+            } else {
+                apply(d, u);
+            }
             save.bind(1, u.code).bind(2, to_json(d).dump()).run();
             ++result.applied;
             if (std::find(result.changed.begin(), result.changed.end(), u.code) == result.changed.end())

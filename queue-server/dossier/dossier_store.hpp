@@ -1,6 +1,10 @@
 // dossier_store: dossiers in SQLite (dossiers.db beside center.db). A batch of
 // updates is applied in one durable transaction; an update whose event id was
 // seen before is skipped, so a backend may resend whatever it is unsure of.
+//
+// The check value (a few digits of the applicant's phone) is personal data and
+// only ever compared, so only its keyed BLAKE2b hash is stored; the key is made
+// once per data folder and kept in the same file.
 #pragma once
 #include <memory>
 #include <optional>
@@ -25,10 +29,15 @@ public:
 
     IngestResult ingest(const std::vector<Update>& updates);
     std::optional<Dossier> find(const std::string& code) const;
+    // Whether `check` is the dossier's check value (constant time).
+    bool check_matches(const Dossier& d, const std::string& check) const;
     int64_t count() const;
 
 private:
+    std::string hash_check(const std::string& check) const;
+
     std::unique_ptr<sqlite::Database> db_;
+    std::string key_;  // for the check values' hashes
 };
 
 }  // namespace dossier
