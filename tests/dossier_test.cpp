@@ -143,6 +143,18 @@ TEST_CASE("dossier feed: signed, fresh and well-formed requests only; replays ch
     CHECK_THAT(message, Catch::Contains("update 2"));
     CHECK(server.dossiers->find("H55.26-0001")->status() == 4);
     CHECK(feed({{"nope", 1}}, now_s, server.feed_secret).status == 400);
+    // A large signed batch is taken (the usual body limit is 64 KiB).
+    json big = {{"updates", json::array()}};
+    for (int i = 0; i < 3000; ++i) {
+        json u = full_update("big" + std::to_string(i), 5000 + i, 4);
+        u["code"] = "H55.26-" + std::to_string(i);
+        big["updates"].push_back(u);
+    }
+    REQUIRE(big.dump().size() > 64 * 1024);
+    r = feed(big, now_s, server.feed_secret);
+    REQUIRE(r.status == 200);
+    CHECK(r.body["applied"] == 3000);
+    CHECK(server.call("POST", "/api/feed/dossiers", big.dump()).status == 413);  // unsigned: the usual limit
 }
 
 TEST_CASE("dossier lookup: same answer for a wrong check and an unknown code, and a few lookups a minute") {

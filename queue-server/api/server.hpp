@@ -21,6 +21,7 @@ struct ServerLimits {
     size_t header_bytes = 8 * 1024;
     size_t body_bytes = 64 * 1024;
     size_t upload_bytes = 64 * 1024 * 1024;  // an admin's catalog file (POST /api/admin/catalog)
+    size_t feed_bytes = 8 * 1024 * 1024;     // a signed batch of dossier updates (POST /api/feed/dossiers)
     int request_seconds = 30;
     int idle_seconds = 120;
     size_t ws_backlog = 4096;
