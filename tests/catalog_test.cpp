@@ -105,6 +105,8 @@ TEST_CASE("a broken catalog file is refused with the line and the reason") {
     };
     refused("[\n {\"name\": \"A\", \"field\": \"F\", \"level\": \"xã\"},\n {\"name\": }\n]", "line 3: not valid JSON");
     refused("{\"name\": \"A\"}", "JSON catalog is a list");
+    refused("[{\"name\": \"A\", \"field\": \"F\", \"level\": \"x\", \"processing_days\": 179548290e19548290}]",
+            "not valid JSON");  // a number overflow: found by fuzz_catalog
     refused("[{\"name\": \"A\", \"field\": \"F\"}]", "level is empty");
     refused("[{\"code\": \"1.1\", \"name\": \"A\", \"field\": \"F\", \"level\": \"x\"},"
             " {\"code\": \"1.1\", \"name\": \"B\", \"field\": \"F\", \"level\": \"x\"}]",

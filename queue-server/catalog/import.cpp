@@ -173,6 +173,8 @@ std::vector<Procedure> parse_json_catalog(std::string_view text) {
         const size_t at = std::min(e.byte, text.size());
         const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<ptrdiff_t>(at), '\n');
         fail("line " + std::to_string(line), "not valid JSON");
+    } catch (const json::exception& e) {  // a number too large for 64 bits (found by fuzz_catalog)
+        fail("the file", std::string("not valid JSON: ") + e.what());
     }
     if (!j.is_array()) fail("the file", "a JSON catalog is a list of procedures: [ {...}, ... ]");
     std::vector<Procedure> out;
