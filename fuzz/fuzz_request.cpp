@@ -9,12 +9,15 @@
 #include <unistd.h>
 
 #include "core.hpp"
+#include "import.hpp"
 
 namespace {
 
 struct World {
     std::filesystem::path dir;
     std::unique_ptr<store::Store> store;
+    std::unique_ptr<catalog::Catalog> procedures;
+    std::unique_ptr<dossier::Store> dossiers;
     std::unique_ptr<api::Core> core;
     boost::asio::io_context io;
     // The writer answers from its thread: the loop must wait for it, not stop when idle.
@@ -30,6 +33,14 @@ struct World {
         o.password_cost = {1, 8 * 1024};
         o.clock = [] { return int64_t{1'795'482'000'000}; };  // fixed: a fuzz run is repeatable
         o.timezone = "UTC+07:00";
+        // The catalog and dossier paths too: a small catalog, one dossier, a feed secret.
+        procedures = std::make_unique<catalog::Catalog>((dir / "catalog.db").string(), catalog::kSynonymsTsv);
+        procedures->replace(catalog::parse_catalog("code,name,field,level\n1.1,Đăng ký khai sinh,Hộ tịch,xã\n"));
+        dossiers = std::make_unique<dossier::Store>((dir / "dossiers.db").string());
+        dossiers->ingest(dossier::updates_from_csv("code,status,at,check\nH1,4,2026-11-20T08:00:00Z,1234\n"));
+        o.catalog = procedures.get();
+        o.dossiers = dossiers.get();
+        o.feed_secret = "fuzz-feed-secret-0123456789";
         core = std::make_unique<api::Core>(*store, o);
         engine::Center c;
         c.name = "Fuzz";
