@@ -114,6 +114,15 @@ Reply error_reply(int status, const std::string& code, const std::string& messag
     return {status, dump(json{{"error", {{"code", code}, {"message", message}}}}), "application/json"};
 }
 
+namespace {
+Reply unauthorized_reply() {
+    return error_reply(401, "unauthorized", "a valid token is needed (Authorization: Bearer ...)");
+}
+Reply forbidden_reply(const std::string& role) {
+    return error_reply(403, "forbidden", "the role '" + role + "' may not do this");
+}
+}  // namespace
+
 // ---------------------------------------------------------------- life
 
 Core::Core(store::Store& store, Options options)
@@ -321,8 +330,8 @@ void Core::handle(const Request& req, Respond respond) {
             return login(body, respond);
         }
         const auto who = authenticate(req.token);
-        if (!who) return respond(error_reply(401, "unauthorized", "a valid token is needed (Authorization: Bearer ...)"));
-        auto deny = [&] { respond(error_reply(403, "forbidden", "the role '" + who->role + "' may not do this")); };
+        if (!who) return respond(unauthorized_reply());
+        auto deny = [&] { respond(forbidden_reply(who->role)); };
 
         if (p.size() == 2 && p[1] == "logout" && post) return logout(req, respond);
         if (p.size() == 2 && p[1] == "state" && get) return reply_when_durable(ok_json(engine::snapshot_json(engine_)), respond);
@@ -505,9 +514,7 @@ void Core::configure(const json& body, Respond respond) {
     }, std::move(respond));
 }
 
-}  // namespace api
 
-namespace api {
 
 // ---------------------------------------------------------------- catalog
 
@@ -528,8 +535,8 @@ bool Core::catalog_request(const Request& req, const std::vector<std::string>& p
     cat.refresh_if_changed();
     if (import) {
         const auto who = authenticate(req.token);
-        if (!who) respond(error_reply(401, "unauthorized", "a valid token is needed (Authorization: Bearer ...)"));
-        else if (who->role != "admin") respond(error_reply(403, "forbidden", "the role '" + who->role + "' may not do this"));
+        if (!who) respond(unauthorized_reply());
+        else if (who->role != "admin") respond(forbidden_reply(who->role));
         else if (req.method != "POST") respond(error_reply(405, "method_not_allowed", "use POST with the catalog file as the body"));
         else import_catalog(req.body, respond);
         return true;
@@ -583,9 +590,7 @@ void Core::import_catalog(const std::string& body, Respond respond) {
     }
 }
 
-}  // namespace api
 
-namespace api {
 
 // ---------------------------------------------------------------- dossiers
 
@@ -620,7 +625,7 @@ bool Core::dossier_request(const Request& req, const std::vector<std::string>& p
     }
     const auto who = authenticate(req.token);
     if (!who) {
-        respond(error_reply(401, "unauthorized", "a valid token is needed (Authorization: Bearer ...)"));
+        respond(unauthorized_reply());
         return true;
     }
     const auto code = url_decode(p[2]);
