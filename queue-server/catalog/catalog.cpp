@@ -62,11 +62,16 @@ void Catalog::add_synonyms(std::string_view tsv) {
     }
 }
 
-bool Catalog::refresh_if_changed() {
+// Changes when another connection commits to the file (not for our own writes).
+int64_t Catalog::data_version() const {
     sqlite::Statement v(*db_, "PRAGMA data_version");
     const int64_t now = v.step() ? v.int_at(0) : 0;
     v.reset();
-    if (now == data_version_) return false;
+    return now;
+}
+
+bool Catalog::refresh_if_changed() {
+    if (data_version() == data_version_) return false;
     load();
     return true;
 }
@@ -80,9 +85,7 @@ void Catalog::index(uint32_t doc, const std::string& folded_words, Postings& pos
 }
 
 void Catalog::load() {
-    sqlite::Statement dv(*db_, "PRAGMA data_version");
-    data_version_ = dv.step() ? dv.int_at(0) : 0;
-    dv.reset();
+    data_version_ = data_version();
     entries_.clear();
     by_code_.clear();
     name_postings_.clear();

@@ -85,6 +85,7 @@ private:
     using Postings = std::unordered_map<std::string, std::vector<uint32_t>>;
 
     void load();
+    int64_t data_version() const;
     void index(uint32_t doc, const std::string& folded_words, Postings& postings);
     void add_synonyms(std::string_view tsv);
     std::vector<std::string> alternatives(const std::vector<std::string>& words) const;
