@@ -69,7 +69,7 @@ struct TestServer {
     std::string feed_secret = "test-feed-secret-0123456789";
     std::unique_ptr<api::Core> core;
     std::unique_ptr<asio::io_context> io;
-    std::unique_ptr<asio::thread_pool> pool;
+    std::unique_ptr<asio::thread_pool> pool, imports;
     std::unique_ptr<api::Server> server;
     std::thread thread;
     uint16_t port = 0;
@@ -109,10 +109,13 @@ struct TestServer {
         }
         io = std::make_unique<asio::io_context>(1);
         pool = std::make_unique<asio::thread_pool>(1);
+        imports = std::make_unique<asio::thread_pool>(1);
         server = std::make_unique<api::Server>(*io, *core, "127.0.0.1", port, limits);
         port = server->port();
-        core->start([this](api::Task t) { asio::post(*io, std::move(t)); },
-                    [this](api::Task t) { asio::post(*pool, std::move(t)); }, [] {});
+        core->start({.post = [this](api::Task t) { asio::post(*io, std::move(t)); },
+                     .offload = [this](api::Task t) { asio::post(*pool, std::move(t)); },
+                     .background = [this](api::Task t) { asio::post(*imports, std::move(t)); },
+                     .fatal = [] {}});
         thread = std::thread([this] {
             auto guard = asio::make_work_guard(*io);
             io->run();
@@ -125,10 +128,12 @@ struct TestServer {
         thread.join();
         core->stop();
         pool->join();
+        imports->join();
         server.reset();
         io.reset();  // closes the sessions left
         core.reset();
         pool.reset();
+        imports.reset();
         procedures.reset();
         dossiers.reset();
         store.reset();

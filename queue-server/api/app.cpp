@@ -102,6 +102,31 @@ std::string feed_secret(const AppOptions& o) {
 }
 
 
+std::string first_line_of(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    if (!in) throw std::runtime_error("cannot read " + file.string());
+    std::string line;
+    std::getline(in, line);
+    return line;
+}
+
+// The connector to the dossier backend, when the config names one. Its pages
+// go through the core like pushes, with the cursor saved alongside.
+std::shared_ptr<feed::PullConnector> start_pull(asio::io_context& io, Core& core, const CenterConfig& config) {
+    feed::PullConfig pull = *config.pull;
+    if (!config.pull_token_file.empty()) pull.token = first_line_of(config.pull_token_file);
+    auto sink = [&core](std::string body, std::function<void(feed::PageOutcome)> done) {
+        core.take_pulled_page(std::move(body), [done = std::move(done)](const Core::Ingested& r) {
+            done({r.status == 200 ? "" : r.error, r.more, r.cursor, r.applied, r.duplicates});
+        });
+    };
+    auto connector = std::make_shared<feed::PullConnector>(io, pull, core.pull_cursor(), sink, common::system_now_ms);
+    core.set_pull_status([connector] { return connector->status().to_json(); });
+    connector->start();
+    spdlog::info("dossier pull: every {} s from {}", pull.interval.count() / 1000, pull.url);
+    return connector;
+}
+
 }  // namespace
 
 bool parse_listen(const std::string& text, std::string& host, uint16_t& port) {
@@ -170,18 +195,22 @@ int run_app(const AppOptions& o) {
         spdlog::warn("no center is configured: start with --config FILE or --demo, or PUT /api/admin/center");
 
     asio::io_context io(1);
-    asio::thread_pool slow_work(1);
+    asio::thread_pool slow_work(1), imports(1);
     int exit_code = 0;
     Server server(io, core, o.host, o.port);
-    core.start([&io](Task t) { asio::post(io, std::move(t)); },
-               [&slow_work](Task t) { asio::post(slow_work, std::move(t)); },
-               [&] {
-                   exit_code = 3;
-                   io.stop();
-               });
+    core.start({.post = [&io](Task t) { asio::post(io, std::move(t)); },
+                .offload = [&slow_work](Task t) { asio::post(slow_work, std::move(t)); },
+                .background = [&imports](Task t) { asio::post(imports, std::move(t)); },
+                .fatal = [&] {
+                    exit_code = 3;
+                    io.stop();
+                }});
+    std::shared_ptr<feed::PullConnector> pull;
+    if (config && config->pull) pull = start_pull(io, core, *config);
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code&, int sig) {
         spdlog::info("signal {}: stopping", sig);
+        if (pull) pull->stop();
         server.stop();
         io.stop();
     });
@@ -190,6 +219,7 @@ int run_app(const AppOptions& o) {
     io.run();
     core.stop();  // whatever was submitted is committed before we exit
     slow_work.join();
+    imports.join();
     return exit_code;
 }
 

@@ -23,6 +23,26 @@ json toml_to_json(const toml::table& t) {
     return json::parse(out.str());
 }
 
+// [dossier_feed]: where and how often to poll the dossier backend.
+void read_feed_section(const json& j, const std::string& source, CenterConfig& config) {
+    JsonReader sec(j, "dossier_feed", {"pull_url", "pull_token_file", "poll_seconds", "timeout_seconds", "page_size"});
+    feed::PullConfig pull;
+    pull.url = sec.get<std::string>("pull_url");
+    try {
+        feed::parse_http_url(pull.url);
+    } catch (const feed::UrlError& e) {
+        throw ConfigError(source + ": dossier_feed.pull_url: " + e.what());
+    }
+    const int poll = sec.get<int>("poll_seconds", 30), timeout = sec.get<int>("timeout_seconds", 15);
+    pull.page_size = sec.get<int>("page_size", 500);
+    if (poll < 1 || poll > 86400 || timeout < 1 || timeout > 600 || pull.page_size < 1 || pull.page_size > 5000)
+        throw ConfigError(source + ": dossier_feed: poll_seconds 1-86400, timeout_seconds 1-600, page_size 1-5000");
+    pull.interval = std::chrono::seconds(poll);
+    pull.timeout = std::chrono::seconds(timeout);
+    config.pull_token_file = sec.get<std::string>("pull_token_file", "");
+    config.pull = pull;
+}
+
 }  // namespace
 
 CenterConfig parse_config(const std::string& text, const std::string& source) {
@@ -36,7 +56,7 @@ CenterConfig parse_config(const std::string& text, const std::string& source) {
     }
     try {
         const json j = toml_to_json(table);
-        JsonReader top(j, source, {"center", "policy", "services", "counters", "categories", "security"});
+        JsonReader top(j, source, {"center", "policy", "services", "counters", "categories", "security", "dossier_feed"});
         json center = top.raw("center");
         for (const char* key : {"policy", "services", "counters", "categories"})
             if (top.has(key)) center[key] = top.raw(key);
@@ -49,6 +69,7 @@ CenterConfig parse_config(const std::string& text, const std::string& source) {
             if (config.password_cost.ops < 1 || config.password_cost.mem_bytes < 8 * 1024)
                 throw ConfigError(source + ": security: password_ops >= 1 and password_memory_kib >= 8");
         }
+        if (top.has("dossier_feed")) read_feed_section(top.raw("dossier_feed"), source, config);
         if (auto problem = engine::validate(config.center)) throw ConfigError(source + ": " + *problem);
         return config;
     } catch (const common::FieldError& e) {

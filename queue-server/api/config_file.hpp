@@ -9,12 +9,15 @@
 
 #include "auth.hpp"
 #include "center.hpp"
+#include "pull.hpp"
 
 namespace api {
 
 struct CenterConfig {
     engine::Center center;
     PasswordCost password_cost;
+    std::optional<feed::PullConfig> pull;  // [dossier_feed] pull_url: poll the dossier backend
+    std::filesystem::path pull_token_file;  // its bearer token, read when the server starts
 };
 
 struct ConfigError : std::runtime_error {

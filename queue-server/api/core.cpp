@@ -166,10 +166,11 @@ std::string Core::add_device_now(const std::string& role, const std::string& nam
     return token;
 }
 
-void Core::start(std::function<void(Task)> post, std::function<void(Task)> offload, std::function<void()> fatal) {
-    post_ = std::move(post);
-    offload_ = std::move(offload);
-    fatal_ = std::move(fatal);
+void Core::start(Executors executors) {
+    post_ = std::move(executors.post);
+    offload_ = std::move(executors.offload);
+    background_ = std::move(executors.background);
+    fatal_ = std::move(executors.fatal);
     writer_ = std::make_unique<store::Writer>(store_, post_);
 }
 
@@ -279,11 +280,17 @@ void Core::subscribe(const std::shared_ptr<Subscriber>& s, int64_t since) {
         std::vector<std::shared_ptr<const std::string>> missed;  // a send may end the session: copy first
         for (const auto& [seq, text] : recent_)
             if (seq > since) missed.push_back(text);
+        // Notices outside the log are not replayed; the catalog's version is
+        // what a kiosk needs to know whether its cache is still good.
+        if (options_.catalog)
+            missed.push_back(std::make_shared<const std::string>(
+                dump({{"type", "catalog_updated"}, {"version", options_.catalog->version()}})));
         for (auto& text : missed) s->send(text);
         return;
     }
     // Too old, or new: a snapshot, sent once what it shows is durable.
-    const json snapshot = {{"type", "snapshot"}, {"seq", engine_.state().seq}, {"state", engine::snapshot_json(engine_)}};
+    json snapshot = {{"type", "snapshot"}, {"seq", engine_.state().seq}, {"state", engine::snapshot_json(engine_)}};
+    if (options_.catalog) snapshot["catalog_version"] = options_.catalog->version();
     auto text = std::make_shared<const std::string>(dump(snapshot));
     const int64_t seq = engine_.state().seq;
     std::weak_ptr<Subscriber> weak = s;
@@ -532,13 +539,13 @@ bool Core::catalog_request(const Request& req, const std::vector<std::string>& p
         return true;
     }
     catalog::Catalog& cat = *options_.catalog;
-    cat.refresh_if_changed();
+    if (cat.refresh_if_changed()) broadcast({{"type", "catalog_updated"}, {"version", cat.version()}});
     if (import) {
         const auto who = authenticate(req.token);
         if (!who) respond(unauthorized_reply());
         else if (who->role != "admin") respond(forbidden_reply(who->role));
         else if (req.method != "POST") respond(error_reply(405, "method_not_allowed", "use POST with the catalog file as the body"));
-        else import_catalog(req.body, respond);
+        else import_catalog(std::string(req.body), std::move(respond));
         return true;
     }
     if (!get) {
@@ -549,7 +556,7 @@ bool Core::catalog_request(const Request& req, const std::vector<std::string>& p
         respond(ok_json({{"version", cat.version()}, {"procedures", cat.size()}}));
     } else if (p.size() == 2 && p[1] == "fields") {
         json fields = json::array();
-        for (const auto& f : cat.fields()) fields.push_back({{"field", f.field}, {"count", f.count}});
+        for (const auto& f : cat.fields()) fields.push_back({{"field", f.field}, {"count", f.count}, {"levels", f.levels}});
         respond(ok_json({{"version", cat.version()}, {"fields", fields}}));
     } else if (p.size() == 2 && p[1] == "procedures") {
         const auto q = url_decode(query.contains("q") ? query.at("q") : "");
@@ -576,18 +583,30 @@ bool Core::catalog_request(const Request& req, const std::vector<std::string>& p
     return true;
 }
 
-// All or nothing: a broken file leaves the catalog in use as it was. Kiosks
-// hear of a new version on the event stream and refresh their cache.
-void Core::import_catalog(const std::string& body, Respond respond) {
-    try {
-        const auto procedures = catalog::parse_catalog(body);
-        options_.catalog->replace(procedures);
-        const int64_t version = options_.catalog->version();
-        broadcast({{"type", "catalog_updated"}, {"version", version}});
-        respond(ok_json({{"version", version}, {"procedures", procedures.size()}}));
-    } catch (const catalog::ImportError& e) {
-        respond(error_reply(400, "bad_catalog", e.what()));
-    }
+// All or nothing: a broken file leaves the catalog in use as it was. Parsing,
+// writing and indexing take about a second for 10,000 procedures, so they run
+// in the background; the loop only swaps the index in. Kiosks hear of a new
+// version on the event stream and refresh their cache.
+void Core::import_catalog(std::string body, Respond respond) {
+    background_([this, body = std::move(body), respond = std::move(respond)]() mutable {
+        try {
+            auto index = options_.catalog->prepare(catalog::parse_catalog(body));
+            post_([this, index = std::move(index), respond = std::move(respond)] {
+                const auto version = index->version();
+                const auto count = index->size();
+                options_.catalog->install(index);
+                broadcast({{"type", "catalog_updated"}, {"version", version}});
+                respond(ok_json({{"version", version}, {"procedures", count}}));
+            });
+        } catch (const catalog::ImportError& e) {
+            post_([respond = std::move(respond), why = std::string(e.what())] { respond(error_reply(400, "bad_catalog", why)); });
+        } catch (const std::exception& e) {
+            spdlog::error("catalog import failed: {}", e.what());
+            post_([respond = std::move(respond)] {
+                respond(error_reply(500, "catalog_failed", "the catalog could not be saved; the previous one stays in use"));
+            });
+        }
+    });
 }
 
 
@@ -609,9 +628,14 @@ bool Core::dossier_request(const Request& req, const std::vector<std::string>& p
                            const std::map<std::string, std::string>& query, Respond& respond) {
     const bool feed = p.size() == 3 && p[1] == "feed" && p[2] == "dossiers";
     const bool lookup = p.size() == 3 && p[1] == "dossiers";
-    if (!feed && !lookup) return false;
+    const bool status = p.size() == 3 && p[1] == "admin" && p[2] == "feed";
+    if (!feed && !lookup && !status) return false;
     if (!options_.dossiers) {
         respond(error_reply(404, "no_dossiers", "this server keeps no dossiers"));
+        return true;
+    }
+    if (status) {
+        feed_status(req, respond);
         return true;
     }
     if (feed) {
@@ -638,10 +662,32 @@ bool Core::dossier_request(const Request& req, const std::vector<std::string>& p
     return true;
 }
 
+namespace {
+
+bool signature_matches(const std::string& secret, const std::string& timestamp, const std::string& body,
+                       const std::string& signature) {
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
+    const std::string prefix = timestamp + ".";
+    crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(prefix.data()), prefix.size());
+    crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(body.data()), body.size());
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_final(&st, mac);
+    char hex[2 * sizeof mac + 1];
+    sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+    const std::string expected = "sha256=" + std::string(hex);
+    return signature.size() == expected.size() &&
+           sodium_memcmp(signature.data(), expected.data(), expected.size()) == 0;
+}
+
+}  // namespace
+
 // The backend signs "TIMESTAMP.BODY" with HMAC-SHA256 and the shared secret;
 // a request more than five minutes from our clock is refused (a captured
 // request can't be replayed later), and within that window a replayed update
-// changes nothing: event ids are remembered.
+// changes nothing: event ids are remembered. Checking the signature of up to
+// 8 MiB, parsing and the durable write run in the background, one request
+// after another, so the loop keeps serving tickets meanwhile.
 void Core::feed_dossiers(const Request& req, Respond respond) {
     if (options_.feed_secret.empty()) return respond(error_reply(403, "feed_closed", "no feed secret is configured"));
     int64_t ts = 0;
@@ -650,37 +696,99 @@ void Core::feed_dossiers(const Request& req, Respond respond) {
         return respond(error_reply(401, "unsigned", "X-Timestamp (seconds) and X-Signature (sha256=HEX) are needed"));
     if (std::llabs(ts * 1000 - options_.clock()) > 5 * 60 * 1000)
         return respond(error_reply(401, "stale", "X-Timestamp is more than five minutes from the server's clock"));
-    const std::string message = req.timestamp + "." + req.body;
-    unsigned char mac[crypto_auth_hmacsha256_BYTES];
-    crypto_auth_hmacsha256_state st;
-    crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(options_.feed_secret.data()),
-                                options_.feed_secret.size());
-    crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(message.data()), message.size());
-    crypto_auth_hmacsha256_final(&st, mac);
-    char hex[2 * sizeof mac + 1];
-    sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
-    const std::string expected = "sha256=" + std::string(hex);
-    if (req.signature.size() != expected.size() ||
-        sodium_memcmp(req.signature.data(), expected.data(), expected.size()) != 0)
-        return respond(error_reply(401, "bad_signature", "X-Signature does not match the body"));
-
-    const json body = json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object() || !body.contains("updates") || !body["updates"].is_array() ||
-        body.size() != 1)
-        return respond(error_reply(400, "bad_json", "the body is {\"updates\": [...]}"));
-    if (body["updates"].size() > 5000) return respond(error_reply(413, "too_many", "at most 5,000 updates a request"));
-    std::vector<dossier::Update> updates;
-    for (size_t i = 0; i < body["updates"].size(); ++i) {
-        try {
-            updates.push_back(dossier::update_from_json(body["updates"][i]));
-        } catch (const dossier::UpdateError& e) {
-            return respond(error_reply(400, "bad_update", "update " + std::to_string(i + 1) + ": " + e.what() +
-                                                              " (nothing in this request was applied)"));
+    background_([this, timestamp = req.timestamp, body = req.body, signature = req.signature,
+                 respond = std::move(respond)]() mutable {
+        Ingested r;
+        if (!signature_matches(options_.feed_secret, timestamp, body, signature)) {
+            r.status = 401;
+            r.error = "X-Signature does not match the body";
+        } else {
+            r = save_updates([&] { return dossier::parse_feed_push(body); }, nullptr);
         }
+        finish_on_loop(std::move(r), [this, respond = std::move(respond)](const Ingested& out) {
+            count_push(out);
+            if (out.status == 401) respond(error_reply(401, "bad_signature", out.error));
+            else if (out.status == 400) respond(error_reply(400, "bad_update", out.error));
+            else if (out.status != 200) respond(error_reply(500, "feed_failed", out.error));
+            else respond(ok_json({{"applied", out.applied}, {"duplicates", out.duplicates}}));
+        });
+    });
+}
+
+// How the feeds are doing, for admins and managers: is the backend reaching us?
+void Core::feed_status(const Request& req, Respond& respond) {
+    const auto who = authenticate(req.token);
+    if (!who) return respond(unauthorized_reply());
+    if (who->role != "admin" && who->role != "manager") return respond(forbidden_reply(who->role));
+    if (req.method != "GET") return respond(error_reply(405, "method_not_allowed", "use GET"));
+    const json push = {{"requests", push_stats_.requests}, {"refused", push_stats_.refused},
+                       {"applied", push_stats_.applied}, {"duplicates", push_stats_.duplicates},
+                       {"last_ms", push_stats_.last_ms}, {"last_error", push_stats_.last_error}};
+    respond(ok_json({{"push", push}, {"pull", pull_status_ ? pull_status_() : json(nullptr)}}));
+}
+
+void Core::take_pulled_page(std::string body, std::function<void(const Ingested&)> done) {
+    background_([this, body = std::move(body), done = std::move(done)]() mutable {
+        dossier::FeedPage page;
+        Ingested r = save_updates(
+            [&] {
+                page = dossier::parse_feed_page(body);
+                return std::move(page.updates);
+            },
+            &page.cursor);
+        r.more = page.more;
+        r.cursor = page.cursor;
+        finish_on_loop(std::move(r), std::move(done));
+    });
+}
+
+void Core::count_push(const Ingested& r) {
+    ++push_stats_.requests;
+    push_stats_.last_ms = options_.clock();
+    push_stats_.applied += r.applied;
+    push_stats_.duplicates += r.duplicates;
+    if (r.status != 200) {
+        ++push_stats_.refused;
+        push_stats_.last_error = r.error;
     }
-    const auto result = options_.dossiers->ingest(updates);
-    for (const auto& code : result.changed) broadcast({{"type", "dossier_updated"}, {"code", code}});
-    respond(ok_json({{"applied", result.applied}, {"duplicates", result.duplicates}}));
+}
+
+// On the background thread: parse (all or nothing), then write durably, with
+// the pull connector's cursor when there is one.
+Core::Ingested Core::save_updates(const std::function<std::vector<dossier::Update>()>& parse, const std::string* cursor) {
+    Ingested r;
+    try {
+        const auto updates = parse();
+        const auto result = options_.dossiers->ingest(updates, cursor ? std::optional(*cursor) : std::nullopt);
+        r.applied = result.applied;
+        r.duplicates = result.duplicates;
+        r.changed = result.changed;
+    } catch (const dossier::UpdateError& e) {
+        r.status = 400;
+        r.error = e.what();
+    } catch (const std::exception& e) {
+        spdlog::error("dossier feed: could not save: {}", e.what());
+        r.status = 500;
+        r.error = "the updates could not be saved; send them again";
+    }
+    return r;
+}
+
+void Core::finish_on_loop(Ingested r, std::function<void(const Ingested&)> done) {
+    post_([this, r = std::move(r), done = std::move(done)] {
+        announce_dossiers(r.changed);
+        done(r);
+    });
+}
+
+// Kiosks showing one of these dossiers fetch it again. In batches, so 5,000
+// changes make ten messages, not 5,000.
+void Core::announce_dossiers(const std::vector<std::string>& codes) {
+    constexpr size_t per_message = 500;
+    for (size_t i = 0; i < codes.size(); i += per_message) {
+        const auto last = codes.begin() + static_cast<ptrdiff_t>(std::min(codes.size(), i + per_message));
+        broadcast({{"type", "dossier_updated"}, {"codes", std::vector<std::string>(codes.begin() + static_cast<ptrdiff_t>(i), last)}});
+    }
 }
 
 // An unknown code and a wrong check value get the same answer, and each device

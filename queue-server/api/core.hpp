@@ -60,6 +60,24 @@ Reply error_reply(int status, const std::string& code, const std::string& messag
 
 class Core {
 public:
+    // Where work runs; Core::start gets them once the loop exists.
+    struct Executors {
+        std::function<void(Task)> post;        // onto the event loop
+        std::function<void(Task)> offload;     // CPU work that may overlap other work (Argon2id)
+        std::function<void(Task)> background;  // imports and feeds: one at a time, in order
+        std::function<void()> fatal;           // once, if the disk fails
+    };
+
+    // What became of a batch of dossier updates (a push or a pulled page).
+    struct Ingested {
+        int status = 200;   // 400: refused as malformed, 500: could not be saved
+        std::string error;  // why, when status is not 200
+        int applied = 0, duplicates = 0;
+        bool more = false;   // a pulled page: the backend has another one ready
+        std::string cursor;  // a pulled page: where it ends, saved with it
+        std::vector<std::string> changed;
+    };
+
     struct Options {
         PasswordCost password_cost;
         size_t replay_window = 10'000;                        // events kept for reconnecting clients
@@ -80,12 +98,18 @@ public:
     void add_user_now(const store::User& user);
     std::string add_device_now(const std::string& role, const std::string& name);  // returns the token
 
-    // Starts the writer thread. `post` runs a task on the event loop; `offload`
-    // runs slow work (Argon2id) elsewhere; `fatal` is called once if the disk fails.
-    void start(std::function<void(Task)> post, std::function<void(Task)> offload, std::function<void()> fatal);
+    // Starts the writer thread.
+    void start(Executors executors);
     void stop();  // flushes the writer
 
     void handle(const Request& request, Respond respond);
+
+    // A page the pull connector fetched: parsed and saved with its cursor in the
+    // background; `done` runs on the loop.
+    void take_pulled_page(std::string body, std::function<void(const Ingested&)> done);
+    std::string pull_cursor() const { return options_.dossiers ? options_.dossiers->cursor() : ""; }
+    // What GET /api/admin/feed shows of the pull connector, when there is one.
+    void set_pull_status(std::function<json()> status) { pull_status_ = std::move(status); }
 
     std::optional<Principal> authenticate(const std::string& token) const;
     // Sends what the subscriber missed after `since` (or a snapshot), then every new event.
@@ -124,12 +148,17 @@ private:
     void configure(const json& body, Respond respond);
     bool catalog_request(const Request& request, const std::vector<std::string>& parts,
                          const std::map<std::string, std::string>& query, Respond& respond);
-    void import_catalog(const std::string& body, Respond respond);
-    void broadcast(const json& message);
+    void import_catalog(std::string body, Respond respond);
+    void broadcast(const json& message);  // a notice outside the event log (no seq), to live subscribers
     bool dossier_request(const Request& request, const std::vector<std::string>& parts,
                          const std::map<std::string, std::string>& query, Respond& respond);
     void feed_dossiers(const Request& request, Respond respond);
-    void look_up_dossier(const Principal& who, const std::string& code, const std::string& check, Respond respond);  // a notice outside the event log (no seq), to live subscribers
+    Ingested save_updates(const std::function<std::vector<dossier::Update>()>& parse, const std::string* cursor);
+    void finish_on_loop(Ingested r, std::function<void(const Ingested&)> done);
+    void announce_dossiers(const std::vector<std::string>& codes);
+    void feed_status(const Request& request, Respond& respond);
+    void count_push(const Ingested& r);
+    void look_up_dossier(const Principal& who, const std::string& code, const std::string& check, Respond respond);
     Reply ticket_reply(int64_t id, int status = 200) const;
     void write_job(store::Writer::Job job, Task then);
 
@@ -139,7 +168,7 @@ private:
     engine::Engine engine_;
     Auth auth_;
     std::unique_ptr<store::Writer> writer_;
-    std::function<void(Task)> post_, offload_;
+    std::function<void(Task)> post_, offload_, background_;
     std::function<void()> fatal_;
     std::string dummy_hash_;  // verified against for unknown users, so timing tells nothing
     bool failed_ = false;
@@ -154,6 +183,11 @@ private:
         int64_t at = 0;
     };
     std::map<std::string, Bucket> lookup_buckets_;  // by role:name: dossier lookups left
+    struct PushStats {
+        int64_t requests = 0, refused = 0, applied = 0, duplicates = 0, last_ms = 0;
+        std::string last_error;
+    } push_stats_;  // signed requests that reached the checks of the body
+    std::function<json()> pull_status_;
 };
 
 }  // namespace api

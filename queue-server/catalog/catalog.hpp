@@ -1,107 +1,63 @@
-// catalog: the center's procedures in SQLite (catalog.db beside center.db), with a
-// type-as-you-go search that forgives missing diacritics, one typo per word,
-// and the names people really use (sổ đỏ, CCCD, LLTP...).
+// catalog: the center's procedures in SQLite (catalog.db beside center.db) and
+// the in-memory index that answers searches (index.hpp).
 //
-// How a query is answered: it is folded (fold.hpp) into words; each word may
-// also match the vocabulary words one edit away, and the last word matches as a
-// prefix (the person is still typing); a phrase from the synonyms file adds an
-// alternative query in the official wording. Procedures holding every word are
-// scored like BM25 without the length part (rarer words count more, a word in
-// the name counts four times a word in the documents list, a typo or a prefix
-// less than the word itself), plus what the name says: it equals the query,
-// starts with it, holds it as a phrase, has the words typed with diacritics.
-// When no procedure holds every word, those holding some rank below.
+// SQLite keeps the catalog durable and replaces it atomically; the index in use
+// is a shared pointer to an immutable Index. Replacing the catalog is done in
+// two halves so the event loop never waits for it: prepare() writes the file
+// through its own connection and builds the new index (about a second for
+// 10,000 procedures, on a worker thread), install() swaps the pointer (on the
+// loop). Until install, searches answer from the previous version.
 //
-// Why an index in memory and not SQLite FTS5: FTS5 was the first version and
-// gave 6 ms p50 / 42 ms p99 per keystroke on 10,000 procedures, because short
-// prefixes ("d", "đă") match most of the catalog and BM25 then reads every
-// match's positions. Posting lists of a few hundred thousand entries fit in a
-// few MiB and answer in well under a millisecond (bench/catalog_bench.cpp).
-// SQLite keeps the catalog durable and replaced atomically.
-//
-// One thread: the server's event loop owns the Catalog.
+// Threads: prepare() on one worker at a time; everything else on the event loop.
 #pragma once
-#include <map>
+#include <atomic>
 #include <memory>
 #include <optional>
-#include <set>
-#include <stdexcept>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "index.hpp"
 #include "procedure.hpp"
 #include "sqlite.hpp"
 
 namespace catalog {
 
-struct QueryError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-struct Hit {
-    std::string code, name, field, level;
-    double score = 0;
-};
-
-struct FieldCount {
-    std::string field;
-    int count = 0;
-};
-
 class Catalog {
 public:
-    static constexpr size_t max_query_chars = 200;
+    static constexpr size_t max_query_chars = Index::max_query_chars;
 
     // Opens or creates the catalog file; `synonyms` is the TSV text (term, tab, official wording).
     Catalog(const std::string& path, std::string_view synonyms);
     ~Catalog();
 
-    int64_t version() const { return version_; }
-    size_t size() const { return entries_.size(); }
+    int64_t version() const { return index_->version(); }
+    size_t size() const { return index_->size(); }
 
     // Reloads when another process (queue-server catalog import) changed the
     // file since; returns true if it did.
     bool refresh_if_changed();
 
-    // Replaces the whole catalog in one transaction and bumps the version.
-    void replace(const std::vector<Procedure>& procedures);
+    // Writes `procedures` as the whole catalog (one transaction, version + 1)
+    // and returns their index, to be installed. Any thread.
+    std::shared_ptr<const Index> prepare(const std::vector<Procedure>& procedures);
+    void install(std::shared_ptr<const Index> index);
+    void replace(const std::vector<Procedure>& procedures) { install(prepare(procedures)); }
 
-    // Best first. Throws QueryError for invalid UTF-8 or a query over 200 characters;
-    // an empty query (or only punctuation) gives no hits.
-    std::vector<Hit> search(std::string_view query, size_t limit) const;
+    std::vector<Hit> search(std::string_view query, size_t limit) const { return index_->search(query, limit); }
+    std::vector<FieldCount> fields() const { return index_->fields(); }
     std::optional<nlohmann::json> procedure(std::string_view code) const;
-    std::vector<FieldCount> fields() const;
 
 private:
-    struct Entry {
-        std::string code, name, field, level, folded_name, cased_name;
-    };
-    struct Term {
-        const std::vector<uint32_t>* docs;
-        double weight;  // idf, less for a near word or a prefix
-    };
-    using Postings = std::unordered_map<std::string, std::vector<uint32_t>>;
-
-    void load();
+    static std::shared_ptr<const Index> load(sqlite::Database& db, std::shared_ptr<const Synonyms> synonyms);
     int64_t data_version() const;
-    void index(uint32_t doc, const std::string& folded_words, Postings& postings);
-    void add_synonyms(std::string_view tsv);
-    std::vector<std::string> alternatives(const std::vector<std::string>& words) const;
-    std::vector<std::string> near_words(const std::string& word) const;
-    std::vector<Term> terms(const std::string& word, bool last) const;
-    void score(const std::string& folded_query, const std::vector<std::string>& marked_words, size_t limit,
-               std::vector<double>& best) const;
 
-    std::unique_ptr<sqlite::Database> db_;
-    int64_t version_ = 0;
-    int64_t data_version_ = 0;  // PRAGMA data_version when last loaded
-    std::vector<Entry> entries_;             // a procedure's number is its place here
-    std::map<std::string, uint32_t> by_code_;
-    Postings name_postings_, text_postings_;  // folded word → procedures (name; field, agency, documents)
-    std::set<std::string> vocabulary_;        // every folded word, sorted for prefixes
-    std::vector<std::pair<std::vector<std::string>, std::string>> synonyms_;  // folded term words → folded wording
+    std::unique_ptr<sqlite::Database> db_;      // the loop's: reads
+    std::unique_ptr<sqlite::Database> writer_;  // prepare()'s
+    std::shared_ptr<const Synonyms> synonyms_;
+    std::shared_ptr<const Index> index_;
+    int64_t data_version_ = 0;        // PRAGMA data_version on db_ when last loaded
+    std::atomic<int> preparing_ = 0;  // while a prepare is under way, its commit is not "another process"
 };
 
 }  // namespace catalog

@@ -190,6 +190,51 @@ Update update_from_json(const json& j) {
     return u;
 }
 
+namespace {
+
+// The "updates" list of a feed body, all or nothing.
+std::vector<Update> updates_of(const json& body) {
+    if (!body.contains("updates") || !body["updates"].is_array()) throw UpdateError("\"updates\" must be a list");
+    const json& list = body["updates"];
+    if (list.size() > max_updates_per_batch)
+        throw UpdateError("at most " + std::to_string(max_updates_per_batch) + " updates at a time, got " +
+                          std::to_string(list.size()));
+    std::vector<Update> out;
+    out.reserve(list.size());
+    for (size_t i = 0; i < list.size(); ++i) {
+        try {
+            out.push_back(update_from_json(list[i]));
+        } catch (const UpdateError& e) {
+            throw UpdateError("update " + std::to_string(i + 1) + ": " + e.what() + " (nothing was applied)");
+        }
+    }
+    return out;
+}
+
+json parse_object(std::string_view body, const std::vector<std::string>& keys) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) throw UpdateError("the body is not a JSON object");
+    for (const auto& [key, value] : j.items())
+        if (std::find(keys.begin(), keys.end(), key) == keys.end()) throw UpdateError("unknown field '" + key + "'");
+    return j;
+}
+
+}  // namespace
+
+std::vector<Update> parse_feed_push(std::string_view body) { return updates_of(parse_object(body, {"updates"})); }
+
+FeedPage parse_feed_page(std::string_view body) {
+    const json j = parse_object(body, {"updates", "cursor", "more"});
+    FeedPage page;
+    page.updates = updates_of(j);
+    if (!j.contains("cursor") || !j["cursor"].is_string() || j["cursor"].get<std::string>().size() > 1000)
+        throw UpdateError("\"cursor\" must be a text of at most 1,000 bytes");
+    page.cursor = j["cursor"].get<std::string>();
+    if (j.contains("more") && !j["more"].is_boolean()) throw UpdateError("\"more\" must be true or false");
+    page.more = j.value("more", false);
+    return page;
+}
+
 void apply(Dossier& d, const Update& u) {
     d.code = u.code;
     if (u.status) {

@@ -52,6 +52,24 @@ struct Dossier {
 
 // Strict reading of one update object (unknown keys refused); throws UpdateError.
 Update update_from_json(const nlohmann::json& j);
+
+// The most updates one push or one pulled page may carry.
+constexpr size_t max_updates_per_batch = 5000;
+
+// A push body, {"updates": [...]}: all or nothing, throws UpdateError
+// ("update 7: at is missing (nothing in this request was applied)").
+std::vector<Update> parse_feed_push(std::string_view body);
+
+// A page of the pull connector's endpoint: {"updates": [...], "cursor": "...",
+// "more": true|false}. The cursor is opaque, given back in the next request;
+// "more" says another page is ready at once. Throws UpdateError.
+struct FeedPage {
+    std::vector<Update> updates;
+    std::string cursor;
+    bool more = false;
+};
+FeedPage parse_feed_page(std::string_view body);
+
 // A CSV export of the dossier software, one row a step: code, status, at
 // (required; at is ISO 8601 with its offset: 2026-11-24T08:15:00+07:00), then
 // any of procedure_code, procedure_name, applicant_name, check, received_date,

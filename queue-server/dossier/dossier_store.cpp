@@ -8,8 +8,17 @@
 
 namespace dossier {
 
-Store::Store(const std::string& path) : db_(std::make_unique<sqlite::Database>(path)) {
-    db_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+namespace {
+
+std::unique_ptr<sqlite::Database> open_file(const std::string& path) {
+    auto db = std::make_unique<sqlite::Database>(path);
+    db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;");
+    return db;
+}
+
+}  // namespace
+
+Store::Store(const std::string& path) : db_(open_file(path)), writer_(open_file(path)) {
     db_->exec("CREATE TABLE IF NOT EXISTS dossiers(code TEXT PRIMARY KEY, record TEXT NOT NULL) STRICT;"
               "CREATE TABLE IF NOT EXISTS feed_events(event_id TEXT PRIMARY KEY, code TEXT NOT NULL) STRICT;"
               "CREATE TABLE IF NOT EXISTS dossier_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;");
@@ -46,17 +55,18 @@ bool Store::check_matches(const Dossier& d, const std::string& check) const {
 
 Store::~Store() = default;
 
-IngestResult Store::ingest(const std::vector<Update>& updates) {
+IngestResult Store::ingest(const std::vector<Update>& updates, const std::optional<std::string>& cursor) {
     IngestResult result;
-    db_->exec("BEGIN IMMEDIATE");
-    try {
-        sqlite::Statement seen(*db_, "INSERT INTO feed_events(event_id, code) VALUES(?, ?) ON CONFLICT DO NOTHING");
-        sqlite::Statement load(*db_, "SELECT record FROM dossiers WHERE code = ?");
-        sqlite::Statement save(*db_, "INSERT INTO dossiers(code, record) VALUES(?, ?) "
+    sqlite::Database& db = *writer_;
+    sqlite::Transaction tx(db);
+    {
+        sqlite::Statement seen(db, "INSERT INTO feed_events(event_id, code) VALUES(?, ?) ON CONFLICT DO NOTHING");
+        sqlite::Statement load(db, "SELECT record FROM dossiers WHERE code = ?");
+        sqlite::Statement save(db, "INSERT INTO dossiers(code, record) VALUES(?, ?) "
                                      "ON CONFLICT(code) DO UPDATE SET record = excluded.record");
         for (const auto& u : updates) {
             seen.bind(1, u.event_id).bind(2, u.code).run();
-            if (sqlite3_changes(db_->handle()) == 0) {
+            if (sqlite3_changes(db.handle()) == 0) {
                 ++result.duplicates;
                 continue;
             }
@@ -75,12 +85,22 @@ IngestResult Store::ingest(const std::vector<Update>& updates) {
             if (std::find(result.changed.begin(), result.changed.end(), u.code) == result.changed.end())
                 result.changed.push_back(u.code);
         }
-        db_->exec("COMMIT");
-    } catch (...) {
-        db_->exec("ROLLBACK");
-        throw;
+        if (cursor) {
+            sqlite::Statement put(db, "INSERT INTO dossier_meta(key, value) VALUES('pull_cursor', ?) "
+                                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+            put.bind(1, *cursor).run();
+        }
     }
+    tx.commit();
     return result;
+}
+
+std::string Store::cursor() const {
+    sqlite::Statement get(*db_, "SELECT value FROM dossier_meta WHERE key = 'pull_cursor'");
+    if (!get.step()) return "";
+    std::string value = get.text_at(0);
+    get.reset();
+    return value;
 }
 
 std::optional<Dossier> Store::find(const std::string& code) const {

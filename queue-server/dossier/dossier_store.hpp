@@ -5,6 +5,9 @@
 // The check value (a few digits of the applicant's phone) is personal data and
 // only ever compared, so only its keyed BLAKE2b hash is stored; the key is made
 // once per data folder and kept in the same file.
+//
+// Threads: ingest() writes through its own connection, so it may run on a
+// worker (one at a time) while the event loop keeps looking dossiers up.
 #pragma once
 #include <memory>
 #include <optional>
@@ -27,7 +30,11 @@ public:
     explicit Store(const std::string& path);
     ~Store();
 
-    IngestResult ingest(const std::vector<Update>& updates);
+    // All of `updates` or none. With a cursor (the pull connector's place in the
+    // backend's stream), the cursor is saved in the same transaction, so after a
+    // crash the connector asks again from where the durable updates end.
+    IngestResult ingest(const std::vector<Update>& updates, const std::optional<std::string>& cursor = std::nullopt);
+    std::string cursor() const;  // "" before the first page
     std::optional<Dossier> find(const std::string& code) const;
     // Whether `check` is the dossier's check value (constant time).
     bool check_matches(const Dossier& d, const std::string& check) const;
@@ -36,7 +43,8 @@ public:
 private:
     std::string hash_check(const std::string& check) const;
 
-    std::unique_ptr<sqlite::Database> db_;
+    std::unique_ptr<sqlite::Database> db_;      // reads
+    std::unique_ptr<sqlite::Database> writer_;  // ingest()
     std::string key_;  // for the check values' hashes
 };
 

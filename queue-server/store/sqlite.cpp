@@ -91,7 +91,7 @@ void Statement::reset() {
     sqlite3_clear_bindings(stmt_);
 }
 
-Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Database& db, const char* begin) : db_(db) { db_.exec(begin); }
 
 Transaction::~Transaction() {
     if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);

@@ -63,7 +63,8 @@ private:
 // BEGIN IMMEDIATE ... COMMIT, rolled back if not committed.
 class Transaction {
 public:
-    explicit Transaction(Database& db);
+    // `begin` is "BEGIN IMMEDIATE" to write, "BEGIN" to read one consistent state.
+    explicit Transaction(Database& db, const char* begin = "BEGIN IMMEDIATE");
     ~Transaction();
     void commit();
 
