@@ -225,6 +225,21 @@ private:
     void shutdown() {
         beast::error_code ec;
         stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        if (!ec) drain(0);
+    }
+
+    // After a reply that ends the connection (a 413 before the body was read),
+    // the client may still be sending. Closing with its bytes unread would make
+    // the kernel answer with a reset that can destroy our reply before the
+    // client reads it, so what comes is read and dropped for a moment first
+    // (Apache's "lingering close"): up to 8 MiB, 2 s at a time.
+    void drain(size_t dropped) {
+        if (dropped > 8 * 1024 * 1024) return;
+        buffer_.consume(buffer_.size());
+        stream_.expires_after(std::chrono::seconds(2));
+        stream_.async_read_some(buffer_.prepare(16 * 1024), [self = shared_from_this(), dropped](beast::error_code ec, size_t n) {
+            if (!ec) self->drain(dropped + n);
+        });
     }
 
     beast::tcp_stream stream_;
