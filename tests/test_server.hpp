@@ -8,6 +8,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <sodium.h>
+#include <future>
 #include <thread>
 
 #include "auth.hpp"
@@ -155,6 +156,13 @@ struct TestServer {
         auto r = post("/api/login", {{"user", user}, {"password", password}}, "");
         REQUIRE(r.status == 200);
         return r.body["token"].get<std::string>();
+    }
+    // Runs f on the server's event loop and returns what it returned.
+    template <class F>
+    auto on_loop(F f) {
+        std::promise<decltype(f())> promise;
+        asio::post(*io, [&] { promise.set_value(f()); });
+        return promise.get_future().get();
     }
     std::string staff(int k) { return login("staff" + std::to_string(k), "staff-password"); }
     int64_t seq() { return call("GET", "/healthz").body["seq"].get<int64_t>(); }

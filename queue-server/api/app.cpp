@@ -115,12 +115,7 @@ std::string first_line_of(const std::filesystem::path& file) {
 std::shared_ptr<feed::PullConnector> start_pull(asio::io_context& io, Core& core, const CenterConfig& config) {
     feed::PullConfig pull = *config.pull;
     if (!config.pull_token_file.empty()) pull.token = first_line_of(config.pull_token_file);
-    auto sink = [&core](std::string body, std::function<void(feed::PageOutcome)> done) {
-        core.take_pulled_page(std::move(body), [done = std::move(done)](const Core::Ingested& r) {
-            done({r.status == 200 ? "" : r.error, r.more, r.cursor, r.applied, r.duplicates});
-        });
-    };
-    auto connector = std::make_shared<feed::PullConnector>(io, pull, core.pull_cursor(), sink, common::system_now_ms);
+    auto connector = std::make_shared<feed::PullConnector>(io, pull, core.pull_cursor(), core.pull_sink(), common::system_now_ms);
     core.set_pull_status([connector] { return connector->status().to_json(); });
     connector->start();
     spdlog::info("dossier pull: every {} s from {}", pull.interval.count() / 1000, pull.url);

@@ -753,6 +753,14 @@ void Core::count_push(const Ingested& r) {
     }
 }
 
+feed::PullConnector::Sink Core::pull_sink() {
+    return [this](std::string body, std::function<void(feed::PageOutcome)> done) {
+        take_pulled_page(std::move(body), [done = std::move(done)](const Ingested& r) {
+            done({r.status == 200 ? "" : r.error, r.more, r.cursor, r.applied, r.duplicates});
+        });
+    };
+}
+
 // On the background thread: parse (all or nothing), then write durably, with
 // the pull connector's cursor when there is one.
 Core::Ingested Core::save_updates(const std::function<std::vector<dossier::Update>()>& parse, const std::string* cursor) {

@@ -25,6 +25,7 @@
 #include "codec.hpp"
 #include "common/local_time.hpp"
 #include "engine.hpp"
+#include "pull.hpp"
 #include "store.hpp"
 #include "writer.hpp"
 
@@ -107,6 +108,7 @@ public:
     // A page the pull connector fetched: parsed and saved with its cursor in the
     // background; `done` runs on the loop.
     void take_pulled_page(std::string body, std::function<void(const Ingested&)> done);
+    feed::PullConnector::Sink pull_sink();  // take_pulled_page, as the connector calls it
     std::string pull_cursor() const { return options_.dossiers ? options_.dossiers->cursor() : ""; }
     // What GET /api/admin/feed shows of the pull connector, when there is one.
     void set_pull_status(std::function<json()> status) { pull_status_ = std::move(status); }

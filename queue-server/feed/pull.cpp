@@ -200,9 +200,10 @@ void PullConnector::failed(const std::shared_ptr<Attempt>& a, const char* step, 
 }
 
 void PullConnector::take(std::string body) {
-    auto self = shared_from_this();
-    sink_(std::move(body), [self](PageOutcome outcome) {
-        if (self->stopped_) return;
+    // Weak: a page still being saved must not keep a stopped connector alive.
+    sink_(std::move(body), [weak = weak_from_this()](PageOutcome outcome) {
+        auto self = weak.lock();
+        if (!self || self->stopped_) return;
         if (!outcome.error.empty()) return self->fail("the page was refused: " + outcome.error);
         self->on_saved(outcome);
     });
