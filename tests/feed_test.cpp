@@ -250,7 +250,7 @@ TEST_CASE("backoff doubles up to its cap, jitters by at most a fifth, and starts
     for (int i = 0; i < 500; ++i) CHECK(same.next().count() <= 8000);
 }
 
-TEST_CASE("pull URLs: http with host, port, path and query; anything else refused") {
+TEST_CASE("pull URLs: http with host, port, path and query, anything else refused") {
     auto u = feed::parse_http_url("http://dossiers.example.gov.vn:8443/api/feed?center=H55");
     CHECK(u.host == "dossiers.example.gov.vn");
     CHECK(u.port == "8443");
