@@ -207,6 +207,15 @@ TEST_CASE("catalog API: search and records for anyone, import for admins only, a
     CHECK(server.call("GET", "/api/procedures/9.999999").status == 404);
     r = server.call("GET", "/api/fields");
     CHECK(r.body["fields"][0]["field"] == "Hộ tịch");
+    int by_level = 0;
+    for (const auto& [level, n] : r.body["fields"][0]["levels"].items()) by_level += n.get<int>();
+    CHECK(by_level == r.body["fields"][0]["count"]);
+    CHECK(r.body["fields"][0]["levels"].contains("xã"));
+    // A new subscriber's snapshot says which catalog is in use.
+    testing::WsClient fresh(server.port, server.display, 0);
+    const auto snapshot = fresh.next();
+    CHECK(snapshot["type"] == "snapshot");
+    CHECK(snapshot["catalog_version"] == version);
     CHECK(server.call("GET", "/api/catalog").body["procedures"] == 40);
 
     CHECK(server.call("GET", "/api/procedures?q=%ZZ").status == 400);

@@ -311,4 +311,8 @@ TEST_CASE("[dossier_feed] in the center config: the pull URL and its timing, che
     CHECK_THROWS_WITH(with("pull_url = \"http://x/\"\nevery = 5\n"), Catch::Contains("unknown key 'every'"));
     CHECK_THROWS_WITH(with("poll_seconds = 5\n"), Catch::Contains("pull_url"));
     CHECK_FALSE(api::demo_config().pull);
+    // The example every installer starts from parses, pull included.
+    const auto example = api::load_config_file(EXAMPLE_CENTER_TOML);
+    REQUIRE(example.pull);
+    CHECK(example.pull->page_size == 500);
 }
