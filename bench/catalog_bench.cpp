@@ -10,6 +10,8 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -25,6 +27,7 @@
 using Clock = std::chrono::steady_clock;
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
+using json = nlohmann::json;
 
 namespace {
 
@@ -119,6 +122,46 @@ std::string percent_encode(const std::string& s) {
 
 }  // namespace
 
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[v.size() / 2];
+}
+
+// One keep-alive connection typing into the search box.
+struct Typist {
+    asio::io_context io;
+    asio::ip::tcp::socket socket{io};
+    boost::beast::flat_buffer buffer;
+    explicit Typist(uint16_t port) { socket.connect({asio::ip::make_address("127.0.0.1"), port}); }
+    double search(const std::string& prefix) {
+        http::request<http::empty_body> req(http::verb::get, "/api/procedures?limit=10&q=" + percent_encode(prefix), 11);
+        req.set(http::field::host, "127.0.0.1");
+        const auto t0 = Clock::now();
+        http::write(socket, req);
+        http::response<http::string_body> res;
+        http::read(socket, buffer, res);
+        if (res.result_int() != 200) std::printf("    HTTP %d for %s\n", res.result_int(), prefix.c_str());
+        return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    }
+};
+
+std::pair<int, json> http_call(uint16_t port, http::verb verb, const std::string& target, const std::string& body,
+                               const std::string& token) {
+    asio::io_context io;
+    asio::ip::tcp::socket socket(io);
+    socket.connect({asio::ip::make_address("127.0.0.1"), port});
+    http::request<http::string_body> req(verb, target, 11);
+    req.set(http::field::host, "127.0.0.1");
+    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+    req.body() = body;
+    req.prepare_payload();
+    http::write(socket, req);
+    boost::beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(socket, buffer, res);
+    return {res.result_int(), json::parse(res.body(), nullptr, false)};
+}
+
 int main(int argc, char** argv) {
     CLI::App cli{"catalog_bench: procedure search latency and quality"};
     std::string server_bin = "build-release/queue-server/queue-server", sample = "assets/catalog-sample.json",
@@ -184,7 +227,7 @@ int main(int argc, char** argv) {
     if (pid == 0) {
         dup2(fds[1], STDOUT_FILENO);
         execl(server_bin.c_str(), server_bin.c_str(), "--data", (dir / "data").c_str(), "--listen", "127.0.0.1:0",
-              "--log-level", "warn", nullptr);
+              "--demo", "--log-level", "warn", nullptr);  // demo: an admin to import with (the catalog is kept)
         _exit(127);
     }
     close(fds[1]);
@@ -197,23 +240,43 @@ int main(int argc, char** argv) {
         std::printf("  the server did not start\n");
         return 1;
     }
-    asio::io_context io;
-    asio::ip::tcp::socket socket(io);
-    socket.connect({asio::ip::make_address("127.0.0.1"), port});
-    boost::beast::flat_buffer buffer;
+    Typist typist(port);
     std::vector<double> over_http;
     for (const auto& q : queries)
-        for (const auto& prefix : keystrokes(q.query)) {
-            http::request<http::empty_body> req(http::verb::get, "/api/procedures?limit=10&q=" + percent_encode(prefix), 11);
-            req.set(http::field::host, "127.0.0.1");
-            t0 = Clock::now();
-            http::write(socket, req);
-            http::response<http::string_body> res;
-            http::read(socket, buffer, res);
-            over_http.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-            if (res.result_int() != 200) std::printf("    HTTP %d for %s\n", res.result_int(), prefix.c_str());
-        }
+        for (const auto& prefix : keystrokes(q.query)) over_http.push_back(typist.search(prefix));
     print_ms("search per keystroke, over HTTP (loopback)", over_http);
+
+    // The same typing while an admin imports the 10,000 procedures again and
+    // again: the import runs off the event loop, so searches should barely notice.
+    const json creds = json::parse(std::ifstream(dir / "data" / "demo-credentials.json"));
+    json file = json::array();
+    for (const auto& p : procedures) file.push_back(catalog::to_json(p));
+    const std::string body = file.dump();
+    const std::string admin = http_call(port, http::verb::post, "/api/login",
+                                        json{{"user", "admin"}, {"password", creds["admin"]["password"]}}.dump(), "")
+                                  .second.value("token", "");
+    std::atomic<bool> importing = true;
+    std::atomic<int> imports = 0;
+    std::vector<double> import_ms_http;
+    std::thread importer([&] {
+        for (int i = 0; i < 3; ++i) {
+            const auto t = Clock::now();
+            const auto [status, reply] = http_call(port, http::verb::post, "/api/admin/catalog", body, admin);
+            import_ms_http.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t).count());
+            if (status != 200) std::printf("    import: HTTP %d %s\n", status, reply.dump().c_str());
+            ++imports;
+        }
+        importing = false;
+    });
+    std::vector<double> during;
+    while (importing)
+        for (const auto& q : queries)
+            for (const auto& prefix : keystrokes(q.query))
+                if (importing) during.push_back(typist.search(prefix));
+    importer.join();
+    std::printf("  import over HTTP (%.1f MiB of JSON, %d times): %.0f ms each (median)\n",
+                static_cast<double>(body.size()) / (1 << 20), imports.load(), median(import_ms_http));
+    print_ms("search per keystroke, over HTTP, while importing", during);
     kill(pid, SIGTERM);
     waitpid(pid, nullptr, 0);
     std::filesystem::remove_all(dir);

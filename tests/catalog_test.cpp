@@ -116,6 +116,13 @@ TEST_CASE("a broken catalog file is refused with the line and the reason") {
     refused("[]", "no procedures");
     refused("name,field,level\nA,F,x\nB,F\xC3\x28,x\n", "line 3: not valid UTF-8");
     refused("name,field,level\nA,F,x\n" + std::string(1100000, 'a') + "\n", "line 3: longer than 1 MiB");
+    // A minified JSON export is one long line, and fine.
+    nlohmann::json many = nlohmann::json::array();
+    for (int i = 0; i < 3000; ++i)
+        many.push_back({{"code", "9." + std::to_string(i)}, {"name", "Thủ tục " + std::to_string(i) + std::string(400, 'x')},
+                        {"field", "Hộ tịch"}, {"level", "xã"}});
+    REQUIRE(many.dump().size() > (1u << 20));
+    CHECK(parse_catalog(many.dump()).size() == 3000);
     refused("name,field\nA,F\n", "line 1: the header has no column 'level'");
     refused("name,field,level\nA,F,x\nB,F\n", "line 3: 2 columns where the header has 3");
     refused("name,field,level\n\"A,F,x\n", "never closed");

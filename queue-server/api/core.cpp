@@ -594,7 +594,7 @@ void Core::import_catalog(std::string body, Respond respond) {
             post_([this, index = std::move(index), respond = std::move(respond)] {
                 const auto version = index->version();
                 const auto count = index->size();
-                options_.catalog->install(index);
+                background_([old = options_.catalog->install(index)] {});  // freed there
                 broadcast({{"type", "catalog_updated"}, {"version", version}});
                 respond(ok_json({{"version", version}, {"procedures", count}}));
             });

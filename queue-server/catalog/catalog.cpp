@@ -90,10 +90,11 @@ std::shared_ptr<const Index> Catalog::prepare(const std::vector<Procedure>& proc
     }
 }
 
-void Catalog::install(std::shared_ptr<const Index> index) {
-    index_ = std::move(index);
+std::shared_ptr<const Index> Catalog::install(std::shared_ptr<const Index> index) {
+    std::swap(index_, index);
     data_version_ = data_version();  // our own commit is not news
     --preparing_;
+    return index;
 }
 
 std::optional<json> Catalog::procedure(std::string_view code) const {

@@ -18,19 +18,20 @@ using json = nlohmann::json;
 
 namespace {
 
-constexpr size_t max_line = 1 << 20;
+constexpr size_t max_csv_line = 1 << 20;
 constexpr size_t max_procedures = 200'000;
 
 [[noreturn]] void fail(const std::string& where, const std::string& why) { throw ImportError(where + ": " + why); }
 
-// Line checks on the raw bytes: length and UTF-8, with the line number.
-void check_lines(std::string_view text) {
+// Line checks on the raw bytes: length and UTF-8, with the line number. JSON
+// has no line limit: exports are often minified into one line of megabytes.
+void check_lines(std::string_view text, size_t max_line) {
     size_t line = 1, start = 0;
     for (size_t i = 0; i <= text.size(); ++i) {
         if (i < text.size() && text[i] != '\n') continue;
         const std::string_view l = text.substr(start, i - start);
         if (l.size() > max_line)
-            fail("line " + std::to_string(line), "longer than 1 MiB (" + std::to_string(l.size()) + " bytes)");
+            fail("line " + std::to_string(line), "longer than 1 MiB (" + std::to_string(l.size()) + " bytes); is this a CSV file?");
         if (!common::is_valid_utf8(l)) fail("line " + std::to_string(line), "not valid UTF-8 (save the file as UTF-8)");
         ++line;
         start = i + 1;
@@ -165,7 +166,7 @@ nlohmann::json to_json(const Procedure& p) {
 }
 
 std::vector<Procedure> parse_json_catalog(std::string_view text) {
-    check_lines(text);
+    check_lines(text, std::string_view::npos);
     json j;
     try {
         j = json::parse(text);
@@ -190,7 +191,7 @@ std::vector<Procedure> parse_json_catalog(std::string_view text) {
 }
 
 std::vector<Procedure> parse_csv_catalog(std::string_view text) {
-    check_lines(text);
+    check_lines(text, max_csv_line);
     std::vector<common::CsvRow> rows;
     try {
         rows = common::read_csv(text);

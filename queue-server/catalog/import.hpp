@@ -2,7 +2,7 @@
 // all or nothing. A broken file is refused with where and why ("line 7: column
 // 'name' is empty"), so the catalog in use stays as it was.
 //
-// Checks: valid UTF-8 (text is stored NFC), no line over 1 MiB, required fields
+// Checks: valid UTF-8 (text is stored NFC), no CSV line over 1 MiB, required fields
 // present (code may be missing: a stable local code is made from the name),
 // codes unique, numbers where numbers belong.
 #pragma once
