@@ -1,4 +1,5 @@
-// fuzz_catalog: bytes as a catalog file, a search query and a dossier CSV/update.
+// fuzz_catalog: bytes as a catalog file, a search query, a dossier CSV/update
+// and a feed page or push body.
 // Bad input must end in ImportError, QueryError or UpdateError, never a crash;
 // a catalog that imports must be searchable with any query, and every search
 // result must be a procedure of that catalog.
@@ -45,6 +46,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     try {
         (void)dossier::updates_from_csv(text);
     } catch (const dossier::UpdateError&) {
+    }
+    for (auto parse : {+[](const std::string& t) { return dossier::parse_feed_page(t).updates; },
+                       +[](const std::string& t) { return dossier::parse_feed_push(t); }}) {
+        try {
+            dossier::Dossier d;
+            for (const auto& u : parse(text)) dossier::apply(d, u);
+        } catch (const dossier::UpdateError&) {
+        }
     }
     const auto j = nlohmann::json::parse(text, nullptr, false);
     if (!j.is_discarded()) {
