@@ -521,8 +521,6 @@ void Core::configure(const json& body, Respond respond) {
     }, std::move(respond));
 }
 
-
-
 // ---------------------------------------------------------------- catalog
 
 // The procedure catalog is public information (the national portal publishes
@@ -608,8 +606,6 @@ void Core::import_catalog(std::string body, Respond respond) {
         }
     });
 }
-
-
 
 // ---------------------------------------------------------------- dossiers
 
@@ -703,7 +699,7 @@ void Core::feed_dossiers(const Request& req, Respond respond) {
             r.status = 401;
             r.error = "X-Signature does not match the body";
         } else {
-            r = save_updates([&] { return dossier::parse_feed_push(body); }, nullptr);
+            r = save_feed_body(body, false);
         }
         finish_on_loop(std::move(r), [this, respond = std::move(respond)](const Ingested& out) {
             count_push(out);
@@ -729,16 +725,7 @@ void Core::feed_status(const Request& req, Respond& respond) {
 
 void Core::take_pulled_page(std::string body, std::function<void(const Ingested&)> done) {
     background_([this, body = std::move(body), done = std::move(done)]() mutable {
-        dossier::FeedPage page;
-        Ingested r = save_updates(
-            [&] {
-                page = dossier::parse_feed_page(body);
-                return std::move(page.updates);
-            },
-            &page.cursor);
-        r.more = page.more;
-        r.cursor = page.cursor;
-        finish_on_loop(std::move(r), std::move(done));
+        finish_on_loop(save_feed_body(body, true), std::move(done));
     });
 }
 
@@ -761,16 +748,18 @@ feed::PullConnector::Sink Core::pull_sink() {
     };
 }
 
-// On the background thread: parse (all or nothing), then write durably, with
-// the pull connector's cursor when there is one.
-Core::Ingested Core::save_updates(const std::function<std::vector<dossier::Update>()>& parse, const std::string* cursor) {
+// On the background thread: a push body or a pulled page, parsed (all or
+// nothing) and written durably; a page's cursor is saved in the same transaction.
+Core::Ingested Core::save_feed_body(const std::string& body, bool page) {
     Ingested r;
     try {
-        const auto updates = parse();
-        const auto result = options_.dossiers->ingest(updates, cursor ? std::optional(*cursor) : std::nullopt);
+        const auto fed = page ? dossier::parse_feed_page(body) : dossier::FeedPage{dossier::parse_feed_push(body), "", false};
+        const auto result = options_.dossiers->ingest(fed.updates, page ? std::optional(fed.cursor) : std::nullopt);
         r.applied = result.applied;
         r.duplicates = result.duplicates;
         r.changed = result.changed;
+        r.more = fed.more;
+        r.cursor = fed.cursor;
     } catch (const dossier::UpdateError& e) {
         r.status = 400;
         r.error = e.what();

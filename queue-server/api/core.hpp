@@ -155,7 +155,7 @@ private:
     bool dossier_request(const Request& request, const std::vector<std::string>& parts,
                          const std::map<std::string, std::string>& query, Respond& respond);
     void feed_dossiers(const Request& request, Respond respond);
-    Ingested save_updates(const std::function<std::vector<dossier::Update>()>& parse, const std::string* cursor);
+    Ingested save_feed_body(const std::string& body, bool page);
     void finish_on_loop(Ingested r, std::function<void(const Ingested&)> done);
     void announce_dossiers(const std::vector<std::string>& codes);
     void feed_status(const Request& request, Respond& respond);
