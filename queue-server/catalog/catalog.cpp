@@ -15,8 +15,6 @@ CREATE TABLE IF NOT EXISTS procedures(code TEXT PRIMARY KEY, name TEXT NOT NULL,
 CREATE TABLE IF NOT EXISTS catalog_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
 )sql";
 
-std::string folded(std::string_view s) { return fold(s).value_or(""); }
-
 // The words a procedure is found by besides its name: field, agency, documents.
 std::string other_words(const Procedure& p) {
     std::string words = folded(p.field) + " " + folded(p.agency);

@@ -47,7 +47,7 @@ public:
     void replace(const std::vector<Procedure>& procedures) { install(prepare(procedures)); }
 
     std::vector<Hit> search(std::string_view query, size_t limit) const { return index_->search(query, limit); }
-    std::vector<FieldCount> fields() const { return index_->fields(); }
+    const std::vector<FieldCount>& fields() const { return index_->fields(); }
     std::optional<nlohmann::json> procedure(std::string_view code) const;
 
 private:

@@ -20,5 +20,7 @@ std::optional<std::string> fold(std::string_view text);
 // prefer, among folded matches, the words a person typed with their diacritics.
 std::optional<std::string> fold_case(std::string_view text);
 std::vector<std::string> split_words(std::string_view folded);
+// fold() of text already known to be UTF-8 (checked at import); "" otherwise.
+inline std::string folded(std::string_view text) { return fold(text).value_or(""); }
 
 }  // namespace catalog

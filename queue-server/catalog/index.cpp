@@ -15,8 +15,6 @@ namespace {
 
 constexpr double name_weight = 4.0, near_weight = 0.6, prefix_weight = 0.8, partial_penalty = 50;
 
-std::string folded(std::string_view s) { return fold(s).value_or(""); }
-
 std::string join(const std::vector<std::string>& words, size_t from = 0, size_t to = std::string::npos) {
     std::string out;
     for (size_t i = from; i < std::min(to, words.size()); ++i) out += (out.empty() ? "" : " ") + words[i];
@@ -48,6 +46,7 @@ Index::Index(int64_t version, const std::vector<Row>& rows, std::shared_ptr<cons
         by_code_[e.code] = doc;
         entries_.push_back(std::move(e));
     }
+    count_fields();
 }
 
 void Index::index(uint32_t doc, const std::string& folded_words, Postings& postings) {
@@ -216,7 +215,7 @@ std::vector<Hit> Index::search(std::string_view query, size_t limit) const {
     return hits;
 }
 
-std::vector<FieldCount> Index::fields() const {
+void Index::count_fields() {
     std::map<std::string, FieldCount> by_field;
     for (const auto& e : entries_) {
         FieldCount& f = by_field[e.field];
@@ -224,12 +223,10 @@ std::vector<FieldCount> Index::fields() const {
         ++f.count;
         ++f.levels[e.level];
     }
-    std::vector<FieldCount> out;
-    for (auto& [name, f] : by_field) out.push_back(std::move(f));
-    std::sort(out.begin(), out.end(), [](const FieldCount& a, const FieldCount& b) {
+    for (auto& [name, f] : by_field) fields_.push_back(std::move(f));
+    std::sort(fields_.begin(), fields_.end(), [](const FieldCount& a, const FieldCount& b) {
         return a.count != b.count ? a.count > b.count : a.field < b.field;
     });
-    return out;
 }
 
 }  // namespace catalog

@@ -69,8 +69,8 @@ public:
     // Best first. Throws QueryError for invalid UTF-8 or a query over 200 characters;
     // an empty query (or only punctuation) gives no hits.
     std::vector<Hit> search(std::string_view query, size_t limit) const;
-    // Most procedures first, each with its count per level.
-    std::vector<FieldCount> fields() const;
+    // Most procedures first, each with its count per level (counted at build).
+    const std::vector<FieldCount>& fields() const { return fields_; }
 
 private:
     struct Entry {
@@ -83,6 +83,7 @@ private:
     using Postings = std::unordered_map<std::string, std::vector<uint32_t>>;
 
     void index(uint32_t doc, const std::string& folded_words, Postings& postings);
+    void count_fields();
     std::vector<std::string> alternatives(const std::vector<std::string>& words) const;
     std::vector<std::string> near_words(const std::string& word) const;
     std::vector<Term> terms(const std::string& word, bool last) const;
@@ -95,6 +96,7 @@ private:
     std::map<std::string, uint32_t> by_code_;
     Postings name_postings_, text_postings_;  // folded word → procedures (name; field, agency, documents)
     std::set<std::string> vocabulary_;        // every folded word, sorted for prefixes
+    std::vector<FieldCount> fields_;
 };
 
 }  // namespace catalog
