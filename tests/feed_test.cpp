@@ -69,6 +69,14 @@ struct Pull {
     feed::PullStatus status() {
         return server.on_loop([this] { return connector->status(); });
     }
+    // The reason of the first failed poll. It is recorded on the loop right
+    // after the answer (or the refused connection): ask the loop until it is.
+    std::string first_failure() {
+        for (;;) {
+            const auto s = status();
+            if (s.failed_polls > 0) return s.last_error;
+        }
+    }
 };
 
 }  // namespace
@@ -156,12 +164,7 @@ TEST_CASE("pull: each failure is reported with its reason") {
         const size_t before = backend.seen().size();
         Pull pull(server, config);
         backend.wait_for_requests(before + 1);
-        // The failure is recorded on the loop right after the answer; ask until it is.
-        for (;;) {
-            auto s = pull.status();
-            if (s.failed_polls > 0) return s.last_error;
-            server.on_loop([] { return 0; });
-        }
+        return pull.first_failure();
     };
     CHECK(reason_of({503, "busy"}) == "the backend answered HTTP 503 Service Unavailable");
     CHECK_THAT(reason_of({200, "[1,2]"}), Catch::Contains("not a JSON object"));
@@ -179,14 +182,7 @@ TEST_CASE("pull: each failure is reported with its reason") {
     }  // closed again: the port refuses
     closed.backoff_first = closed.backoff_most = 60s;
     Pull pull(server, closed);
-    for (;;) {
-        auto s = pull.status();
-        if (s.failed_polls > 0) {
-            CHECK_THAT(s.last_error, Catch::StartsWith("connect: "));
-            break;
-        }
-        server.on_loop([] { return 0; });
-    }
+    CHECK_THAT(pull.first_failure(), Catch::StartsWith("connect: "));
 }
 
 TEST_CASE("pull: a slow answer within the timeout is taken") {

@@ -90,24 +90,21 @@ void write_private_file(const std::filesystem::path& file, const std::string& te
     if (!out) throw std::runtime_error("cannot write " + file.string());
 }
 
-std::string feed_secret(const AppOptions& o) {
-    std::filesystem::path file = o.feed_secret_file.value_or(o.data / "feed-secret");
-    if (!o.feed_secret_file && !o.demo) return "";
-    if (o.demo && !std::filesystem::exists(file)) write_private_file(file, new_token());
-    std::ifstream in(file);
-    std::string secret;
-    std::getline(in, secret);
-    if (secret.size() < 16) throw std::runtime_error("the feed secret in " + file.string() + " is shorter than 16 bytes");
-    return secret;
-}
-
-
 std::string first_line_of(const std::filesystem::path& file) {
     std::ifstream in(file);
     if (!in) throw std::runtime_error("cannot read " + file.string());
     std::string line;
     std::getline(in, line);
     return line;
+}
+
+std::string feed_secret(const AppOptions& o) {
+    std::filesystem::path file = o.feed_secret_file.value_or(o.data / "feed-secret");
+    if (!o.feed_secret_file && !o.demo) return "";
+    if (o.demo && !std::filesystem::exists(file)) write_private_file(file, new_token());
+    const std::string secret = first_line_of(file);
+    if (secret.size() < 16) throw std::runtime_error("the feed secret in " + file.string() + " is shorter than 16 bytes");
+    return secret;
 }
 
 // The connector to the dossier backend, when the config names one. Its pages
