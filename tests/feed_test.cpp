@@ -6,7 +6,7 @@
 #include <set>
 #include <sstream>
 
-#include "backoff.hpp"
+#include "common/backoff.hpp"
 #include "config_file.hpp"
 #include "fake_dossier_backend.hpp"
 #include "pull.hpp"
@@ -222,7 +222,7 @@ TEST_CASE("pull: duplicates and out-of-order updates give the right dossier") {
 }
 
 TEST_CASE("backoff doubles up to its cap, jitters by at most a fifth, and starts again after a success") {
-    feed::Backoff b(1000ms, 8000ms, 42);
+    common::Backoff b(1000ms, 8000ms, 42);
     std::vector<int64_t> delays;
     for (int i = 0; i < 6; ++i) delays.push_back(b.next().count());
     const std::vector<int64_t> full = {1000, 2000, 4000, 8000, 8000, 8000};
@@ -234,7 +234,7 @@ TEST_CASE("backoff doubles up to its cap, jitters by at most a fifth, and starts
     b.reset();
     CHECK(b.next().count() <= 1000);
     // The same seed gives the same delays; another seed others.
-    feed::Backoff same(1000ms, 8000ms, 42), other(1000ms, 8000ms, 7);
+    common::Backoff same(1000ms, 8000ms, 42), other(1000ms, 8000ms, 7);
     std::vector<int64_t> again, different;
     for (int i = 0; i < 6; ++i) {
         again.push_back(same.next().count());

@@ -25,7 +25,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "backoff.hpp"
+#include "common/backoff.hpp"
 
 namespace feed {
 
@@ -99,7 +99,7 @@ private:
     std::string cursor_;
     Sink sink_;
     std::function<int64_t()> clock_;
-    Backoff backoff_;
+    common::Backoff backoff_;
     boost::asio::steady_timer next_poll_;
     std::shared_ptr<Attempt> attempt_;  // the request under way, if any
     bool stopped_ = false;

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <random>
 
-namespace feed {
+namespace common {
 
 class Backoff {
 public:
@@ -27,4 +27,4 @@ private:
     std::mt19937_64 random_;
 };
 
-}  // namespace feed
+}  // namespace common

@@ -1,9 +1,9 @@
 // backoff: doubling delays with jitter (see backoff.hpp).
-#include "backoff.hpp"
+#include "common/backoff.hpp"
 
 #include <algorithm>
 
-namespace feed {
+namespace common {
 
 Backoff::Backoff(ms first, ms most, uint64_t seed) : first_(first), most_(std::max(first, most)), random_(seed) {}
 
@@ -18,4 +18,4 @@ Backoff::ms Backoff::next() {
 
 void Backoff::reset() { failures_ = 0; }
 
-}  // namespace feed
+}  // namespace common

@@ -1,0 +1,165 @@
+// mirror: folds the server's snapshot and events into what a screen shows (see mirror.hpp).
+#include "mirror.hpp"
+
+#include <algorithm>
+
+namespace client {
+
+const ServiceInfo* Mirror::service(const std::string& code) const {
+    auto it = std::find_if(services_.begin(), services_.end(), [&](const ServiceInfo& s) { return s.code == code; });
+    return it == services_.end() ? nullptr : &*it;
+}
+
+const CounterInfo* Mirror::counter(int id) const {
+    auto it = std::find_if(counters_.begin(), counters_.end(), [&](const CounterInfo& c) { return c.id == id; });
+    return it == counters_.end() ? nullptr : &*it;
+}
+
+CounterInfo& Mirror::counter_slot(int id) {
+    auto it = std::find_if(counters_.begin(), counters_.end(), [&](const CounterInfo& c) { return c.id == id; });
+    if (it != counters_.end()) return *it;
+    // An event for a counter the snapshot did not list: show it under its number.
+    counters_.push_back(CounterInfo::idle(id, "Quầy " + std::to_string(id)));
+    return counters_.back();
+}
+
+void Mirror::apply_snapshot(const json& state) {
+    seq_ = field<int64_t>(state, "seq", 0);
+    day_ = field<int32_t>(state, "day", 0);
+    catalog_version_ = field<int64_t>(state, "catalog_version", catalog_version_);
+    center_name_ = field<std::string>(state.value("center", json::object()), "name", "");
+    services_.clear();
+    for (const auto& s : state.value("services", json::array()))
+        services_.push_back({field<std::string>(s, "code", ""), field<std::string>(s, "name_vi", ""),
+                             field<std::string>(s, "name_en", ""), field<std::string>(s, "prefix", ""), 0,
+                             field<int>(s, "est_wait_s", 0)});
+    counters_.clear();
+    for (const auto& k : state.value("counters", json::array())) {
+        CounterInfo c = CounterInfo::idle(field<int>(k, "id", 0), field<std::string>(k, "name", ""), field<bool>(k, "paused", false));
+        const json& t = k.value("ticket", json());
+        if (t.is_object()) {
+            c.ticket = field<int64_t>(t, "id", 0);
+            c.number = field<std::string>(t, "number", "");
+            c.service = field<std::string>(t, "service", "");
+            c.serving = field<std::string>(t, "state", "") == "serving";
+        }
+        counters_.push_back(c);
+    }
+    recent_.clear();
+    for (const auto& c : state.value("recent_calls", json::array()))
+        if (recent_.size() < recent_limit_)
+            recent_.push_back({field<int64_t>(c, "ticket", 0), field<std::string>(c, "number", ""),
+                               field<std::string>(c, "service", ""), field<int>(c, "counter", 0),
+                               field<int64_t>(c, "at", 0), field<bool>(c, "recall", false)});
+    waiting_.clear();
+    for (const auto& t : state.value("tickets", json::array()))
+        if (field<std::string>(t, "state", "") == "waiting")
+            waiting_[field<int64_t>(t, "id", 0)] = field<std::string>(t, "service", "");
+    last_call_.reset();
+    recount();
+}
+
+Mirror::Applied Mirror::apply_event(const json& e) {
+    last_call_.reset();
+    if (!e.is_object()) return Applied::ignored;
+    if (field<std::string>(e, "type", "") == "catalog_updated") {  // a notice outside the log: no seq
+        catalog_version_ = field<int64_t>(e, "version", catalog_version_);
+        return Applied::ignored;
+    }
+    const int64_t seq = field<int64_t>(e, "seq", 0);
+    if (seq <= seq_) return Applied::ignored;
+    if (seq != seq_ + 1) return Applied::gap;
+    seq_ = seq;
+    day_ = field<int32_t>(e, "day", day_);
+    fold(field<std::string>(e, "type", ""), e, field<int64_t>(e, "at", 0));
+    recount();
+    return Applied::changed;
+}
+
+void Mirror::fold(const std::string& type, const json& e, int64_t at) {
+    const int64_t ticket = field<int64_t>(e, "ticket", 0);
+    const int counter = field<int>(e, "counter", 0);
+    const std::string service = field<std::string>(e, "service", "");
+    if (type == "ticket_issued") {
+        const json& t = e.value("ticket", json::object());
+        if (field<std::string>(t, "state", "waiting") == "waiting")
+            waiting_[field<int64_t>(t, "id", 0)] = field<std::string>(t, "service", "");
+    } else if (type == "ticket_called") {
+        waiting_.erase(ticket);
+        CounterInfo& k = counter_slot(counter);
+        k.ticket = ticket;
+        k.number = field<std::string>(e, "number", "");
+        k.service = service;
+        k.serving = false;
+        remember_call(e, at, false);
+    } else if (type == "ticket_recalled") {
+        remember_call(e, at, true);
+    } else if (type == "ticket_started") {
+        CounterInfo& k = counter_slot(counter);
+        if (k.ticket == ticket) k.serving = true;
+    } else if (type == "ticket_finished" || type == "ticket_no_show") {
+        free_counter(counter, ticket);
+    } else if (type == "ticket_cancelled") {
+        waiting_.erase(ticket);
+        free_counter(counter, ticket);
+    } else if (type == "ticket_reactivated") {
+        waiting_[ticket] = service;
+    } else if (type == "ticket_transferred") {
+        free_counter(field<int>(e, "from_counter", 0), ticket);
+        waiting_[ticket] = field<std::string>(e, "to_service", service);
+    } else if (type == "counter_paused" || type == "counter_resumed") {
+        counter_slot(counter).paused = type == "counter_paused";
+    } else if (type == "day_opened") {
+        waiting_.clear();
+        recent_.clear();
+        for (auto& k : counters_) k = CounterInfo::idle(k.id, k.name, k.paused);
+    } else if (type == "center_configured") {
+        configure(e.value("center", json::object()));
+    }
+    // Any other type is from a newer server: its seq is taken, its body skipped.
+}
+
+void Mirror::configure(const json& center) {
+    center_name_ = field<std::string>(center, "name", center_name_);
+    std::vector<ServiceInfo> services;
+    for (const auto& s : center.value("services", json::array())) {
+        ServiceInfo info{field<std::string>(s, "code", ""), field<std::string>(s, "name_vi", ""),
+                         field<std::string>(s, "name_en", ""), field<std::string>(s, "prefix", "")};
+        if (const ServiceInfo* old = service(info.code)) info.est_wait_s = old->est_wait_s;
+        services.push_back(info);
+    }
+    services_ = std::move(services);
+    std::vector<CounterInfo> counters;
+    for (const auto& k : center.value("counters", json::array())) {
+        CounterInfo info = CounterInfo::idle(field<int>(k, "id", 0), field<std::string>(k, "name", ""));
+        if (const CounterInfo* old = counter(info.id)) {
+            const std::string name = info.name;
+            info = *old;
+            info.name = name;
+        }
+        counters.push_back(info);
+    }
+    counters_ = std::move(counters);
+}
+
+void Mirror::remember_call(const json& e, int64_t at, bool recall) {
+    Call call{field<int64_t>(e, "ticket", 0), field<std::string>(e, "number", ""), field<std::string>(e, "service", ""),
+              field<int>(e, "counter", 0), at, recall};
+    recent_.insert(recent_.begin(), call);
+    if (recent_.size() > recent_limit_) recent_.resize(recent_limit_);
+    last_call_ = call;
+}
+
+void Mirror::free_counter(int id, int64_t ticket) {
+    for (auto& k : counters_)
+        if (k.id == id && k.ticket == ticket) k = CounterInfo::idle(k.id, k.name, k.paused);
+}
+
+void Mirror::recount() {
+    for (auto& s : services_) s.waiting = 0;
+    for (const auto& [id, code] : waiting_)
+        for (auto& s : services_)
+            if (s.code == code) ++s.waiting;
+}
+
+}  // namespace client

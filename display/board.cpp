@@ -1,0 +1,81 @@
+// board: mirror + filters + time → BoardView (see board.hpp).
+#include "board.hpp"
+
+#include <array>
+#include <cstdio>
+#include <set>
+
+namespace display {
+
+namespace {
+
+// Day of the week of a yyyymmdd date, 0 = Sunday (Sakamoto's method).
+int weekday(int32_t day) {
+    int y = day / 10000, m = day / 100 % 100;
+    const int d = day % 100;
+    static const std::array<int, 12> t = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+    if (m < 3) y -= 1;
+    return (y + y / 4 - y / 100 + y / 400 + t[static_cast<size_t>((m + 11) % 12)] + d) % 7;
+}
+
+void set_clock(BoardView& v, const common::Instant& local) {
+    static const std::array<const char*, 7> vi = {"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"};
+    static const std::array<const char*, 7> en = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%02d:%02d", local.minute / 60, local.minute % 60);
+    v.clock = buf;
+    std::snprintf(buf, sizeof buf, "%02d/%02d/%04d", local.day % 100, local.day / 100 % 100, local.day / 10000);
+    const auto w = static_cast<size_t>(weekday(local.day));
+    v.date_vi = std::string(vi[w]) + ", " + buf;
+    v.date_en = std::string(en[w]) + " " + buf;
+}
+
+CallLine line_of(const client::Mirror& m, int64_t ticket, const std::string& number, const std::string& service, int counter,
+                 bool recall) {
+    CallLine line{ticket, number, counter, "", "", "", recall};
+    const client::CounterInfo* k = m.counter(counter);
+    line.counter_name = k && !k->name.empty() ? k->name : "Quầy " + std::to_string(counter);
+    if (const client::ServiceInfo* s = m.service(service)) {
+        line.service_vi = s->name_vi;
+        line.service_en = s->name_en;
+    }
+    return line;
+}
+
+}  // namespace
+
+bool shown(const DisplayConfig& config, const std::string& service, int counter) {
+    return (config.services.empty() || config.services.count(service)) &&
+           (config.counters.empty() || config.counters.count(counter));
+}
+
+BoardView make_view(const client::Mirror& m, const DisplayConfig& config, const BoardStatus& status,
+                    const common::Instant& local) {
+    BoardView v;
+    v.kind = config.layout;
+    v.english = config.english;
+    v.center_name = config.center_name.empty() ? m.center_name() : config.center_name;
+    v.status = status;
+    v.ticker = config.ticker;
+    set_clock(v, local);
+    // Each ticket once, at its latest call: a recall moves it back to the top.
+    std::set<int64_t> seen;
+    for (const auto& c : m.recent_calls()) {
+        if (!shown(config, c.service, c.counter) || !seen.insert(c.ticket).second) continue;
+        CallLine line = line_of(m, c.ticket, c.number, c.service, c.counter, c.recall);
+        if (!v.newest) v.newest = line;
+        else if (static_cast<int>(v.previous.size()) < config.calls_shown) v.previous.push_back(line);
+    }
+    for (const auto& s : m.services())
+        if (config.services.empty() || config.services.count(s.code))
+            v.waiting.push_back({s.code, s.name_vi, s.name_en, s.waiting});
+    if (config.layout == LayoutKind::counter) {
+        const client::CounterInfo* k = m.counter(config.counter);
+        v.counter_name = k && !k->name.empty() ? k->name : "Quầy " + std::to_string(config.counter);
+        v.counter_paused = k && k->paused;
+        if (k && k->ticket) v.counter_ticket = line_of(m, k->ticket, k->number, k->service, k->id, false);
+    }
+    return v;
+}
+
+}  // namespace display

@@ -1,0 +1,292 @@
+// painter: BoardView → pixels (see painter.hpp).
+#include "painter.hpp"
+
+#include <SDL2/SDL_image.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "common/text.hpp"
+
+namespace display {
+
+namespace {
+
+constexpr SDL_Color kBackground{11, 25, 44, 255};
+constexpr SDL_Color kPanel{22, 48, 82, 255};
+constexpr SDL_Color kPanelAlt{17, 38, 66, 255};
+constexpr SDL_Color kWhite{255, 255, 255, 255};
+constexpr SDL_Color kMuted{170, 190, 215, 255};
+constexpr SDL_Color kNumber{255, 210, 20, 255};
+constexpr SDL_Color kAlert{200, 28, 44, 255};
+constexpr SDL_Color kTickerBg{255, 210, 20, 255};
+constexpr SDL_Color kTickerText{11, 25, 44, 255};
+constexpr SDL_Color kAmber{255, 170, 0, 255};
+
+uint32_t rgba(SDL_Color c) { return (uint32_t{c.r} << 24) | (uint32_t{c.g} << 16) | (uint32_t{c.b} << 8) | c.a; }
+
+// Ticker text is drawn in pieces: one texture for 2,000 characters would be wider
+// than any renderer allows.
+std::vector<std::string> pieces(const std::string& text, size_t target_bytes) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = std::min(text.size(), start + target_bytes);
+        if (end < text.size()) {
+            const auto space = text.rfind(' ', end);
+            end = space != std::string::npos && space > start ? space + 1 : end;
+            while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;  // whole letters
+        }
+        out.push_back(text.substr(start, end - start));
+        start = end;
+    }
+    return out;
+}
+
+}  // namespace
+
+Painter::Painter(SDL_Renderer* renderer, const DisplayConfig& config, Log log)
+    : renderer_(renderer), regular_(config.font_regular), bold_(config.font_bold), ticker_speed_(config.ticker_speed),
+      log_(std::move(log)) {
+    if (!TTF_WasInit() && TTF_Init() != 0) throw std::runtime_error(std::string("SDL_ttf: ") + TTF_GetError());
+    const DisplayConfig defaults;
+    for (auto* path : {&regular_, &bold_}) {
+        TTF_Font* probe = TTF_OpenFont(path->c_str(), 12);
+        if (probe) {
+            TTF_CloseFont(probe);
+            continue;
+        }
+        const auto fallback = path == &regular_ ? defaults.font_regular : defaults.font_bold;
+        log_("font " + path->string() + " cannot be opened (" + TTF_GetError() + "): using " + fallback.string());
+        *path = fallback;
+        probe = TTF_OpenFont(path->c_str(), 12);
+        if (!probe) throw std::runtime_error("no font: " + path->string() + " cannot be opened either (install fonts-noto-core)");
+        TTF_CloseFont(probe);
+    }
+    if (!config.logo.empty()) {
+        logo_ = IMG_LoadTexture(renderer_, config.logo.c_str());
+        if (!logo_) log_("logo " + config.logo.string() + " cannot be loaded (" + IMG_GetError() + "): none shown");
+    }
+}
+
+Painter::~Painter() {
+    for (auto& [key, t] : texts_) SDL_DestroyTexture(t.texture);
+    for (auto& [key, f] : fonts_) TTF_CloseFont(f);
+    if (logo_) SDL_DestroyTexture(logo_);
+}
+
+TTF_Font* Painter::font(int px, bool bold) {
+    auto& f = fonts_[{px, bold}];
+    if (!f) f = TTF_OpenFont((bold ? bold_ : regular_).c_str(), px);
+    return f;
+}
+
+const Painter::Text& Painter::text(const std::string& s, int px, bool bold, SDL_Color color) {
+    Text& t = texts_[{s, px, bold, rgba(color)}];
+    t.used = frame_;
+    if (t.texture || s.empty()) return t;
+    TTF_Font* f = font(px, bold);
+    SDL_Surface* surface = f ? TTF_RenderUTF8_Blended(f, s.c_str(), color) : nullptr;
+    if (!surface) return t;
+    t.texture = SDL_CreateTextureFromSurface(renderer_, surface);
+    t.w = surface->w;
+    t.h = surface->h;
+    SDL_FreeSurface(surface);
+    return t;
+}
+
+int Painter::fit(const std::string& s, int max_px, bool bold, const Rect& box) {
+    int px = std::max(6, std::min(max_px, box.h));
+    int w = 0, h = 0;
+    for (int tries = 0; tries < 4; ++tries) {
+        TTF_Font* f = font(px, bold);
+        if (!f || TTF_SizeUTF8(f, s.c_str(), &w, &h) != 0 || w <= box.w) break;
+        px = std::max(6, px * box.w / w);  // even sizes only: fewer fonts and textures
+        px -= px % 2;
+    }
+    return px;
+}
+
+void Painter::label(const std::string& s, const Rect& box, bool bold, SDL_Color color, Align align, double height_share) {
+    if (s.empty() || box.w <= 0 || box.h <= 0) return;
+    const int px = fit(s, static_cast<int>(box.h * height_share), bold, box);
+    const Text& t = text(s, px, bold, color);
+    if (!t.texture) return;
+    const int x = align == Align::left ? box.x : align == Align::center ? box.x + (box.w - t.w) / 2 : box.x + box.w - t.w;
+    SDL_Rect dst{x, box.y + (box.h - t.h) / 2, t.w, t.h};
+    SDL_RenderCopy(renderer_, t.texture, nullptr, &dst);
+}
+
+void Painter::fill(const Rect& r, SDL_Color c) {
+    SDL_SetRenderDrawColor(renderer_, c.r, c.g, c.b, c.a);
+    SDL_Rect rect{r.x, r.y, r.w, r.h};
+    SDL_RenderFillRect(renderer_, &rect);
+}
+
+void Painter::draw(const BoardView& v, const Layout& l, int64_t now_ms) {
+    ++frame_;
+    fill(l.window, kBackground);
+    header(v, l);
+    if (v.kind == LayoutKind::hall) {
+        newest(v, l);
+        calls(v, l);
+        waiting(v, l);
+    } else {
+        counter_board(v, l);
+    }
+    ticker(v, l, now_ms);
+    marks(v, l);
+    sweep();
+}
+
+void Painter::header(const BoardView& v, const Layout& l) {
+    fill(l.header, kPanel);
+    Rect title = l.title;
+    if (logo_) {
+        SDL_Rect dst{l.logo.x, l.logo.y, l.logo.w, l.logo.h};
+        SDL_RenderCopy(renderer_, logo_, nullptr, &dst);
+    } else {
+        title.x = l.logo.x;
+        title.w += l.logo.w + l.margin;
+    }
+    const std::string& name = v.kind == LayoutKind::counter ? v.counter_name : v.center_name;
+    label(name, title, true, kWhite, Align::left, v.kind == LayoutKind::counter ? 0.75 : 0.5);
+    label(v.clock, l.clock, true, kWhite, Align::right, 0.95);
+    label(v.english ? v.date_vi + " · " + v.date_en : v.date_vi, l.date, false, kMuted, Align::right, 0.8);
+}
+
+void Painter::newest(const BoardView& v, const Layout& l) {
+    const bool bright = v.newest && v.status.highlight;
+    fill(l.newest, bright ? kAlert : kPanel);
+    if (!v.newest) {
+        label("Xin mời quý khách lấy số thứ tự", l.newest_number, true, kMuted, Align::center, 0.25);
+        if (v.english) label("Please take a number", l.newest_counter, false, kMuted, Align::center, 0.4);
+        return;
+    }
+    const CallLine& c = *v.newest;
+    label(v.english ? "Mời công dân có số · Now serving" : "Mời công dân có số", l.newest_label, false, kWhite,
+          Align::center);
+    label(c.number, l.newest_number, true, bright ? kWhite : kNumber, Align::center, 0.98);
+    label("đến " + c.counter_name, l.newest_counter, true, kWhite, Align::center, 0.85);
+    const std::string service = v.english && !c.service_en.empty() ? c.service_vi + " · " + c.service_en : c.service_vi;
+    label(service, l.newest_service, false, kMuted, Align::center, 0.55);
+}
+
+void Painter::counter_board(const BoardView& v, const Layout& l) {
+    fill(l.newest, v.status.highlight ? kAlert : kPanel);
+    if (v.counter_paused) {
+        label("Tạm nghỉ", l.newest_number, true, kMuted, Align::center, 0.6);
+        if (v.english) label("Closed", l.newest_counter, false, kMuted, Align::center, 0.6);
+        return;
+    }
+    if (!v.counter_ticket) {
+        label("Xin mời chờ", l.newest_number, true, kMuted, Align::center, 0.45);
+        if (v.english) label("Please wait", l.newest_counter, false, kMuted, Align::center, 0.6);
+        return;
+    }
+    label(v.english ? "Đang phục vụ số · Now serving" : "Đang phục vụ số", l.newest_label, false, kWhite, Align::center);
+    label(v.counter_ticket->number, l.newest_number, true, v.status.highlight ? kWhite : kNumber, Align::center, 0.98);
+    label(v.counter_ticket->service_vi, l.newest_counter, false, kWhite, Align::center, 0.6);
+    if (v.english) label(v.counter_ticket->service_en, l.newest_service, false, kMuted, Align::center, 0.5);
+}
+
+void Painter::calls(const BoardView& v, const Layout& l) {
+    if (l.call_rows == 0) return;
+    const Rect title = call_row(l, 0);
+    fill(title, kPanel);
+    const int pad = l.margin;
+    auto halves = [&](const Rect& r) {
+        return std::pair<Rect, Rect>{{r.x + pad, r.y, r.w / 2 - pad, r.h}, {r.x + r.w / 2, r.y, r.w / 2 - pad, r.h}};
+    };
+    auto [left, right] = halves(title);
+    label(v.english ? "Số · Number" : "Số", left, true, kMuted, Align::left, 0.5);
+    label(v.english ? "Quầy · Counter" : "Quầy", right, true, kMuted, Align::right, 0.5);
+    for (int i = 0; i < l.call_rows && i < static_cast<int>(v.previous.size()); ++i) {
+        const Rect row = call_row(l, i + 1);
+        fill(row, i % 2 ? kPanelAlt : kBackground);
+        auto [number, counter] = halves(row);
+        label(v.previous[static_cast<size_t>(i)].number, number, true, kNumber, Align::left, 0.7);
+        label(v.previous[static_cast<size_t>(i)].counter_name, counter, true, kWhite, Align::right, 0.6);
+    }
+}
+
+void Painter::waiting(const BoardView& v, const Layout& l) {
+    if (l.waiting.h <= 0) return;
+    for (size_t i = 0; i < v.waiting.size(); ++i) {
+        const Rect tile = waiting_tile(l, i, v.waiting.size());
+        fill(tile, kPanel);
+        const int pad = l.margin / 2;
+        const Rect name{tile.x + pad, tile.y, tile.w * 3 / 4 - pad, tile.h};
+        const Rect count{tile.x + tile.w * 3 / 4, tile.y, tile.w / 4 - pad, tile.h};
+        label(v.waiting[i].name_vi, name, false, kWhite, Align::left, 0.42);
+        label(std::to_string(v.waiting[i].waiting), count, true, kNumber, Align::right, 0.6);
+    }
+}
+
+void Painter::ticker(const BoardView& v, const Layout& l, int64_t now_ms) {
+    if (l.ticker.h <= 0) return;
+    fill(l.ticker, kTickerBg);
+    if (v.status.skipped_calls) {
+        label(v.english ? "Một số lượt gọi chưa kịp đọc — xin xem bảng · Some calls were not read aloud — please watch the screen"
+                        : "Một số lượt gọi chưa kịp đọc — xin xem bảng",
+              l.ticker, true, kTickerText, Align::center, 0.6);
+        return;
+    }
+    if (v.ticker.empty()) return;
+    const int px = std::max(6, l.ticker.h * 6 / 10);
+    std::vector<const Text*> parts;
+    int total = 0;
+    for (const auto& piece : pieces(v.ticker, 200)) {
+        parts.push_back(&text(piece, px, false, kTickerText));
+        total += parts.back()->w;
+    }
+    const int gap = l.window.w / 3;
+    const int speed = ticker_speed_ * l.window.h / 1080;
+    int x = l.margin;
+    if (speed > 0 && total > l.ticker.w - 2 * l.margin)
+        x = l.window.w - static_cast<int>((now_ms * speed / 1000) % (total + gap + l.window.w));
+    SDL_Rect clip{l.ticker.x, l.ticker.y, l.ticker.w, l.ticker.h};
+    SDL_RenderSetClipRect(renderer_, &clip);
+    for (const Text* t : parts) {
+        if (t->texture && x + t->w > 0 && x < l.window.w) {
+            SDL_Rect dst{x, l.ticker.y + (l.ticker.h - t->h) / 2, t->w, t->h};
+            SDL_RenderCopy(renderer_, t->texture, nullptr, &dst);
+        }
+        x += t->w;
+    }
+    SDL_RenderSetClipRect(renderer_, nullptr);
+}
+
+void Painter::marks(const BoardView& v, const Layout& l) {
+    if (!v.status.offline) return;
+    const int dot = l.mark.h / 2;
+    fill({l.mark.x, l.mark.y + (l.mark.h - dot) / 2, dot, dot}, kAmber);
+    const Rect words{l.mark.x + dot * 2, l.mark.y, l.mark.w - dot * 2, l.mark.h};
+    label(v.english ? "Đang kết nối lại… · Reconnecting…" : "Đang kết nối lại…", words, false, kAmber, Align::left, 0.8);
+}
+
+void Painter::sweep() {
+    constexpr uint64_t kKeepFrames = 600;
+    for (auto it = texts_.begin(); it != texts_.end();) {
+        if (frame_ - it->second.used > kKeepFrames) {
+            SDL_DestroyTexture(it->second.texture);
+            it = texts_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+bool save_screenshot(SDL_Renderer* renderer, const std::filesystem::path& file, std::string& error) {
+    int w = 0, h = 0;
+    SDL_GetRendererOutputSize(renderer, &w, &h);
+    SDL_Surface* s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGB888);
+    bool ok = s && SDL_RenderReadPixels(renderer, nullptr, SDL_PIXELFORMAT_RGB888, s->pixels, s->pitch) == 0 &&
+              IMG_SavePNG(s, file.c_str()) == 0;
+    if (!ok) error = SDL_GetError();
+    if (s) SDL_FreeSurface(s);
+    return ok;
+}
+
+}  // namespace display
