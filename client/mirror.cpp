@@ -27,16 +27,16 @@ void Mirror::apply_snapshot(const json& state) {
     seq_ = field<int64_t>(state, "seq", 0);
     day_ = field<int32_t>(state, "day", 0);
     catalog_version_ = field<int64_t>(state, "catalog_version", catalog_version_);
-    center_name_ = field<std::string>(state.value("center", json::object()), "name", "");
+    center_name_ = field<std::string>(member(state, "center"), "name", "");
     services_.clear();
-    for (const auto& s : state.value("services", json::array()))
+    for (const auto& s : list(state, "services"))
         services_.push_back({field<std::string>(s, "code", ""), field<std::string>(s, "name_vi", ""),
                              field<std::string>(s, "name_en", ""), field<std::string>(s, "prefix", ""), 0,
                              field<int>(s, "est_wait_s", 0)});
     counters_.clear();
-    for (const auto& k : state.value("counters", json::array())) {
+    for (const auto& k : list(state, "counters")) {
         CounterInfo c = CounterInfo::idle(field<int>(k, "id", 0), field<std::string>(k, "name", ""), field<bool>(k, "paused", false));
-        const json& t = k.value("ticket", json());
+        const json& t = member(k, "ticket");
         if (t.is_object()) {
             c.ticket = field<int64_t>(t, "id", 0);
             c.number = field<std::string>(t, "number", "");
@@ -46,13 +46,13 @@ void Mirror::apply_snapshot(const json& state) {
         counters_.push_back(c);
     }
     recent_.clear();
-    for (const auto& c : state.value("recent_calls", json::array()))
+    for (const auto& c : list(state, "recent_calls"))
         if (recent_.size() < recent_limit_)
             recent_.push_back({field<int64_t>(c, "ticket", 0), field<std::string>(c, "number", ""),
                                field<std::string>(c, "service", ""), field<int>(c, "counter", 0),
                                field<int64_t>(c, "at", 0), field<bool>(c, "recall", false)});
     waiting_.clear();
-    for (const auto& t : state.value("tickets", json::array()))
+    for (const auto& t : list(state, "tickets"))
         if (field<std::string>(t, "state", "") == "waiting")
             waiting_[field<int64_t>(t, "id", 0)] = field<std::string>(t, "service", "");
     last_call_.reset();
@@ -81,7 +81,7 @@ void Mirror::fold(const std::string& type, const json& e, int64_t at) {
     const int counter = field<int>(e, "counter", 0);
     const std::string service = field<std::string>(e, "service", "");
     if (type == "ticket_issued") {
-        const json& t = e.value("ticket", json::object());
+        const json& t = member(e, "ticket");
         if (field<std::string>(t, "state", "waiting") == "waiting")
             waiting_[field<int64_t>(t, "id", 0)] = field<std::string>(t, "service", "");
     } else if (type == "ticket_called") {
@@ -114,7 +114,7 @@ void Mirror::fold(const std::string& type, const json& e, int64_t at) {
         recent_.clear();
         for (auto& k : counters_) k = CounterInfo::idle(k.id, k.name, k.paused);
     } else if (type == "center_configured") {
-        configure(e.value("center", json::object()));
+        configure(member(e, "center"));
     }
     // Any other type is from a newer server: its seq is taken, its body skipped.
 }
@@ -122,7 +122,7 @@ void Mirror::fold(const std::string& type, const json& e, int64_t at) {
 void Mirror::configure(const json& center) {
     center_name_ = field<std::string>(center, "name", center_name_);
     std::vector<ServiceInfo> services;
-    for (const auto& s : center.value("services", json::array())) {
+    for (const auto& s : list(center, "services")) {
         ServiceInfo info{field<std::string>(s, "code", ""), field<std::string>(s, "name_vi", ""),
                          field<std::string>(s, "name_en", ""), field<std::string>(s, "prefix", "")};
         if (const ServiceInfo* old = service(info.code)) info.est_wait_s = old->est_wait_s;
@@ -130,7 +130,7 @@ void Mirror::configure(const json& center) {
     }
     services_ = std::move(services);
     std::vector<CounterInfo> counters;
-    for (const auto& k : center.value("counters", json::array())) {
+    for (const auto& k : list(center, "counters")) {
         CounterInfo info = CounterInfo::idle(field<int>(k, "id", 0), field<std::string>(k, "name", ""));
         if (const CounterInfo* old = counter(info.id)) {
             const std::string name = info.name;

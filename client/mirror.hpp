@@ -95,6 +95,20 @@ private:
     std::optional<Call> last_call_;
 };
 
+// j[key] when j is an object that has it, else null: never throws.
+inline const json& member(const json& j, const char* key) {
+    static const json none;
+    if (!j.is_object()) return none;
+    auto it = j.find(key);
+    return it == j.end() ? none : *it;
+}
+// j[key] when it is an array, else an empty one.
+inline const json& list(const json& j, const char* key) {
+    static const json empty = json::array();
+    const json& v = member(j, key);
+    return v.is_array() ? v : empty;
+}
+
 // Tolerant field access: the value, or `fallback` when missing or of another type.
 template <class T>
 T field(const json& j, const char* key, T fallback) {

@@ -72,7 +72,7 @@ Layout counter(Layout l, bool ticker) {
     const int ticker_h = ticker ? share(H, 0.08) : 0;
     l.ticker = {0, H - ticker_h, W, ticker_h};
     place_header(l, share(H, 0.16));
-    l.newest = {l.margin, l.header.h, W - 2 * l.margin, l.ticker.y - l.header.h - l.margin};
+    l.newest = {l.margin, l.header.h + l.margin, W - 2 * l.margin, l.ticker.y - l.header.h - 2 * l.margin};
     split_newest(l);
     return l;
 }
@@ -93,8 +93,7 @@ Layout compute_layout(LayoutKind kind, Orientation orientation, int width, int h
     l.portrait = orientation == Orientation::portrait || (orientation == Orientation::automatic && height > width);
     l.margin = std::max(2, std::min(width, height) / 90);
     l = kind == LayoutKind::hall ? hall(l, services, ticker, calls_shown) : counter(l, ticker);
-    const int mark_h = std::max(14, std::min(width, height) / 28);
-    l.mark = {width - share(width, 0.30) - l.margin, l.header.h - mark_h - l.margin / 2, share(width, 0.30), mark_h};
+    l.mark = l.date;  // offline, the mark takes the date's place: discreet, and nothing moves
     return l;
 }
 
@@ -103,7 +102,8 @@ Rect waiting_tile(const Layout& l, size_t i, size_t count) {
     const int rows = static_cast<int>((std::max<size_t>(count, 1) + static_cast<size_t>(cols) - 1) / static_cast<size_t>(cols));
     const int gap = l.margin / 2;
     const int tile_w = (l.waiting.w - gap * (cols - 1)) / cols;
-    const int tile_h = (l.waiting.h - gap * (rows - 1)) / rows;
+    // Tall tiles read badly (a portrait board with three services): at most a few lines' height.
+    const int tile_h = std::min((l.waiting.h - gap * (rows - 1)) / rows, share(l.window.h, l.portrait ? 0.07 : 0.12));
     const int col = static_cast<int>(i) % cols, row = static_cast<int>(i) / cols;
     return {l.waiting.x + col * (tile_w + gap), l.waiting.y + row * (tile_h + gap), tile_w, tile_h};
 }

@@ -34,7 +34,7 @@ struct Layout {
     Rect waiting;
     int waiting_columns = 1;
     Rect ticker;  // zero height when there is no ticker
-    Rect mark;    // the discreet "reconnecting" mark
+    Rect mark;    // the discreet "reconnecting" mark, where the date is
 
     // The boxes that must not overlap, for tests.
     std::vector<Rect> parts() const;

@@ -153,7 +153,7 @@ void Painter::header(const BoardView& v, const Layout& l) {
     const std::string& name = v.kind == LayoutKind::counter ? v.counter_name : v.center_name;
     label(name, title, true, kWhite, Align::left, v.kind == LayoutKind::counter ? 0.75 : 0.5);
     label(v.clock, l.clock, true, kWhite, Align::right, 0.95);
-    label(v.english ? v.date_vi + " · " + v.date_en : v.date_vi, l.date, false, kMuted, Align::right, 0.8);
+    if (!v.status.offline) label(v.english ? v.date_vi + " · " + v.date_en : v.date_vi, l.date, false, kMuted, Align::right, 0.8);
 }
 
 void Painter::newest(const BoardView& v, const Layout& l) {
@@ -217,9 +217,11 @@ void Painter::waiting(const BoardView& v, const Layout& l) {
         const Rect tile = waiting_tile(l, i, v.waiting.size());
         fill(tile, kPanel);
         const int pad = l.margin / 2;
-        const Rect name{tile.x + pad, tile.y, tile.w * 3 / 4 - pad, tile.h};
+        const Rect name{tile.x + pad, tile.y, tile.w * 3 / 4 - pad, tile.h * 6 / 10};
+        const Rect caption{tile.x + pad, name.y + name.h, name.w, tile.h - name.h};
         const Rect count{tile.x + tile.w * 3 / 4, tile.y, tile.w / 4 - pad, tile.h};
-        label(v.waiting[i].name_vi, name, false, kWhite, Align::left, 0.42);
+        label(v.waiting[i].name_vi, name, false, kWhite, Align::left, 0.7);
+        label(v.english ? "người đang chờ · waiting" : "người đang chờ", caption, false, kMuted, Align::left, 0.6);
         label(std::to_string(v.waiting[i].waiting), count, true, kNumber, Align::right, 0.6);
     }
 }
@@ -261,9 +263,9 @@ void Painter::ticker(const BoardView& v, const Layout& l, int64_t now_ms) {
 void Painter::marks(const BoardView& v, const Layout& l) {
     if (!v.status.offline) return;
     const int dot = l.mark.h / 2;
-    fill({l.mark.x, l.mark.y + (l.mark.h - dot) / 2, dot, dot}, kAmber);
-    const Rect words{l.mark.x + dot * 2, l.mark.y, l.mark.w - dot * 2, l.mark.h};
-    label(v.english ? "Đang kết nối lại… · Reconnecting…" : "Đang kết nối lại…", words, false, kAmber, Align::left, 0.8);
+    fill({l.mark.x + l.mark.w - dot, l.mark.y + (l.mark.h - dot) / 2, dot, dot}, kAmber);
+    const Rect words{l.mark.x, l.mark.y, l.mark.w - dot * 2, l.mark.h};
+    label(v.english ? "Đang kết nối lại… · Reconnecting…" : "Đang kết nối lại…", words, false, kAmber, Align::right, 0.8);
 }
 
 void Painter::sweep() {
