@@ -56,11 +56,12 @@ void DisplayApp::start() {
     if (SDL_InitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0)
         throw std::runtime_error(std::string("no video: ") + SDL_GetError());
     wake_event_ = SDL_RegisterEvents(1);
+    if (config_.software_renderer) SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");  // no GL under the window
     Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
     flags |= config_.fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : SDL_WINDOW_RESIZABLE;
     window_ = SDL_CreateWindow("Bảng gọi số", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, config_.width, config_.height, flags);
     if (!window_) throw std::runtime_error(std::string("cannot open the window: ") + SDL_GetError());
-    renderer_ = SDL_CreateRenderer(window_, -1, 0);
+    renderer_ = SDL_CreateRenderer(window_, -1, config_.software_renderer ? SDL_RENDERER_SOFTWARE : 0);
     if (!renderer_) throw std::runtime_error(std::string("cannot draw in the window: ") + SDL_GetError());
     if (config_.fullscreen) SDL_ShowCursor(SDL_DISABLE);
     painter_ = std::make_unique<Painter>(renderer_, config_, log_);

@@ -70,6 +70,10 @@ void read_display(const JsonReader& d, DisplayConfig& c) {
     c.font_bold = d.get<std::string>("font_bold", c.font_bold.string());
     c.timezone = d.get<std::string>("timezone", c.timezone);
     c.offline_mark_seconds = d.get<int>("offline_mark_seconds", c.offline_mark_seconds);
+    const std::string renderer = d.get<std::string>("renderer", "software");
+    if (renderer != "software" && renderer != "accelerated")
+        throw ConfigError(d.path("renderer") + ": 'software' or 'accelerated'");
+    c.software_renderer = renderer == "software";
 }
 
 void read_voice(const JsonReader& v, VoiceConfig& c) {
@@ -142,7 +146,7 @@ DisplayConfig parse_display_config(const std::string& text, const std::string& s
                                     {"server", "token_file", "layout", "counter", "orientation", "services", "counters",
                                      "english", "fullscreen", "width", "height", "calls_shown", "blink_seconds",
                                      "center_name", "logo", "ticker", "ticker_speed", "font_regular", "font_bold",
-                                     "timezone", "offline_mark_seconds"}),
+                                     "timezone", "offline_mark_seconds", "renderer"}),
                          c);
         if (top.has("voice"))
             read_voice(JsonReader(top.raw("voice"), "voice",

@@ -56,6 +56,10 @@ struct DisplayConfig {
     std::filesystem::path font_bold = "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf";
     std::string timezone = "Asia/Ho_Chi_Minh";
     int offline_mark_seconds = 3;     // offline this long: show "reconnecting"
+    // "software": SDL's software renderer straight to the window (X11 shared
+    // memory): without a GPU it is 3× faster than OpenGL on llvmpipe and uses a
+    // third of the memory (bench/README.md). "accelerated" for a board with a GPU.
+    bool software_renderer = true;
     VoiceConfig voice;
 };
 

@@ -92,6 +92,7 @@ const Painter::Text& Painter::text(const std::string& s, int px, bool bold, SDL_
     t.texture = SDL_CreateTextureFromSurface(renderer_, surface);
     t.w = surface->w;
     t.h = surface->h;
+    text_bytes_ += t.bytes();
     SDL_FreeSurface(surface);
     return t;
 }
@@ -270,8 +271,11 @@ void Painter::marks(const BoardView& v, const Layout& l) {
 
 void Painter::sweep() {
     constexpr uint64_t kKeepFrames = 600;
+    constexpr size_t kBudgetBytes = 24u << 20;
+    const uint64_t keep = text_bytes_ > kBudgetBytes ? 0 : kKeepFrames;
     for (auto it = texts_.begin(); it != texts_.end();) {
-        if (frame_ - it->second.used > kKeepFrames) {
+        if (frame_ - it->second.used > keep) {
+            text_bytes_ -= it->second.bytes();
             SDL_DestroyTexture(it->second.texture);
             it = texts_.erase(it);
         } else {

@@ -3,7 +3,8 @@
 // Why a cache of text textures: an idle board redraws only its clock once a
 // minute, and a busy one mostly the same service names and numbers; rendering
 // glyphs is the costly part, copying a texture is not. A texture unused for a
-// while is dropped, so a long day of new numbers does not grow the memory.
+// while is dropped, and beyond a budget of pixels every text the last frame did
+// not use is dropped, so a long day of new numbers does not grow the memory.
 // Text is fitted to its box: the font shrinks before anything is clipped.
 #pragma once
 #include <SDL2/SDL.h>
@@ -42,6 +43,7 @@ private:
         SDL_Texture* texture = nullptr;
         int w = 0, h = 0;
         uint64_t used = 0;
+        size_t bytes() const { return static_cast<size_t>(w) * static_cast<size_t>(h) * 4; }
     };
     using Key = std::tuple<std::string, int, bool, uint32_t>;
 
@@ -68,6 +70,7 @@ private:
     std::map<std::pair<int, bool>, TTF_Font*> fonts_;
     std::map<Key, Text> texts_;
     uint64_t frame_ = 0;
+    size_t text_bytes_ = 0;  // pixels held by texts_
     Log log_;
 };
 

@@ -1,0 +1,49 @@
+// http_client: one blocking HTTP request on its own connection, for tests and benchmarks.
+#pragma once
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace testing {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using json = nlohmann::json;
+
+struct HttpReply {
+    int status = 0;
+    json body;
+    std::string raw;
+};
+
+// One request per connection: simple, and every test sees the server's real framing.
+inline HttpReply http_call(uint16_t port, const std::string& method, const std::string& target, const std::string& body = "",
+                           const std::string& token = "", const std::map<std::string, std::string>& headers = {}) {
+    asio::io_context io;
+    tcp::socket socket(io);
+    socket.connect({asio::ip::make_address("127.0.0.1"), port});
+    http::request<http::string_body> req(http::string_to_verb(method), target, 11);
+    req.set(http::field::host, "127.0.0.1");
+    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+    for (const auto& [name, value] : headers) req.set(name, value);
+    if (!body.empty()) req.set(http::field::content_type, "application/json");
+    req.body() = body;
+    req.prepare_payload();
+    http::write(socket, req);
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(64 * 1024 * 1024);
+    http::read(socket, buffer, parser);
+    HttpReply r;
+    r.status = static_cast<int>(parser.get().result_int());
+    r.raw = parser.get().body();
+    r.body = json::parse(r.raw, nullptr, false);
+    return r;
+}
+
+}  // namespace testing
