@@ -89,6 +89,7 @@ bool DisplayApp::run_once(int max_wait_ms) {
     now = clock_();
     drain(now);
     const BoardView v = view(now);
+    if (shot_pending_ && now - last_auto_shot_ >= 1000) force_draw_ = true;
     if (force_draw_ || !(v == drawn_) || ticker_moving()) draw(v, now);
     speak(now);
     if (!voice_warm_ && voice_ && frames_ > 0) {  // after the first frame: a board shows before it can speak
@@ -202,10 +203,13 @@ void DisplayApp::draw(const BoardView& v, int64_t now) {
     const Layout layout = compute_layout(config_.layout, config_.orientation, w, h, v.waiting.size(), ticker, config_.calls_shown);
     painter_->draw(v, layout, now);
     const bool changed = !(v == drawn_);
-    if (auto_shot_ && changed && now - last_auto_shot_ >= 1000) {
-        std::string error;
-        if (!save_screenshot(renderer_, *auto_shot_, error)) log_("screenshot: " + error);
-        last_auto_shot_ = now;
+    if (auto_shot_ && (changed || shot_pending_)) {
+        shot_pending_ = now - last_auto_shot_ < 1000;  // too soon: taken at the next second
+        if (!shot_pending_) {
+            std::string error;
+            if (!save_screenshot(renderer_, *auto_shot_, error)) log_("screenshot: " + error);
+            last_auto_shot_ = now;
+        }
     }
     SDL_RenderPresent(renderer_);
     drawn_ = v;
@@ -244,6 +248,7 @@ int64_t DisplayApp::next_wake(int64_t now) const {
     if (!online_) soon(offline_since_ + int64_t{config_.offline_mark_seconds} * 1000);
     if (auto a = announcer_.wake_at()) soon(*a);
     if (announcer_.skipped() > 0) soon(announcer_.last_skip_at() + kSkippedNoticeMs);
+    if (shot_pending_) soon(last_auto_shot_ + 1000);
     return wake;
 }
 

@@ -115,6 +115,7 @@ private:
     uint64_t frames_ = 0;
     std::optional<std::filesystem::path> auto_shot_;
     int64_t last_auto_shot_ = 0;
+    bool shot_pending_ = false;
 };
 
 }  // namespace display

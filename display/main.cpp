@@ -75,7 +75,10 @@ int main(int argc, char** argv) {
             std::cerr << "display: no device token (--token-file, or token_file in the config)\n";
             return 2;
         }
-        display::DisplayApp app(config, common::system_now_ms, [](const std::string& m) { spdlog::warn("{}", m); });
+        display::DisplayApp app(config, common::system_now_ms, [](const std::string& m) {
+            if (m.rfind("connected", 0) == 0) spdlog::info("{}", m);
+            else spdlog::warn("{}", m);
+        });
         if (!shot.empty()) app.screenshot_every_change(shot);
         app.start();
         app.run();

@@ -119,6 +119,21 @@ void Painter::label(const std::string& s, const Rect& box, bool bold, SDL_Color 
     SDL_RenderCopy(renderer_, t.texture, nullptr, &dst);
 }
 
+void Painter::label_wrapped(const std::string& s, const Rect& box, bool bold, SDL_Color color, double height_share) {
+    const int wanted = static_cast<int>(box.h * height_share);
+    const auto middle = s.size() / 2;
+    const auto before = s.rfind(' ', middle), after = s.find(' ', middle);
+    if (fit(s, wanted, bold, box) >= wanted * 6 / 10 || (before == std::string::npos && after == std::string::npos))
+        return label(s, box, bold, color, Align::left, height_share);
+    // Break at the space nearest the middle; each line gets half the box.
+    const auto cut = before == std::string::npos ? after
+                     : after == std::string::npos ? before
+                     : (middle - before <= after - middle ? before : after);
+    const Rect top{box.x, box.y, box.w, box.h / 2}, bottom{box.x, box.y + box.h / 2, box.w, box.h - box.h / 2};
+    label(s.substr(0, cut), top, bold, color, Align::left, 0.95);
+    label(s.substr(cut + 1), bottom, bold, color, Align::left, 0.95);
+}
+
 void Painter::fill(const Rect& r, SDL_Color c) {
     SDL_SetRenderDrawColor(renderer_, c.r, c.g, c.b, c.a);
     SDL_Rect rect{r.x, r.y, r.w, r.h};
@@ -221,7 +236,7 @@ void Painter::waiting(const BoardView& v, const Layout& l) {
         const Rect name{tile.x + pad, tile.y, tile.w * 3 / 4 - pad, tile.h * 6 / 10};
         const Rect caption{tile.x + pad, name.y + name.h, name.w, tile.h - name.h};
         const Rect count{tile.x + tile.w * 3 / 4, tile.y, tile.w / 4 - pad, tile.h};
-        label(v.waiting[i].name_vi, name, false, kWhite, Align::left, 0.7);
+        label_wrapped(v.waiting[i].name_vi, name, false, kWhite, 0.7);
         label(v.english ? "người đang chờ · waiting" : "người đang chờ", caption, false, kMuted, Align::left, 0.6);
         label(std::to_string(v.waiting[i].waiting), count, true, kNumber, Align::right, 0.6);
     }

@@ -52,6 +52,8 @@ private:
     // Largest size ≤ max_px (and ≤ the box's height) at which `s` fits the box's width.
     int fit(const std::string& s, int max_px, bool bold, const Rect& box);
     void label(const std::string& s, const Rect& box, bool bold, SDL_Color color, Align align, double height_share = 0.8);
+    // As label(), but a text that would shrink below 60% is set on two lines.
+    void label_wrapped(const std::string& s, const Rect& box, bool bold, SDL_Color color, double height_share);
     void fill(const Rect& r, SDL_Color c);
 
     void header(const BoardView& v, const Layout& l);

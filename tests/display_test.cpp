@@ -226,7 +226,7 @@ TEST_CASE("the counter board shows its own counter's ticket, and 'closed' when p
     CHECK(board.view().counter_paused);
 }
 
-TEST_CASE("a live call shows at once and blinks, then stays; calls are spoken in order and a recall again") {
+TEST_CASE("a live call shows at once and blinks, then stays, calls are spoken in order and a recall again") {
     TestServer s;
     Board board(config_for(s.port, s.display, 1280, 720));
     board.sync(s.seq());
@@ -404,4 +404,16 @@ TEST_CASE("a bad display config is refused with the line or key and the reason")
     CHECK(ok.services == std::set<std::string>{"A"});
     CHECK(ok.voice.quiet == std::pair{21 * 60 + 30, 6 * 60 + 15});
     CHECK(ok.voice.reading == NumberReading::digit_by_digit);
+    // The sample in deploy/ is a valid config and says what the defaults are.
+    DisplayConfig sample = parse_display_config(
+        [] {
+            std::ifstream in(EXAMPLE_DISPLAY_TOML);
+            std::string text((std::istreambuf_iterator<char>(in)), {});
+            return text.replace(text.find("token_file"), 10, "# token_file");  // the sample's token is not on this machine
+        }(),
+        "display.example.toml");
+    CHECK(sample.layout == LayoutKind::hall);
+    CHECK(sample.voice.wording == DisplayConfig{}.voice.wording);
+    CHECK(sample.calls_shown == DisplayConfig{}.calls_shown);
+    CHECK(sample.software_renderer);
 }

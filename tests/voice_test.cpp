@@ -5,13 +5,16 @@
 // espeak-ng, from a center's own recordings, and with clips missing or broken.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "announcer.hpp"
+#include "audio.hpp"
 #include "common/vi_numbers.hpp"
 #include "speech.hpp"
 #include "temp_dir.hpp"
@@ -84,7 +87,7 @@ TEST_CASE("numbers are read by the Vietnamese rules: every vector of vi_number_w
     }
 }
 
-TEST_CASE("number styles: lẻ, ngàn and bốn where a center speaks so; millions and digits") {
+TEST_CASE("number styles: lẻ, ngàn and bốn where a center speaks so, millions and digits") {
     CHECK(common::vi_number_text(105, {.le = true}) == "một trăm lẻ năm");
     CHECK(common::vi_number_text(2005, {.le = true, .ngan = true}) == "hai ngàn không trăm lẻ năm");
     CHECK(common::vi_number_text(34, {.tu_after_muoi = false}) == "ba mươi bốn");
@@ -187,7 +190,7 @@ TEST_CASE("an announcement from the built voice pack renders to a WAV of the exp
     CHECK(sox_stat(dir / "quiet.wav").rms == Approx(stat.rms * 0.25).epsilon(0.02));
 }
 
-TEST_CASE("a center's recording is used first; a missing clip is synthesized, a broken one replaced, never silence") {
+TEST_CASE("a center's recording is used first, a missing clip is synthesized, a broken one replaced, never silence") {
     testing::TempDir dir;
     std::filesystem::create_directories(dir / "custom");
     REQUIRE(std::system(("sox -n -r 44100 -c 2 '" + (dir / "custom" / "ba.wav").string() + "' synth 0.4 sine 440").c_str()) == 0);
@@ -210,4 +213,42 @@ TEST_CASE("a center's recording is used first; a missing clip is synthesized, a 
     const SoxStat stat = sox_stat(dir / "synth.wav");
     CHECK(stat.seconds > 2.0);
     CHECK(stat.rms > 0.05);
+}
+
+TEST_CASE("an announcement goes out through SDL audio sample for sample (SDL's disk audio driver writes what it plays)") {
+    testing::TempDir dir;
+    const auto out = dir / "speaker.raw";
+    setenv("SDL_AUDIODRIVER", "disk", 1);
+    setenv("SDL_DISKAUDIOFILE", out.c_str(), 1);
+    setenv("SDL_DISKAUDIODELAY", "0", 1);  // no pacing: the "speaker" plays as fast as it is fed
+    VoicePack pack("", VOICE_PACK_DIR);
+    const Pcm pcm = pack.render({"ba", "mươi", "mốt"}, 100);
+    {
+        std::vector<std::string> log;
+        AudioOut audio([&](const std::string& m) { log.push_back(m); });
+        REQUIRE(audio.available());
+        REQUIRE(audio.play(pcm));
+        const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (audio.queued_samples() > 0 && std::chrono::steady_clock::now() < limit) {
+        }  // drained by SDL's audio thread
+        REQUIRE(audio.queued_samples() == 0);
+        CHECK(log.empty());
+    }  // closing the device closes the file
+    std::ifstream in(out, std::ios::binary);
+    std::vector<int16_t> played;
+    for (int16_t v; in.read(reinterpret_cast<char*>(&v), 2);) played.push_back(v);
+    const auto start = std::find_if(played.begin(), played.end(), [](int16_t v) { return v != 0; });  // silence before play()
+    REQUIRE(static_cast<size_t>(played.end() - start) >= pcm.samples.size());
+    CHECK(std::equal(pcm.samples.begin(), pcm.samples.end(), start));
+}
+
+TEST_CASE("with no audio device the voice says so once and playing does nothing") {
+    setenv("SDL_AUDIODRIVER", "no-such-driver", 1);
+    std::vector<std::string> log;
+    AudioOut audio([&](const std::string& m) { log.push_back(m); });
+    CHECK_FALSE(audio.available());
+    CHECK_FALSE(audio.play(chime_tones()));
+    CHECK_FALSE(audio.play(chime_tones()));
+    REQUIRE(log.size() == 1);
+    CHECK(log[0].find("calls are shown, not spoken") != std::string::npos);
 }
