@@ -21,6 +21,10 @@
 using namespace display;
 using testing::TestServer;
 using json = nlohmann::json;
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
 
 namespace {
 
@@ -416,4 +420,79 @@ TEST_CASE("a bad display config is refused with the line or key and the reason")
     CHECK(sample.voice.wording == DisplayConfig{}.voice.wording);
     CHECK(sample.calls_shown == DisplayConfig{}.calls_shown);
     CHECK(sample.software_renderer);
+}
+
+namespace {
+
+// A scripted event server: for each WebSocket connection in turn, records the
+// target it asked for (its `since`) and sends that connection's messages; the
+// last connection stays open until the board hangs up.
+struct ScriptedEvents {
+    asio::io_context io;
+    tcp::acceptor acceptor{io, {asio::ip::make_address("127.0.0.1"), 0}};
+    std::vector<std::vector<std::string>> scripts;
+    std::vector<std::string> targets;  // written by the server thread, read after join
+    std::thread thread;
+
+    explicit ScriptedEvents(std::vector<std::vector<std::string>> s) : scripts(std::move(s)) {
+        thread = std::thread([this] {
+            for (const auto& script : scripts) {
+                tcp::socket socket(io);
+                acceptor.accept(socket);
+                beast::flat_buffer buffer;
+                http::request<http::string_body> req;
+                http::read(socket, buffer, req);
+                targets.emplace_back(req.target());
+                beast::websocket::stream<tcp::socket> ws(std::move(socket));
+                ws.accept(req);
+                for (const auto& m : script) ws.write(asio::buffer(m));
+                beast::error_code ec;
+                for (beast::flat_buffer b; !ec;) ws.read(b, ec);  // until the board closes this link
+            }
+        });
+    }
+    ~ScriptedEvents() { thread.join(); }
+    uint16_t port() const { return acceptor.local_endpoint().port(); }
+};
+
+std::string called(int64_t seq, int64_t ticket, const std::string& number, int counter) {
+    return json{{"seq", seq}, {"at", 1}, {"day", 20261125}, {"type", "ticket_called"}, {"ticket", ticket},
+                {"number", number}, {"service", "A"}, {"counter", counter}}
+        .dump();
+}
+
+}  // namespace
+
+TEST_CASE("odd events from a server keep the board running: unknown fields and types, an unknown counter, garbage, a gap") {
+    const std::string snapshot = json{{"type", "snapshot"}, {"seq", 5},
+                                      {"state", {{"seq", 5}, {"day", 20261125}, {"center", {{"name", "Trung tâm lạ"}}},
+                                                 {"services", {{{"code", "A"}, {"name_vi", "Hộ tịch"}}}},
+                                                 {"counters", {{{"id", 1}, {"name", "Quầy 1"}}}},
+                                                 {"recent_calls", json::array()}, {"tickets", json::array()}}}}
+                                     .dump();
+    json extra = json::parse(called(6, 1, "A001", 1));
+    extra["hologram"] = {{"colour", "blue"}};
+    ScriptedEvents server({{snapshot, extra.dump(),
+                            json{{"seq", 7}, {"type", "queue_reshuffled"}, {"whatever", 1}}.dump(),
+                            "this is not json {", called(8, 2, "A002", 42), called(10, 4, "A004", 1)},
+                           {called(9, 3, "A003", 1), called(10, 4, "A004", 1)}});
+    {
+        Board board(config_for(server.port(), "token", 1280, 720));
+        board.until([&] { return board.app->mirror().seq() == 10; }, "the events after the gap, from a new link");
+        board.app->run_once(0);
+        const BoardView& v = board.view();
+        CHECK(v.center_name == "Trung tâm lạ");
+        REQUIRE(v.newest);
+        CHECK(v.newest->number == "A004");
+        REQUIRE(v.previous.size() == 3);
+        CHECK(v.previous[0].number == "A003");
+        CHECK(v.previous[1].number == "A002");
+        CHECK(v.previous[1].counter_name == "Quầy 42");  // a counter the snapshot never listed
+        CHECK(v.previous[2].number == "A001");
+        CHECK(std::any_of(board.log.begin(), board.log.end(),
+                          [](const std::string& l) { return l.find("events missing after 8") != std::string::npos; }));
+    }
+    REQUIRE(server.targets.size() == 2);
+    CHECK(server.targets[0].find("since") == std::string::npos);
+    CHECK(server.targets[1].find("since=8") != std::string::npos);  // resumed after the last event applied
 }
