@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
     std::printf("display_bench: %dx%d, SDL video '%s', renderer '%s', audio %s\n", width, height, SDL_GetCurrentVideoDriver(),
                 [&] {
                     SDL_RendererInfo info{};
-                    SDL_GetRendererInfo(SDL_GetRenderer(app->window()), &info);
+                    SDL_GetRendererInfo(app->renderer(), &info);
                     return info.name ? info.name : "?";
                 }(),
                 SDL_GetCurrentAudioDriver() ? SDL_GetCurrentAudioDriver() : "none");

@@ -61,16 +61,38 @@ void DisplayApp::start() {
     flags |= config_.fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : SDL_WINDOW_RESIZABLE;
     window_ = SDL_CreateWindow("Bảng gọi số", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, config_.width, config_.height, flags);
     if (!window_) throw std::runtime_error(std::string("cannot open the window: ") + SDL_GetError());
-    renderer_ = SDL_CreateRenderer(window_, -1, config_.software_renderer ? SDL_RENDERER_SOFTWARE : 0);
-    if (!renderer_) throw std::runtime_error(std::string("cannot draw in the window: ") + SDL_GetError());
+    open_renderer();
     if (config_.fullscreen) SDL_ShowCursor(SDL_DISABLE);
-    painter_ = std::make_unique<Painter>(renderer_, config_, log_);
     if (config_.voice.enabled) {
         audio_ = std::make_unique<AudioOut>(log_);
         voice_ = std::make_unique<VoicePack>(config_.voice.custom, config_.voice.pack, log_);
     }
     offline_since_ = clock_();
     stream_->start(0);
+}
+
+// Software: SDL's renderer draws straight into the window's own surface, and we
+// say which part of it to send to the screen — all of it, or only the ticker band
+// while nothing else moved. A resized window has a new surface: opened again.
+void DisplayApp::open_renderer() {
+    painter_.reset();
+    if (renderer_) SDL_DestroyRenderer(renderer_);
+    SDL_Surface* surface = config_.software_renderer ? SDL_GetWindowSurface(window_) : nullptr;
+    renderer_ = surface ? SDL_CreateSoftwareRenderer(surface) : SDL_CreateRenderer(window_, -1, 0);
+    if (!renderer_) throw std::runtime_error(std::string("cannot draw in the window: ") + SDL_GetError());
+    painter_ = std::make_unique<Painter>(renderer_, config_, log_);
+    surface_stale_ = false;
+    force_draw_ = true;
+}
+
+void DisplayApp::present(const Rect* only) {
+    if (!config_.software_renderer) return SDL_RenderPresent(renderer_);
+    if (!only) {
+        SDL_UpdateWindowSurface(window_);
+        return;
+    }
+    const SDL_Rect r{only->x, only->y, only->w, only->h};
+    SDL_UpdateWindowSurfaceRects(window_, &r, 1);
 }
 
 void DisplayApp::run() {
@@ -90,6 +112,7 @@ bool DisplayApp::run_once(int max_wait_ms) {
     drain(now);
     const BoardView v = view(now);
     if (shot_pending_ && now - last_auto_shot_ >= 1000) force_draw_ = true;
+    if (surface_stale_) open_renderer();
     if (force_draw_ || !(v == drawn_) || ticker_moving()) draw(v, now);
     speak(now);
     if (!voice_warm_ && voice_ && frames_ > 0) {  // after the first frame: a board shows before it can speak
@@ -104,6 +127,8 @@ void DisplayApp::handle(const SDL_Event& e) {
     if (e.type == SDL_KEYDOWN && e.key.keysym.sym == SDLK_ESCAPE && !config_.fullscreen) quit_ = true;
     if (e.type == SDL_WINDOWEVENT && (e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED || e.window.event == SDL_WINDOWEVENT_EXPOSED))
         force_draw_ = true;
+    if (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED && config_.software_renderer)
+        surface_stale_ = true;
 }
 
 void DisplayApp::receive(nlohmann::json message) {
@@ -196,13 +221,23 @@ BoardView DisplayApp::view(int64_t now) const {
     return make_view(mirror_, config_, status, calendar_.at(now));
 }
 
-void DisplayApp::draw(const BoardView& v, int64_t now) {
+Layout DisplayApp::layout_for(const BoardView& v) const {
     int w = 0, h = 0;
     SDL_GetRendererOutputSize(renderer_, &w, &h);
     const bool ticker = !v.ticker.empty() || v.status.skipped_calls;
-    const Layout layout = compute_layout(config_.layout, config_.orientation, w, h, v.waiting.size(), ticker, config_.calls_shown);
-    painter_->draw(v, layout, now);
+    return compute_layout(config_.layout, config_.orientation, w, h, v.waiting.size(), ticker, config_.calls_shown);
+}
+
+void DisplayApp::draw(const BoardView& v, int64_t now) {
+    const Layout layout = layout_for(v);
     const bool changed = !(v == drawn_);
+    if (!changed && !force_draw_ && !shot_pending_ && config_.software_renderer) {  // only the ticker moved
+        painter_->draw_ticker(v, layout, now);
+        present(&layout.ticker);
+        ++frames_;
+        return;
+    }
+    painter_->draw(v, layout, now);
     if (auto_shot_ && (changed || shot_pending_)) {
         shot_pending_ = now - last_auto_shot_ < 1000;  // too soon: taken at the next second
         if (!shot_pending_) {
@@ -211,7 +246,7 @@ void DisplayApp::draw(const BoardView& v, int64_t now) {
             last_auto_shot_ = now;
         }
     }
-    SDL_RenderPresent(renderer_);
+    present(nullptr);
     drawn_ = v;
     force_draw_ = false;
     ++frames_;
@@ -221,13 +256,9 @@ void DisplayApp::draw(const BoardView& v, int64_t now) {
 bool DisplayApp::screenshot(const std::filesystem::path& file, std::string& error) {
     const int64_t now = clock_();
     const BoardView v = view(now);
-    int w = 0, h = 0;
-    SDL_GetRendererOutputSize(renderer_, &w, &h);
-    const bool ticker = !v.ticker.empty() || v.status.skipped_calls;
-    painter_->draw(v, compute_layout(config_.layout, config_.orientation, w, h, v.waiting.size(), ticker, config_.calls_shown),
-                   now);
+    painter_->draw(v, layout_for(v), now);
     const bool ok = save_screenshot(renderer_, file, error);
-    SDL_RenderPresent(renderer_);
+    present(nullptr);
     drawn_ = v;
     return ok;
 }

@@ -70,6 +70,7 @@ public:
     const BoardView& last_view() const { return drawn_; }
     uint64_t frames() const { return frames_; }
     SDL_Window* window() const { return window_; }
+    SDL_Renderer* renderer() const { return renderer_; }
     VoicePack& voice() { return *voice_; }
 
 private:
@@ -80,6 +81,9 @@ private:
     void handle(const SDL_Event& e);
     void speak(int64_t now);
     BoardView view(int64_t now) const;
+    void open_renderer();
+    void present(const Rect* only);
+    Layout layout_for(const BoardView& v) const;
     void draw(const BoardView& v, int64_t now);
     int64_t next_wake(int64_t now) const;
     bool ticker_moving() const;
@@ -116,6 +120,7 @@ private:
     std::optional<std::filesystem::path> auto_shot_;
     int64_t last_auto_shot_ = 0;
     bool shot_pending_ = false;
+    bool surface_stale_ = false;  // the window was resized: its surface is new
 };
 
 }  // namespace display

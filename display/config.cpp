@@ -2,11 +2,10 @@
 #include "config.hpp"
 
 #include <fstream>
-#include <sstream>
-#include <toml++/toml.h>
 
 #include "common/json_reader.hpp"
 #include "common/text.hpp"
+#include "common/toml_file.hpp"
 
 namespace display {
 
@@ -127,18 +126,13 @@ std::string read_token_file(const std::filesystem::path& file) {
 }
 
 DisplayConfig parse_display_config(const std::string& text, const std::string& source) {
-    toml::table table;
+    json j;
     try {
-        table = toml::parse(text, source);
-    } catch (const toml::parse_error& e) {
-        const auto& where = e.source().begin;
-        throw ConfigError(source + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) + ": " +
-                          std::string(e.description()));
+        j = common::toml_to_json(text, source);
+    } catch (const common::TomlError& e) {
+        throw ConfigError(e.what());
     }
-    std::ostringstream out;
-    out << toml::json_formatter{table};
     try {
-        const json j = json::parse(out.str());
         JsonReader top(j, source, {"display", "voice"});
         DisplayConfig c;
         if (top.has("display"))
@@ -163,11 +157,11 @@ DisplayConfig parse_display_config(const std::string& text, const std::string& s
 }
 
 DisplayConfig load_display_config(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw ConfigError(file.string() + ": cannot read the file");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_display_config(text.str(), file.string());
+    try {
+        return parse_display_config(common::read_config_text(file), file.string());
+    } catch (const common::TomlError& e) {
+        throw ConfigError(e.what());
+    }
 }
 
 }  // namespace display

@@ -230,6 +230,28 @@ TEST_CASE("the counter board shows its own counter's ticket, and 'closed' when p
     CHECK(board.view().counter_paused);
 }
 
+TEST_CASE("a window resized or turned is laid out again for its new size") {
+    TestServer s;
+    busy_morning(s);
+    Board board(config_for(s.port, s.display, 1280, 720));
+    board.sync(s.seq());
+    const uint64_t frames = board.app->frames();
+    SDL_SetWindowSize(board.app->window(), 720, 1280);
+    board.until([&] { return board.app->frames() > frames; }, "a frame at the new size");
+    int w = 0, h = 0;
+    SDL_GetRendererOutputSize(board.app->renderer(), &w, &h);
+    CHECK(w == 720);
+    CHECK(h == 1280);
+    const auto shot = std::filesystem::path(ACTUAL_DIR) / "display-resized.png";
+    std::string error;
+    REQUIRE(board.app->screenshot(shot, error));
+    SDL_Surface* image = load_rgb(shot);
+    REQUIRE(image);
+    CHECK(image->w == 720);
+    CHECK(image->h == 1280);
+    SDL_FreeSurface(image);
+}
+
 TEST_CASE("a live call shows at once and blinks, then stays, calls are spoken in order and a recall again") {
     TestServer s;
     Board board(config_for(s.port, s.display, 1280, 720));

@@ -1,11 +1,7 @@
 // test_server: a real queue server on a loopback port inside the test process,
 // with an injected clock, plus a small blocking HTTP and WebSocket client.
 #pragma once
-#include <map>
 #include <atomic>
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <sodium.h>
 #include <future>
@@ -19,12 +15,6 @@
 #include "test_center.hpp"
 
 namespace testing {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
-using json = nlohmann::json;
 
 struct TestServer {
     TempDir dir;

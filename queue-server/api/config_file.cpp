@@ -1,12 +1,10 @@
 // config_file: TOML center config -> engine::Center (see config_file.hpp).
 #include "config_file.hpp"
 
-#include <fstream>
-#include <sstream>
-#include <toml++/toml.h>
 
 #include "codec.hpp"
 #include "common/json_reader.hpp"
+#include "common/toml_file.hpp"
 
 namespace api {
 
@@ -16,12 +14,6 @@ namespace {
 
 using common::JsonReader;
 using json = nlohmann::json;
-
-json toml_to_json(const toml::table& t) {
-    std::ostringstream out;
-    out << toml::json_formatter{t};
-    return json::parse(out.str());
-}
 
 // [dossier_feed]: where and how often to poll the dossier backend.
 void read_feed_section(const json& j, const std::string& source, CenterConfig& config) {
@@ -46,16 +38,13 @@ void read_feed_section(const json& j, const std::string& source, CenterConfig& c
 }  // namespace
 
 CenterConfig parse_config(const std::string& text, const std::string& source) {
-    toml::table table;
+    json j;
     try {
-        table = toml::parse(text, source);
-    } catch (const toml::parse_error& e) {
-        const auto& where = e.source().begin;
-        throw ConfigError(source + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) + ": " +
-                          std::string(e.description()));
+        j = common::toml_to_json(text, source);
+    } catch (const common::TomlError& e) {
+        throw ConfigError(e.what());
     }
     try {
-        const json j = toml_to_json(table);
         JsonReader top(j, source, {"center", "policy", "services", "counters", "categories", "security", "dossier_feed"});
         json center = top.raw("center");
         for (const char* key : {"policy", "services", "counters", "categories"})
@@ -80,11 +69,11 @@ CenterConfig parse_config(const std::string& text, const std::string& source) {
 }
 
 CenterConfig load_config_file(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw ConfigError(file.string() + ": cannot be read");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_config(text.str(), file.string());
+    try {
+        return parse_config(common::read_config_text(file), file.string());
+    } catch (const common::TomlError& e) {
+        throw ConfigError(e.what());
+    }
 }
 
 CenterConfig demo_config() { return parse_config(kDemoCenterToml, "demo-center.toml"); }
