@@ -4,6 +4,7 @@
 #include <SDL2/SDL_image.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <stdexcept>
 
@@ -25,6 +26,15 @@ constexpr SDL_Color kTickerText{11, 25, 44, 255};
 constexpr SDL_Color kAmber{255, 170, 0, 255};
 
 uint32_t rgba(SDL_Color c) { return (uint32_t{c.r} << 24) | (uint32_t{c.g} << 16) | (uint32_t{c.b} << 8) | c.a; }
+
+// Font sizes in steps of about 6%: a new number seldom needs a new font (opening
+// one and hinting its glyphs costs milliseconds at 4K), and the glyph cache of
+// the one in use is warm.
+int quantized(int px) {
+    if (px <= 32) return std::max(6, px - px % 2);
+    const int step = 1 << (std::bit_width(static_cast<unsigned>(px)) - 5);
+    return px - px % step;
+}
 
 // Ticker text is drawn in pieces: one texture for 2,000 characters would be wider
 // than any renderer allows.
@@ -82,6 +92,8 @@ TTF_Font* Painter::font(int px, bool bold) {
     return f;
 }
 
+// One texture per colour: tinting a white one on each copy (colour mod) makes
+// the software renderer's blits slower than the second texture costs.
 const Painter::Text& Painter::text(const std::string& s, int px, bool bold, SDL_Color color) {
     Text& t = texts_[{s, px, bold, rgba(color)}];
     t.used = frame_;
@@ -98,13 +110,12 @@ const Painter::Text& Painter::text(const std::string& s, int px, bool bold, SDL_
 }
 
 int Painter::fit(const std::string& s, int max_px, bool bold, const Rect& box) {
-    int px = std::max(6, std::min(max_px, box.h));
+    int px = quantized(std::min(max_px, box.h));
     int w = 0, h = 0;
     for (int tries = 0; tries < 4; ++tries) {
         TTF_Font* f = font(px, bold);
-        if (!f || TTF_SizeUTF8(f, s.c_str(), &w, &h) != 0 || w <= box.w) break;
-        px = std::max(6, px * box.w / w);  // even sizes only: fewer fonts and textures
-        px -= px % 2;
+        if (!f || TTF_SizeUTF8(f, s.c_str(), &w, &h) != 0 || w <= box.w || px <= 6) break;
+        px = quantized(std::min(px - 1, px * box.w / w));
     }
     return px;
 }
