@@ -35,7 +35,7 @@ int say(const display::DisplayConfig& config, const std::string& ticket, int cou
 
 int main(int argc, char** argv) {
     CLI::App cli{"display: the hall board — shows and speaks the calls of a queue server"};
-    std::string config_file, server, token_file, layout, shot, voice_pack, say_ticket, say_wav;
+    std::string config_file, server, token_file, layout, shot, voice_pack, logo, say_ticket, say_wav;
     int counter = 0, say_counter = 0;
     bool windowed = false, list_clips = false;
     cli.add_option("--config", config_file, "display TOML (deploy/display.example.toml)");
@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
     cli.add_option("--layout", layout, "hall or counter")->check(CLI::IsMember({"hall", "counter"}));
     cli.add_option("--counter", counter, "the counter shown by the counter layout");
     cli.add_option("--voice-pack", voice_pack, "folder of the default voice clips");
+    cli.add_option("--logo", logo, "a PNG shown at the top left");
     cli.add_flag("--windowed", windowed, "a window, not full screen (the demo)");
     cli.add_option("--screenshot", shot, "write a PNG of the board after each change (at most once a second)");
     cli.add_flag("--list-clips", list_clips, "print the clips the default voice pack needs, one a line");
@@ -60,6 +61,7 @@ int main(int argc, char** argv) {
         if (!layout.empty()) config.layout = layout == "hall" ? display::LayoutKind::hall : display::LayoutKind::counter;
         if (counter) config.counter = counter;
         if (!voice_pack.empty()) config.voice.pack = voice_pack;
+        if (!logo.empty()) config.logo = logo;
         if (config.voice.pack.empty()) config.voice.pack = default_voice_pack();
         if (windowed) config.fullscreen = false;
         if (list_clips) {

@@ -178,7 +178,8 @@ void Painter::header(const BoardView& v, const Layout& l) {
         title.w += l.logo.w + l.margin;
     }
     const std::string& name = v.kind == LayoutKind::counter ? v.counter_name : v.center_name;
-    label(name, title, true, kWhite, Align::left, v.kind == LayoutKind::counter ? 0.75 : 0.5);
+    if (v.kind == LayoutKind::counter) label(name, title, true, kWhite, Align::left, 0.75);
+    else label_wrapped(name, title, true, kWhite, 0.5);  // a long center name on a narrow board: two lines
     label(v.clock, l.clock, true, kWhite, Align::right, 0.95);
     if (!v.status.offline) label(v.english ? v.date_vi + " · " + v.date_en : v.date_vi, l.date, false, kMuted, Align::right, 0.8);
 }

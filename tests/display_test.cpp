@@ -179,7 +179,9 @@ TEST_CASE("the hall board shows what the server reports and matches its golden i
     busy_morning(s);
     const json state = s.call("GET", "/api/state", "", s.display).body;
     for (auto [w, h] : std::vector<std::pair<int, int>>{{1920, 1080}, {1080, 1920}}) {
-        Board board(config_for(s.port, s.display, w, h));
+        DisplayConfig c = config_for(s.port, s.display, w, h);
+        c.logo = LOGO_PNG;
+        Board board(c);
         board.sync(s.seq());
         const BoardView& v = board.view();
         CHECK(v.center_name == "Trung tâm Phục vụ hành chính công (thử nghiệm)");
