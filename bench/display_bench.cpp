@@ -119,6 +119,7 @@ int main(int argc, char** argv) {
     cli.add_option("--width", width);
     cli.add_option("--height", height);
     CLI11_PARSE(cli, argc, argv);
+    display::keep_frame_memory();
 
     testing::TempDir data;
     Center center(server_bin, toml, data.path);

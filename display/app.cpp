@@ -1,6 +1,8 @@
 // app: the display's loop — inbox, mirror, board, painter, voice (see app.hpp).
 #include "app.hpp"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -28,6 +30,12 @@ std::string cut(const std::string& s, size_t most) {
 }
 
 }  // namespace
+
+void keep_frame_memory() {
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    mallopt(M_TOP_PAD, 64 << 20);
+}
 
 DisplayApp::DisplayApp(DisplayConfig config, Clock clock, Log log, client::StreamOptions stream)
     : config_(std::move(config)), clock_(std::move(clock)), log_(std::move(log)), calendar_(config_.timezone),

@@ -40,6 +40,11 @@ struct AppHooks {
     std::function<void(const client::Call&, const Pcm&)> spoken;
 };
 
+// Process-wide: keep freed frame-sized buffers (a 4K number's text is 13 MB) in
+// the heap instead of giving them back to the kernel and faulting them in again
+// on the next call. Call once at the start of a display process.
+void keep_frame_memory();
+
 class DisplayApp {
 public:
     using Clock = std::function<int64_t()>;  // UTC milliseconds

@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
     say_cmd->add_option("counter", say_counter)->required();
     say_cmd->add_option("--wav", say_wav)->required();
     CLI11_PARSE(cli, argc, argv);
+    display::keep_frame_memory();
 
     try {
         display::DisplayConfig config = config_file.empty() ? display::DisplayConfig{} : display::load_display_config(config_file);
