@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
     cli.add_flag("--demo", o.demo, "seed a demo center and write DATA/demo-credentials.json");
     std::string feed_secret_file;
     cli.add_option("--feed-secret-file", feed_secret_file, "file holding the dossier backend's HMAC key (demo: DATA/feed-secret)");
+    std::string web;
+    cli.add_option("--web", web, "folder of the browser UI's built files, served at / (console, dashboard, admin)");
     cli.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
     auto* catalog_cmd = cli.add_subcommand("catalog", "manage the procedure catalog");
     std::string catalog_file;
@@ -31,6 +33,7 @@ int main(int argc, char** argv) {
     if (dossier_import->parsed()) return api::import_dossier_file(o.data, dossier_file);
     if (!config.empty()) o.config = config;
     if (!feed_secret_file.empty()) o.feed_secret_file = feed_secret_file;
+    if (!web.empty()) o.web = web;
     if (!api::parse_listen(listen, o.host, o.port)) {
         std::cerr << "queue-server: --listen wants HOST:PORT, got '" << listen << "'\n";
         return 2;

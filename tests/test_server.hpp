@@ -36,6 +36,7 @@ struct TestServer {
     uint16_t port = 0;
     size_t replay_window = 10'000;
     api::ServerLimits limits;
+    const api::WebFiles* web = nullptr;  // set before start() to serve a UI folder
     std::string kiosk, display, admin_password = "admin-password";
 
     TestServer() {
@@ -58,6 +59,7 @@ struct TestServer {
         dossiers = std::make_unique<dossier::Store>((dir / "dossiers.db").string());
         o.dossiers = dossiers.get();
         o.feed_secret = feed_secret;
+        o.web = web;
         core = std::make_unique<api::Core>(*store, o);
         if (seed) {
             REQUIRE_FALSE(core->run_startup(engine::Configure{center}));

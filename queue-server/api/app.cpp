@@ -167,6 +167,17 @@ int run_app(const AppOptions& o) {
     if (o.demo && dossiers.count() == 0) seed_demo_dossiers(dossiers, common::system_now_ms());
     core_options.dossiers = &dossiers;
     core_options.feed_secret = feed_secret(o);
+    std::optional<WebFiles> web;
+    if (o.web) {
+        try {
+            web = WebFiles::load(*o.web);
+        } catch (const std::exception& e) {
+            spdlog::error("{}", e.what());
+            return 2;
+        }
+        spdlog::info("web UI: {} files from {}", web->size(), o.web->string());
+        core_options.web = &*web;
+    }
     Core core(store, core_options);
     const bool configured = core.engine().state().configured;
     const auto creds_file = o.data / "demo-credentials.json";

@@ -14,6 +14,7 @@ struct AppOptions {
     std::optional<std::filesystem::path> config;
     bool demo = false;
     std::optional<std::filesystem::path> feed_secret_file;  // the dossier backend's HMAC key
+    std::optional<std::filesystem::path> web;  // the browser UI's built files, served at /
 };
 
 // Parses "HOST:PORT" ("0.0.0.0:8080", "[::1]:0"); false if it is not one.

@@ -317,6 +317,9 @@ void Core::handle(const Request& req, Respond respond) {
     if (p.size() == 1 && p[0] == "healthz" && get)
         return respond(ok_json({{"status", failed_ ? "failed" : "ok"}, {"seq", engine_.state().seq},
                                 {"durable_seq", durable_seq_}, {"day", engine_.state().day}}));
+    if ((p.empty() || p[0] != "api") && get && options_.web)
+        if (const WebFile* f = options_.web->find(req.target.substr(0, req.target.find('?'))))
+            return respond({200, f->body, f->content_type, f->immutable ? "public, max-age=31536000, immutable" : "no-cache"});
     if (p.empty() || p[0] != "api") return respond(error_reply(404, "not_found", "no such path: " + req.target.substr(0, 200)));
 
     if (catalog_request(req, p, t.query, respond)) return;

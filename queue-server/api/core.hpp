@@ -20,6 +20,7 @@
 #include <string>
 
 #include "auth.hpp"
+#include "web_files.hpp"
 #include "catalog.hpp"
 #include "dossier_store.hpp"
 #include "codec.hpp"
@@ -45,6 +46,7 @@ struct Reply {
     int status = 200;
     std::string body;
     std::string content_type = "application/json";
+    std::string cache_control = "no-store";  // answers are live state; only built UI assets are cached
 };
 
 using Respond = std::function<void(Reply)>;
@@ -88,6 +90,7 @@ public:
         dossier::Store* dossiers = nullptr;   // dossier status; none: those paths answer 404
         std::string feed_secret;              // HMAC key of the dossier backend; empty: the feed is closed
         int lookups_per_minute = 10;          // per device or user, against guessing codes
+        const WebFiles* web = nullptr;        // the browser UI's files; none: only /api and /healthz
     };
 
     // Rebuilds the state from the log and loads the accounts.

@@ -209,7 +209,7 @@ private:
         auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(reply.status), version);
         res->set(http::field::server, "queue-server");
         res->set(http::field::content_type, reply.content_type);
-        res->set(http::field::cache_control, "no-store");
+        res->set(http::field::cache_control, reply.cache_control);
         res->keep_alive(keep_alive);
         res->body() = std::move(reply.body);
         res->prepare_payload();
