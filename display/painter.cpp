@@ -8,7 +8,6 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "common/text.hpp"
 
 namespace display {
 
