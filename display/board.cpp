@@ -58,9 +58,13 @@ BoardView make_view(const client::Mirror& m, const DisplayConfig& config, const 
     v.status = status;
     v.ticker = config.ticker;
     set_clock(v, local);
+    // The server opens a new day at its first command after midnight; until then
+    // what it last said is yesterday's. A morning board must not show last night's calls.
+    const bool yesterday = m.day() != 0 && local.day > m.day();
     // Each ticket once, at its latest call: a recall moves it back to the top.
     std::set<int64_t> seen;
     for (const auto& c : m.recent_calls()) {
+        if (yesterday) break;
         if (!shown(config, c.service, c.counter) || !seen.insert(c.ticket).second) continue;
         CallLine line = line_of(m, c.ticket, c.number, c.service, c.counter, c.recall);
         if (!v.newest) v.newest = line;
@@ -68,12 +72,12 @@ BoardView make_view(const client::Mirror& m, const DisplayConfig& config, const 
     }
     for (const auto& s : m.services())
         if (config.services.empty() || config.services.count(s.code))
-            v.waiting.push_back({s.code, s.name_vi, s.name_en, s.waiting});
+            v.waiting.push_back({s.code, s.name_vi, s.name_en, yesterday ? 0 : s.waiting});
     if (config.layout == LayoutKind::counter) {
         const client::CounterInfo* k = m.counter(config.counter);
         v.counter_name = k && !k->name.empty() ? k->name : "Quầy " + std::to_string(config.counter);
         v.counter_paused = k && k->paused;
-        if (k && k->ticket) v.counter_ticket = line_of(m, k->ticket, k->number, k->service, k->id, false);
+        if (k && k->ticket && !yesterday) v.counter_ticket = line_of(m, k->ticket, k->number, k->service, k->id, false);
     }
     return v;
 }

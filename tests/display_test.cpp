@@ -29,7 +29,7 @@ using tcp = asio::ip::tcp;
 namespace {
 
 const std::filesystem::path golden_dir = GOLDEN_DIR;
-constexpr int64_t kBoardStart = 1795574460'000;  // 2026-11-25 02:41 UTC: 09:41 in Hà Nội
+constexpr int64_t kBoardStart = 1795488060'000;  // 2026-11-24 02:41 UTC: 09:41 in Hà Nội, the test server's day
 
 void headless() {
     setenv("SDL_VIDEODRIVER", "dummy", 1);
@@ -196,7 +196,7 @@ TEST_CASE("the hall board shows what the server reports and matches its golden i
         REQUIRE(v.waiting.size() == 3);
         for (size_t i = 0; i < 3; ++i) CHECK(v.waiting[i].waiting == state["services"][i]["waiting"].get<int>());
         CHECK(v.clock == "09:41");
-        CHECK(v.date_vi == "Thứ Tư, 25/11/2026");
+        CHECK(v.date_vi == "Thứ Ba, 24/11/2026");
         CHECK_FALSE(v.status.highlight);  // a snapshot does not blink: only calls seen live do
         CHECK(board.spoken.empty());      // nor is it spoken
         check_golden(board, "display-hall-" + std::to_string(w) + "x" + std::to_string(h));
@@ -252,6 +252,26 @@ TEST_CASE("a window resized or turned is laid out again for its new size") {
     CHECK(image->w == 720);
     CHECK(image->h == 1280);
     SDL_FreeSurface(image);
+}
+
+TEST_CASE("after midnight the board shows no calls from yesterday, then the new day's") {
+    TestServer s;
+    busy_morning(s);
+    Board board(config_for(s.port, s.display, 1280, 720));
+    board.sync(s.seq());
+    REQUIRE(board.view().newest);
+    board.advance(24 * 3600 * 1000LL);  // the next morning: the server has not been asked anything yet
+    CHECK_FALSE(board.view().newest);
+    CHECK(board.view().previous.empty());
+    for (const auto& w : board.view().waiting) CHECK(w.waiting == 0);
+    CHECK(board.view().date_vi == "Thứ Tư, 25/11/2026");
+    s.clock_ms += 24 * 3600 * 1000LL;
+    issue(s, "B");
+    next(s, 2, s.login("admin", s.admin_password));
+    board.sync(s.seq());
+    REQUIRE(board.view().newest);
+    CHECK(board.view().newest->number == "B001");  // numbering started afresh
+    CHECK(board.view().previous.empty());
 }
 
 TEST_CASE("a live call shows at once and blinks, then stays, calls are spoken in order and a recall again") {
