@@ -9,15 +9,6 @@ namespace display {
 
 namespace {
 
-// Day of the week of a yyyymmdd date, 0 = Sunday (Sakamoto's method).
-int weekday(int32_t day) {
-    int y = day / 10000, m = day / 100 % 100;
-    const int d = day % 100;
-    static const std::array<int, 12> t = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
-    if (m < 3) y -= 1;
-    return (y + y / 4 - y / 100 + y / 400 + t[static_cast<size_t>((m + 11) % 12)] + d) % 7;
-}
-
 void set_clock(BoardView& v, const common::Instant& local) {
     static const std::array<const char*, 7> vi = {"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"};
     static const std::array<const char*, 7> en = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
@@ -25,7 +16,7 @@ void set_clock(BoardView& v, const common::Instant& local) {
     std::snprintf(buf, sizeof buf, "%02d:%02d", local.minute / 60, local.minute % 60);
     v.clock = buf;
     std::snprintf(buf, sizeof buf, "%02d/%02d/%04d", local.day % 100, local.day / 100 % 100, local.day / 10000);
-    const auto w = static_cast<size_t>(weekday(local.day));
+    const auto w = static_cast<size_t>(common::weekday_of(local.day));
     v.date_vi = std::string(vi[w]) + ", " + buf;
     v.date_en = std::string(en[w]) + " " + buf;
 }

@@ -81,4 +81,12 @@ int64_t system_now_ms() {
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+int weekday_of(int32_t day) {  // Sakamoto's method
+    int y = day / 10000;
+    const int m = day / 100 % 100, d = day % 100;
+    static const int t[12] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+    if (m < 3) y -= 1;
+    return (y + y / 4 - y / 100 + y / 400 + t[(m + 11) % 12] + d) % 7;
+}
+
 }  // namespace common

@@ -32,6 +32,9 @@ private:
     std::optional<int32_t> fixed_offset_s_;  // set for "UTC+hh:mm" zones
 };
 
+// Day of the week of a local day yyyymmdd: 0 = Sunday … 6 = Saturday.
+int weekday_of(int32_t day);
+
 // Milliseconds since the epoch from the system clock (the edge's clock).
 int64_t system_now_ms();
 

@@ -1,0 +1,127 @@
+// stats: one pass over the range's tickets, folded per group (see stats.hpp).
+#include "stats.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "sqlite.hpp"
+
+namespace stats {
+
+namespace {
+
+struct Fold {
+    Row row;
+    std::vector<int64_t> waits_ms;
+    double service_ms = 0, estimate_error_ms = 0;
+    int started_served = 0, within = 0;
+};
+
+bool is_date(int32_t day) {
+    const int m = day / 100 % 100, d = day % 100;
+    return day >= 19700101 && day <= 99991231 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+// Days from 1970-01-01 of a yyyymmdd date (the civil-from-days inverse).
+int64_t day_number(int32_t day) {
+    int y = day / 10000;
+    const int m = day / 100 % 100, d = day % 100;
+    y -= m <= 2;
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const int yoe = y - era * 400;
+    const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return int64_t{era} * 146097 + doe - 719468;
+}
+
+// Nearest rank: the smallest wait that at least a share p of the waits do not exceed.
+double percentile(std::vector<int64_t>& v, double p) {
+    if (v.empty()) return 0;
+    const auto k = static_cast<size_t>(std::ceil(p * static_cast<double>(v.size()))) - (p > 0 ? 1 : 0);
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+    return static_cast<double>(v[k]) / 1000.0;
+}
+
+Row finish(Fold& f) {
+    Row r = f.row;
+    if (r.called > 0) {
+        double sum = 0;
+        for (int64_t w : f.waits_ms) sum += static_cast<double>(w);
+        r.wait_avg_s = sum / r.called / 1000.0;
+        r.wait_median_s = percentile(f.waits_ms, 0.5);
+        r.wait_p90_s = percentile(f.waits_ms, 0.9);
+        r.within_target = static_cast<double>(f.within) / r.called;
+        r.estimate_error_avg_s = f.estimate_error_ms / r.called / 1000.0;
+    }
+    if (f.started_served > 0) r.service_avg_s = f.service_ms / f.started_served / 1000.0;
+    return r;
+}
+
+}  // namespace
+
+void check(const Query& q) {
+    if (!is_date(q.from_day) || !is_date(q.to_day)) throw QueryError("from and to are days as YYYYMMDD, e.g. 20261124");
+    if (q.from_day > q.to_day) throw QueryError("the range is reversed: 'from' is after 'to'");
+    if (day_number(q.to_day) - day_number(q.from_day) + 1 > kMostDays)
+        throw QueryError("the range is longer than " + std::to_string(kMostDays) + " days; ask for at most three years");
+    if (q.target_wait_s <= 0) throw QueryError("the target wait is a number of seconds above 0");
+}
+
+Stats::Stats(const std::filesystem::path& center_db, const std::string& zone)
+    : db_(std::make_unique<sqlite::Database>(center_db.string(), SQLITE_OPEN_READONLY)), calendar_(zone) {
+    db_->exec("PRAGMA busy_timeout = 5000");
+}
+
+Stats::~Stats() = default;
+
+std::vector<Row> Stats::summary(const Query& q) {
+    check(q);
+    sqlite::Transaction snapshot(*db_, "BEGIN");  // one consistent state of the view
+    sqlite::Statement rows(*db_,
+                           "SELECT day, service, IFNULL(counter, 0), state, issued_at, first_called_at, started_at, "
+                           "finished_at, est_wait_s FROM tickets WHERE day BETWEEN ?1 AND ?2");
+    rows.bind(1, int64_t{q.from_day}).bind(2, int64_t{q.to_day});
+    std::map<std::string, Fold> groups;
+    Fold total;
+    total.row.key = "total";
+    char key[16];
+    while (rows.step()) {
+        const int64_t issued_at = rows.int_at(4);
+        switch (q.by) {
+            case GroupBy::service: std::snprintf(key, sizeof key, "%s", rows.text_at(1).substr(0, 15).c_str()); break;
+            case GroupBy::counter: std::snprintf(key, sizeof key, "%lld", static_cast<long long>(rows.int_at(2))); break;
+            case GroupBy::hour: std::snprintf(key, sizeof key, "%02d", calendar_.at(issued_at).minute / 60); break;
+            case GroupBy::weekday: std::snprintf(key, sizeof key, "%d", common::weekday_of(static_cast<int32_t>(rows.int_at(0)))); break;
+            case GroupBy::day: std::snprintf(key, sizeof key, "%lld", static_cast<long long>(rows.int_at(0))); break;
+        }
+        Fold& g = groups[key];
+        g.row.key = key;
+        for (Fold* f : {&g, &total}) {
+            Row& r = f->row;
+            ++r.issued;
+            const std::string state = rows.text_at(3);
+            r.served += state == "done";
+            r.no_show += state == "no_show";
+            r.cancelled += state == "cancelled";
+            if (!rows.null_at(5)) {
+                const int64_t wait = rows.int_at(5) - issued_at;
+                ++r.called;
+                f->waits_ms.push_back(wait);
+                f->within += wait <= int64_t{q.target_wait_s} * 1000;
+                f->estimate_error_ms += std::abs(static_cast<double>(rows.int_at(8)) * 1000.0 - static_cast<double>(wait));
+            }
+            if (state == "done" && !rows.null_at(6) && !rows.null_at(7)) {
+                ++f->started_served;
+                f->service_ms += static_cast<double>(rows.int_at(7) - rows.int_at(6));
+            }
+        }
+    }
+    std::vector<Row> out;
+    for (auto& [k, f] : groups) out.push_back(finish(f));
+    out.push_back(finish(total));
+    return out;
+}
+
+}  // namespace stats

@@ -1,0 +1,71 @@
+// stats: the managers' figures over any range of days — tickets issued, served,
+// no-shows, cancelled; waiting time (first call − issue) average, median and
+// p90; service time (finish − start); the share called within a target wait;
+// the error of the wait estimate given on the ticket — grouped by service,
+// counter, hour of day, weekday or day.
+//
+// Why here and like this: the figures come from the `tickets` view the store
+// keeps in the same transaction as the event log, read through its own
+// read-only connection (WAL: never blocks the writer), with the day index doing
+// the range. Medians and percentiles are not SQL aggregates in SQLite, so the
+// rows of the range are folded here, one pass, in the server — never shipped to
+// the page. Pure reading: it may run on any thread.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "common/local_time.hpp"
+
+namespace sqlite {
+class Database;
+}
+
+namespace stats {
+
+enum class GroupBy { service, counter, hour, weekday, day };
+
+struct Query {
+    int32_t from_day = 0, to_day = 0;  // local days yyyymmdd, both included
+    GroupBy by = GroupBy::service;
+    int target_wait_s = 900;           // "served within target" means called within this
+};
+
+struct Row {
+    std::string key;  // "A"; "3" (0: never called); "09"; "1" (Monday; 0 Sunday); "20261124"
+    int issued = 0, called = 0, served = 0, no_show = 0, cancelled = 0;
+    double wait_avg_s = 0, wait_median_s = 0, wait_p90_s = 0;  // over the called tickets
+    double service_avg_s = 0;                                  // over the served tickets that were started
+    double within_target = 0;                                  // share of called tickets, 0..1
+    double estimate_error_avg_s = 0;                           // mean |estimate − actual wait|, called tickets
+};
+
+struct QueryError : std::invalid_argument {
+    using std::invalid_argument::invalid_argument;
+};
+
+// Throws QueryError for a day that is not a date, a reversed range, or more than
+// `kMostDays` days (a question about ten years is a mistake, not a report).
+void check(const Query& q);
+constexpr int kMostDays = 3 * 366;
+
+class Stats {
+public:
+    // A read-only connection to the center's database; `zone` (the center's time zone) places hours.
+    Stats(const std::filesystem::path& center_db, const std::string& zone);
+    ~Stats();
+    Stats(const Stats&) = delete;
+    Stats& operator=(const Stats&) = delete;
+
+    // Rows ordered by key, plus a last row "total" over the whole range.
+    std::vector<Row> summary(const Query& q);
+
+private:
+    std::unique_ptr<sqlite::Database> db_;
+    common::LocalCalendar calendar_;
+};
+
+}  // namespace stats
