@@ -120,3 +120,33 @@ TEST_CASE("stats refuse a reversed range, ten years and days that are not dates,
     CHECK_THROWS_WITH(stats::check({2026, 20261130}), Catch::Contains("YYYYMMDD"));
     CHECK_NOTHROW(stats::check({20240101, 20261231}));
 }
+
+TEST_CASE("GET /api/stats: managers get the same numbers as JSON or CSV, staff are refused, bad ranges are explained") {
+    Morning m;
+    const std::string manager = m.s.login("manager", "manager-password");
+    auto r = m.s.call("GET", "/api/stats?from=20261124&to=20261124&by=service", "", manager);
+    REQUIRE(r.status == 200);
+    CHECK(r.body["by"] == "service");
+    REQUIRE(r.body["rows"].size() == 3);
+    CHECK(r.body["rows"][0]["key"] == "A");
+    CHECK(r.body["rows"][0]["issued"] == 3);
+    CHECK(r.body["rows"][0]["wait_avg_s"].get<double>() == Approx(600));
+    CHECK(r.body["rows"][2]["key"] == "total");
+
+    auto csv = m.s.call("GET", "/api/stats?from=20261124&by=hour&format=csv", "", manager);
+    REQUIRE(csv.status == 200);
+    CHECK(csv.raw.rfind("key,issued,called,served,no_show,cancelled,", 0) == 0);
+    CHECK(csv.raw.find("\r\n08,4,3,2,0,1,700.0,900.0,900.0,450.0,1.0000,") != std::string::npos);
+    CHECK(csv.raw.find("\r\ntotal,4,3,2,0,1,") != std::string::npos);
+
+    CHECK(m.s.call("GET", "/api/stats?from=20261124", "", m.s.staff(1)).status == 403);
+    CHECK(m.s.call("GET", "/api/stats?from=20261124").status == 401);
+    auto reversed = m.s.call("GET", "/api/stats?from=20261130&to=20261101", "", manager);
+    CHECK(reversed.status == 400);
+    CHECK(reversed.body["error"]["message"].get<std::string>().find("reversed") != std::string::npos);
+    auto decade = m.s.call("GET", "/api/stats?from=20160101&to=20261231", "", manager);
+    CHECK(decade.status == 400);
+    CHECK(decade.body["error"]["message"].get<std::string>().find("three years") != std::string::npos);
+    CHECK(m.s.call("GET", "/api/stats?from=yesterday", "", manager).status == 400);
+    CHECK(m.s.call("GET", "/api/stats?from=20261124&by=colour", "", manager).body["error"]["code"] == "bad_field");
+}

@@ -60,6 +60,7 @@ struct TestServer {
         o.dossiers = dossiers.get();
         o.feed_secret = feed_secret;
         o.web = web;
+        o.stats_db = dir / "center.db";
         core = std::make_unique<api::Core>(*store, o);
         if (seed) {
             REQUIRE_FALSE(core->run_startup(engine::Configure{center}));

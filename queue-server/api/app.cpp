@@ -167,6 +167,7 @@ int run_app(const AppOptions& o) {
     if (o.demo && dossiers.count() == 0) seed_demo_dossiers(dossiers, common::system_now_ms());
     core_options.dossiers = &dossiers;
     core_options.feed_secret = feed_secret(o);
+    core_options.stats_db = o.data / "center.db";
     std::optional<WebFiles> web;
     if (o.web) {
         try {

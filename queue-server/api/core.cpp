@@ -7,6 +7,7 @@
 #include "common/json_reader.hpp"
 #include "common/text.hpp"
 #include "import.hpp"
+#include "stats.hpp"
 #include <sodium.h>
 
 namespace api {
@@ -307,6 +308,37 @@ void Core::subscribe(const std::shared_ptr<Subscriber>& s, int64_t since) {
 
 void Core::unsubscribe(Subscriber* s) { subscribers_.erase(s); }
 
+// ---------------------------------------------------------------- statistics
+
+namespace {
+
+json stats_json(const std::vector<stats::Row>& rows) {
+    json out = json::array();
+    for (const auto& r : rows)
+        out.push_back({{"key", r.key}, {"issued", r.issued}, {"called", r.called}, {"served", r.served},
+                       {"no_show", r.no_show}, {"cancelled", r.cancelled}, {"wait_avg_s", r.wait_avg_s},
+                       {"wait_median_s", r.wait_median_s}, {"wait_p90_s", r.wait_p90_s},
+                       {"service_avg_s", r.service_avg_s}, {"within_target", r.within_target},
+                       {"estimate_error_avg_s", r.estimate_error_avg_s}});
+    return out;
+}
+
+// The same numbers as the JSON, one row a line, for a spreadsheet.
+std::string stats_csv(const std::vector<stats::Row>& rows) {
+    std::string out = "key,issued,called,served,no_show,cancelled,wait_avg_s,wait_median_s,wait_p90_s,service_avg_s,"
+                      "within_target,estimate_error_avg_s\r\n";
+    char line[512];
+    for (const auto& r : rows) {
+        std::snprintf(line, sizeof line, "%s,%d,%d,%d,%d,%d,%.1f,%.1f,%.1f,%.1f,%.4f,%.1f\r\n", r.key.c_str(), r.issued,
+                      r.called, r.served, r.no_show, r.cancelled, r.wait_avg_s, r.wait_median_s, r.wait_p90_s,
+                      r.service_avg_s, r.within_target, r.estimate_error_avg_s);
+        out += line;
+    }
+    return out;
+}
+
+}  // namespace
+
 // ---------------------------------------------------------------- routing
 
 void Core::handle(const Request& req, Respond respond) {
@@ -322,6 +354,7 @@ void Core::handle(const Request& req, Respond respond) {
             return respond({200, f->body, f->content_type, f->immutable ? "public, max-age=31536000, immutable" : "no-cache"});
     if (p.empty() || p[0] != "api") return respond(error_reply(404, "not_found", "no such path: " + req.target.substr(0, 200)));
 
+    if (p.size() == 2 && p[1] == "stats") return stats_request(req, t.query, respond);
     if (catalog_request(req, p, t.query, respond)) return;
     if (dossier_request(req, p, t.query, respond)) return;
 
@@ -724,6 +757,47 @@ void Core::feed_status(const Request& req, Respond& respond) {
                        {"applied", push_stats_.applied}, {"duplicates", push_stats_.duplicates},
                        {"last_ms", push_stats_.last_ms}, {"last_error", push_stats_.last_error}};
     respond(ok_json({{"push", push}, {"pull", pull_status_ ? pull_status_() : json(nullptr)}}));
+}
+
+// GET /api/stats: read on the offload thread through its own read-only
+// connection (a year of tickets takes a while), answered on the loop.
+void Core::stats_request(const Request& req, const std::map<std::string, std::string>& query, Respond& respond) {
+    const auto who = authenticate(req.token);
+    if (!who) return respond(unauthorized_reply());
+    if (who->role != "admin" && who->role != "manager") return respond(forbidden_reply(who->role));
+    if (req.method != "GET") return respond(error_reply(405, "method_not_allowed", "use GET"));
+    if (options_.stats_db.empty()) return respond(error_reply(404, "not_found", "this server keeps no statistics"));
+    auto value = [&](const char* key, const std::string& fallback) { return query.contains(key) ? query.at(key) : fallback; };
+    static const std::map<std::string, stats::GroupBy> groupings = {
+        {"service", stats::GroupBy::service}, {"counter", stats::GroupBy::counter}, {"hour", stats::GroupBy::hour},
+        {"weekday", stats::GroupBy::weekday}, {"day", stats::GroupBy::day}};
+    const std::string by = value("by", "service"), format = value("format", "json");
+    if (!groupings.contains(by)) return respond(error_reply(400, "bad_field", "by: service, counter, hour, weekday or day"));
+    if (format != "json" && format != "csv") return respond(error_reply(400, "bad_field", "format: json or csv"));
+    stats::Query q{0, 0, groupings.at(by), 900};
+    try {
+        q.from_day = std::stoi(value("from", ""));
+        q.to_day = std::stoi(value("to", value("from", "")));
+        q.target_wait_s = std::stoi(value("target", "900"));
+        stats::check(q);
+    } catch (const std::logic_error& e) {  // stoi's and check's
+        return respond(error_reply(400, "bad_range", dynamic_cast<const stats::QueryError*>(&e)
+                                                        ? e.what()
+                                                        : "from, to (days as YYYYMMDD) and target (seconds) are numbers"));
+    }
+    offload_([this, q, by, format, respond = std::move(respond)]() mutable {
+        Reply reply;
+        try {
+            stats::Stats st(options_.stats_db, options_.timezone);
+            const auto rows = st.summary(q);
+            reply = format == "csv" ? Reply{200, stats_csv(rows), "text/csv; charset=utf-8"}
+                                    : ok_json({{"from", q.from_day}, {"to", q.to_day}, {"by", by},
+                                               {"target_s", q.target_wait_s}, {"rows", stats_json(rows)}});
+        } catch (const std::exception& e) {
+            reply = error_reply(500, "stats_failed", std::string("the statistics could not be read: ") + e.what());
+        }
+        post_([reply = std::move(reply), respond = std::move(respond)]() mutable { respond(std::move(reply)); });
+    });
 }
 
 void Core::take_pulled_page(std::string body, std::function<void(const Ingested&)> done) {

@@ -13,6 +13,7 @@
 // and the fuzzer call handle() directly.
 #pragma once
 #include <deque>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -91,6 +92,7 @@ public:
         std::string feed_secret;              // HMAC key of the dossier backend; empty: the feed is closed
         int lookups_per_minute = 10;          // per device or user, against guessing codes
         const WebFiles* web = nullptr;        // the browser UI's files; none: only /api and /healthz
+        std::filesystem::path stats_db;       // center.db, read for /api/stats; empty: 404
     };
 
     // Rebuilds the state from the log and loads the accounts.
@@ -162,6 +164,7 @@ private:
     void finish_on_loop(Ingested r, std::function<void(const Ingested&)> done);
     void announce_dossiers(const std::vector<std::string>& codes);
     void feed_status(const Request& request, Respond& respond);
+    void stats_request(const Request& req, const std::map<std::string, std::string>& query, Respond& respond);
     void count_push(const Ingested& r);
     void look_up_dossier(const Principal& who, const std::string& code, const std::string& check, Respond respond);
     Reply ticket_reply(int64_t id, int status = 200) const;
