@@ -8,9 +8,9 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
-#include <stdexcept>
 
 #include "common/backoff.hpp"
+#include "common/http_url.hpp"
 
 namespace client {
 
@@ -26,17 +26,12 @@ struct Link {
 };
 
 void parse_server_address(const std::string& address, StreamOptions& options) {
-    std::string rest = address;
-    if (rest.rfind("http://", 0) == 0) rest = rest.substr(7);
-    if (!rest.empty() && rest.back() == '/') rest.pop_back();
-    if (rest.empty() || rest.find('/') != std::string::npos || address.rfind("https://", 0) == 0)
-        throw std::invalid_argument("server address '" + address + "': expected http://HOST:PORT or HOST:PORT");
-    const auto colon = rest.rfind(':');
-    options.host = colon == std::string::npos ? rest : rest.substr(0, colon);
-    options.port = colon == std::string::npos ? "8080" : rest.substr(colon + 1);
-    if (options.host.empty() || options.port.empty() ||
-        options.port.find_first_not_of("0123456789") != std::string::npos || std::stoul(options.port) > 65535)
-        throw std::invalid_argument("server address '" + address + "': bad host or port");
+    const std::string url = address.find("://") == std::string::npos ? "http://" + address : address;
+    const common::HttpUrl u = common::parse_http_url(url, "the server address '" + address + "'", "8080");
+    if (u.target != "/")
+        throw common::UrlError("server address '" + address + "': expected http://HOST:PORT or HOST:PORT");
+    options.host = u.host;
+    options.port = u.port;
 }
 
 class EventStream::Impl {

@@ -28,7 +28,7 @@ struct StreamOptions {
 };
 
 // "http://host:port", "host:port" or "host" (port 8080) → options' host and port.
-// Throws std::invalid_argument for anything else (https, a path, an empty host).
+// Throws common::UrlError (an std::invalid_argument) for anything else: https, a path, no host.
 void parse_server_address(const std::string& address, StreamOptions& options);
 
 class EventStream {

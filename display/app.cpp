@@ -21,14 +21,6 @@ AnnouncerLimits limits_of(const VoiceConfig& v) {
     return {static_cast<size_t>(v.max_pending), int64_t{v.max_delay_s} * 1000, 600, v.quiet};
 }
 
-// The first `most` code points of valid UTF-8.
-std::string cut(const std::string& s, size_t most) {
-    size_t points = 0, i = 0;
-    for (; i < s.size(); ++i)
-        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && points++ == most) break;
-    return s.substr(0, i);
-}
-
 }  // namespace
 
 void keep_frame_memory() {
@@ -40,10 +32,10 @@ void keep_frame_memory() {
 DisplayApp::DisplayApp(DisplayConfig config, Clock clock, Log log, client::StreamOptions stream)
     : config_(std::move(config)), clock_(std::move(clock)), log_(std::move(log)), calendar_(config_.timezone),
       mirror_(std::max<size_t>(20, static_cast<size_t>(config_.calls_shown) * 3)), announcer_(limits_of(config_.voice)) {
-    if (common::utf8_length(config_.ticker) > kMaxTickerChars) {
-        log_("the ticker text has " + std::to_string(common::utf8_length(config_.ticker)) + " characters: only the first " +
+    if (const size_t length = common::utf8_length(config_.ticker); length > kMaxTickerChars) {
+        log_("the ticker text has " + std::to_string(length) + " characters: only the first " +
              std::to_string(kMaxTickerChars) + " are shown");
-        config_.ticker = cut(config_.ticker, kMaxTickerChars) + "…";
+        config_.ticker = std::string(common::utf8_prefix(config_.ticker, kMaxTickerChars)) + "…";
     }
     client::parse_server_address(config_.server, stream);
     stream.token = config_.token;

@@ -3,6 +3,7 @@
 // event for a counter it never listed, a gap in the sequence, a repeated event.
 #include <catch2/catch.hpp>
 
+#include "event_stream.hpp"
 #include "mirror.hpp"
 
 using client::Mirror;
@@ -109,4 +110,21 @@ TEST_CASE("mirror: unknown fields and types are skipped, an unknown counter is s
     m.apply_snapshot(json::parse(R"({"services": 3, "counters": [1, "x"], "recent_calls": {}})"));
     CHECK(m.seq() == 0);
     CHECK(m.services().empty());
+}
+
+TEST_CASE("a server address: http://HOST:PORT, HOST:PORT or HOST (port 8080); https, a path or no host refused") {
+    client::StreamOptions o;
+    client::parse_server_address("http://10.0.0.5:9000/", o);
+    CHECK(o.host == "10.0.0.5");
+    CHECK(o.port == "9000");
+    client::parse_server_address("queue.local", o);
+    CHECK(o.host == "queue.local");
+    CHECK(o.port == "8080");
+    client::parse_server_address("[::1]:8081", o);
+    CHECK(o.host == "::1");
+    CHECK(o.port == "8081");
+    CHECK_THROWS_WITH(client::parse_server_address("https://queue.local", o), Catch::Contains("https is not supported"));
+    CHECK_THROWS_WITH(client::parse_server_address("queue.local:8080/api", o), Catch::Contains("expected http://HOST:PORT"));
+    CHECK_THROWS_AS(client::parse_server_address("", o), std::invalid_argument);
+    CHECK_THROWS_AS(client::parse_server_address("queue.local:99999", o), std::invalid_argument);
 }

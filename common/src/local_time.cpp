@@ -81,12 +81,26 @@ int64_t system_now_ms() {
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-int weekday_of(int32_t day) {  // Sakamoto's method
-    int y = day / 10000;
-    const int m = day / 100 % 100, d = day % 100;
-    static const int t[12] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
-    if (m < 3) y -= 1;
-    return (y + y / 4 - y / 100 + y / 400 + t[(m + 11) % 12] + d) % 7;
+namespace {
+
+std::chrono::year_month_day civil(int32_t yyyymmdd) {
+    using namespace std::chrono;
+    return year{yyyymmdd / 10000} / month{static_cast<unsigned>(yyyymmdd / 100 % 100)} /
+           day{static_cast<unsigned>(yyyymmdd % 100)};
+}
+
+}  // namespace
+
+int64_t days_from_civil(int year, unsigned month, unsigned day) {
+    using namespace std::chrono;
+    const year_month_day date{std::chrono::year{year}, std::chrono::month{month}, std::chrono::day{1}};
+    return (sys_days{date} + days{day} - days{1}).time_since_epoch().count();
+}
+
+bool is_date(int32_t yyyymmdd) { return yyyymmdd > 0 && civil(yyyymmdd).ok(); }
+
+int weekday_of(int32_t yyyymmdd) {
+    return static_cast<int>(std::chrono::weekday{std::chrono::sys_days{civil(yyyymmdd)}}.c_encoding());
 }
 
 }  // namespace common

@@ -37,4 +37,11 @@ size_t utf8_length(std::string_view s) {
     return n;
 }
 
+std::string_view utf8_prefix(std::string_view s, size_t most) {
+    size_t points = 0, i = 0;
+    for (; i < s.size(); ++i)
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && points++ == most) break;
+    return s.substr(0, i);
+}
+
 }  // namespace common

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "common/local_time.hpp"
 #include "common/csv.hpp"
 #include "common/text.hpp"
 
@@ -55,16 +56,6 @@ bool is_date(const std::string& s) {
            std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
 }
 
-// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
 }  // namespace
 
 std::optional<int64_t> parse_iso_time(std::string_view s) {
@@ -89,7 +80,7 @@ std::optional<int64_t> parse_iso_time(std::string_view s) {
         return std::nullopt;  // a time without its offset is ambiguous
     }
     if (i != text.size() || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
-    const int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+    const int64_t days = common::days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
     return ((days * 24 + h) * 60 + mi - offset_min) * 60'000 + sec * 1000;
 }
 

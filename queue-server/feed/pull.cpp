@@ -14,39 +14,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-HttpUrl parse_http_url(const std::string& url) {
-    const std::string scheme = "http://";
-    if (url.starts_with("https://"))
-        throw UrlError("https is not supported by the pull connector; reach the backend over http on a trusted network or through a TLS tunnel");
-    if (!url.starts_with(scheme)) throw UrlError("the pull URL must start with http://, got '" + url.substr(0, 100) + "'");
-    const std::string rest = url.substr(scheme.size());
-    const auto slash = rest.find_first_of("/?");
-    std::string authority = rest.substr(0, slash);
-    HttpUrl out;
-    out.target = slash == std::string::npos ? "/" : rest.substr(slash);
-    if (out.target.front() == '?') out.target = "/" + out.target;
-    if (authority.empty() || authority.find('@') != std::string::npos)
-        throw UrlError("the pull URL needs a host (and no user:password@; use the token)");
-    out.port = "80";
-    const auto colon = authority.rfind(':');
-    const bool bracketed = authority.front() == '[';
-    if (colon != std::string::npos && (!bracketed || authority[colon - 1] == ']')) {
-        out.port = authority.substr(colon + 1);
-        authority = authority.substr(0, colon);
-        if (out.port.empty() || out.port.size() > 5 || out.port.find_first_not_of("0123456789") != std::string::npos ||
-            std::stoi(out.port) == 0 || std::stoi(out.port) > 65535)
-            throw UrlError("the pull URL's port must be a number from 1 to 65535");
-    }
-    if (bracketed) {
-        if (authority.size() < 3 || authority.back() != ']') throw UrlError("the pull URL's [IPv6] host is not closed");
-        authority = authority.substr(1, authority.size() - 2);
-    }
-    out.host = authority;
-    for (char c : out.target)
-        if (static_cast<unsigned char>(c) <= ' ') throw UrlError("the pull URL must not hold spaces or control characters");
-    return out;
-}
-
 namespace {
 
 std::string percent_encode(const std::string& s) {

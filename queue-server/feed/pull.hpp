@@ -26,18 +26,14 @@
 #include <nlohmann/json.hpp>
 
 #include "common/backoff.hpp"
+#include "common/http_url.hpp"
 
 namespace feed {
 
-struct UrlError : std::invalid_argument {
-    using std::invalid_argument::invalid_argument;
-};
-
-struct HttpUrl {
-    std::string host, port, target;  // target: path and query, "/" at least
-};
+using common::HttpUrl;
+using common::UrlError;
 // "http://host[:port][/path][?query]"; throws UrlError (https is not spoken here).
-HttpUrl parse_http_url(const std::string& url);
+inline HttpUrl parse_http_url(const std::string& url) { return common::parse_http_url(url, "the pull URL"); }
 
 struct PullConfig {
     std::string url;

@@ -19,23 +19,6 @@ struct Fold {
     int started_served = 0, within = 0;
 };
 
-bool is_date(int32_t day) {
-    const int m = day / 100 % 100, d = day % 100;
-    return day >= 19700101 && day <= 99991231 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
-}
-
-// Days from 1970-01-01 of a yyyymmdd date (the civil-from-days inverse).
-int64_t day_number(int32_t day) {
-    int y = day / 10000;
-    const int m = day / 100 % 100, d = day % 100;
-    y -= m <= 2;
-    const int era = (y >= 0 ? y : y - 399) / 400;
-    const int yoe = y - era * 400;
-    const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return int64_t{era} * 146097 + doe - 719468;
-}
-
 // Nearest rank: the smallest wait that at least a share p of the waits do not exceed.
 double percentile(std::vector<int64_t>& v, double p) {
     if (v.empty()) return 0;
@@ -62,9 +45,13 @@ Row finish(Fold& f) {
 }  // namespace
 
 void check(const Query& q) {
-    if (!is_date(q.from_day) || !is_date(q.to_day)) throw QueryError("from and to are days as YYYYMMDD, e.g. 20261124");
+    auto date = [](int32_t day) { return day >= 19700101 && day <= 99991231 && common::is_date(day); };
+    if (!date(q.from_day) || !date(q.to_day)) throw QueryError("from and to are days as YYYYMMDD, e.g. 20261124");
     if (q.from_day > q.to_day) throw QueryError("the range is reversed: 'from' is after 'to'");
-    if (day_number(q.to_day) - day_number(q.from_day) + 1 > kMostDays)
+    auto days = [](int32_t day) {
+        return common::days_from_civil(day / 10000, static_cast<unsigned>(day / 100 % 100), static_cast<unsigned>(day % 100));
+    };
+    if (days(q.to_day) - days(q.from_day) + 1 > kMostDays)
         throw QueryError("the range is longer than " + std::to_string(kMostDays) + " days; ask for at most three years");
     if (q.target_wait_s <= 0) throw QueryError("the target wait is a number of seconds above 0");
 }

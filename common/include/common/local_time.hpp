@@ -32,8 +32,14 @@ private:
     std::optional<int32_t> fixed_offset_s_;  // set for "UTC+hh:mm" zones
 };
 
+// Calendar arithmetic on days written yyyymmdd, through std::chrono's civil calendar.
+// Days since 1970-01-01 of a civil date; a day past the month's end runs into the
+// next month (February 31 is March 3), as the arithmetic of the calendar does.
+int64_t days_from_civil(int year, unsigned month, unsigned day);
+// Whether yyyymmdd names a real date (20261131 does not).
+bool is_date(int32_t yyyymmdd);
 // Day of the week of a local day yyyymmdd: 0 = Sunday … 6 = Saturday.
-int weekday_of(int32_t day);
+int weekday_of(int32_t yyyymmdd);
 
 // Milliseconds since the epoch from the system clock (the edge's clock).
 int64_t system_now_ms();

@@ -15,5 +15,7 @@ bool is_valid_utf8(std::string_view s);
 std::optional<std::string> to_nfc(std::string_view s);
 // Number of Unicode code points in valid UTF-8 text.
 size_t utf8_length(std::string_view s);
+// The first `most` code points of valid UTF-8 (all of it when shorter).
+std::string_view utf8_prefix(std::string_view s, size_t most);
 
 }  // namespace common
