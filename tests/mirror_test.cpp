@@ -112,7 +112,7 @@ TEST_CASE("mirror: unknown fields and types are skipped, an unknown counter is s
     CHECK(m.services().empty());
 }
 
-TEST_CASE("a server address: http://HOST:PORT, HOST:PORT or HOST (port 8080); https, a path or no host refused") {
+TEST_CASE("a server address: http://HOST:PORT, HOST:PORT or HOST (port 8080), and https, a path or no host refused") {
     client::StreamOptions o;
     client::parse_server_address("http://10.0.0.5:9000/", o);
     CHECK(o.host == "10.0.0.5");
