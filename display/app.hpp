@@ -76,7 +76,6 @@ public:
     uint64_t frames() const { return frames_; }
     SDL_Window* window() const { return window_; }
     SDL_Renderer* renderer() const { return renderer_; }
-    VoicePack& voice() { return *voice_; }
 
 private:
     void receive(nlohmann::json message);

@@ -38,7 +38,6 @@ public:
     void draw(const BoardView& view, const Layout& layout, int64_t now_ms);
     // Only the ticker band, over the last whole frame (nothing else moved).
     void draw_ticker(const BoardView& view, const Layout& layout, int64_t now_ms) { ticker(view, layout, now_ms); }
-    size_t cached_textures() const { return texts_.size(); }
 
 private:
     struct Text {

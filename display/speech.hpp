@@ -11,10 +11,9 @@
 #include <vector>
 
 #include "config.hpp"
+#include "voice.hpp"
 
 namespace display {
-
-inline const std::string kChime = "[chime]";  // the chime before a call (chime.wav)
 
 // The clips of one call; `ticket` is the number as shown ("A105", "105").
 std::vector<std::string> call_clips(const VoiceConfig& voice, const std::string& ticket, int counter);

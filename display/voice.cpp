@@ -146,11 +146,11 @@ const VoicePack::Entry& VoicePack::entry(const std::string& key) {
 }
 
 VoicePack::Entry VoicePack::make(const std::string& key) {
-    const std::string file = (key == "[chime]" ? std::string("chime") : key) + ".wav";
+    const std::string file = (key == kChime ? std::string("chime") : key) + ".wav";
     Pcm pcm;
     if (!custom_.empty() && load(custom_ / file, pcm)) return {pcm, ClipSource::custom};
     if (!pack_.empty() && load(pack_ / file, pcm)) return {pcm, ClipSource::pack};
-    if (key == "[chime]") return {chime_tones(), ClipSource::tone};
+    if (key == kChime) return {chime_tones(), ClipSource::tone};
     const auto words = words_of(key);
     if (words.size() > 1) {
         Pcm joined;
@@ -192,7 +192,7 @@ Pcm VoicePack::render(const std::vector<std::string>& keys, int volume) {
         const Pcm& part = clip(keys[i]);
         out.samples.insert(out.samples.end(), part.samples.begin(), part.samples.end());
         if (i + 1 < keys.size()) {
-            const auto gap = silence(keys[i] == "[chime]" ? kChimeGapMs : kWordGapMs);
+            const auto gap = silence(keys[i] == kChime ? kChimeGapMs : kWordGapMs);
             out.samples.insert(out.samples.end(), gap.begin(), gap.end());
         }
     }

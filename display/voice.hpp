@@ -18,6 +18,7 @@
 namespace display {
 
 constexpr int kSampleRate = 22050;
+inline const std::string kChime = "[chime]";  // the clip key of the chime before a call (chime.wav)
 
 struct Pcm {
     std::vector<int16_t> samples;  // mono, kSampleRate
