@@ -747,12 +747,19 @@ void Core::feed_dossiers(const Request& req, Respond respond) {
     });
 }
 
+// A report for managers: a GET by an admin or a manager; anything else is answered here.
+bool Core::manager_get(const Request& req, Respond& respond) {
+    const auto who = authenticate(req.token);
+    if (!who) respond(unauthorized_reply());
+    else if (who->role != "admin" && who->role != "manager") respond(forbidden_reply(who->role));
+    else if (req.method != "GET") respond(error_reply(405, "method_not_allowed", "use GET"));
+    else return true;
+    return false;
+}
+
 // How the feeds are doing, for admins and managers: is the backend reaching us?
 void Core::feed_status(const Request& req, Respond& respond) {
-    const auto who = authenticate(req.token);
-    if (!who) return respond(unauthorized_reply());
-    if (who->role != "admin" && who->role != "manager") return respond(forbidden_reply(who->role));
-    if (req.method != "GET") return respond(error_reply(405, "method_not_allowed", "use GET"));
+    if (!manager_get(req, respond)) return;
     const json push = {{"requests", push_stats_.requests}, {"refused", push_stats_.refused},
                        {"applied", push_stats_.applied}, {"duplicates", push_stats_.duplicates},
                        {"last_ms", push_stats_.last_ms}, {"last_error", push_stats_.last_error}};
@@ -762,10 +769,7 @@ void Core::feed_status(const Request& req, Respond& respond) {
 // GET /api/stats: read on the offload thread through its own read-only
 // connection (a year of tickets takes a while), answered on the loop.
 void Core::stats_request(const Request& req, const std::map<std::string, std::string>& query, Respond& respond) {
-    const auto who = authenticate(req.token);
-    if (!who) return respond(unauthorized_reply());
-    if (who->role != "admin" && who->role != "manager") return respond(forbidden_reply(who->role));
-    if (req.method != "GET") return respond(error_reply(405, "method_not_allowed", "use GET"));
+    if (!manager_get(req, respond)) return;
     if (options_.stats_db.empty()) return respond(error_reply(404, "not_found", "this server keeps no statistics"));
     auto value = [&](const char* key, const std::string& fallback) { return query.contains(key) ? query.at(key) : fallback; };
     static const std::map<std::string, stats::GroupBy> groupings = {

@@ -163,6 +163,7 @@ private:
     Ingested save_feed_body(const std::string& body, bool page);
     void finish_on_loop(Ingested r, std::function<void(const Ingested&)> done);
     void announce_dossiers(const std::vector<std::string>& codes);
+    bool manager_get(const Request& req, Respond& respond);
     void feed_status(const Request& request, Respond& respond);
     void stats_request(const Request& req, const std::map<std::string, std::string>& query, Respond& respond);
     void count_push(const Ingested& r);
