@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 
 #include "sqlite.hpp"
 
@@ -18,6 +19,32 @@ struct Fold {
     double service_ms = 0, estimate_error_ms = 0;
     int started_served = 0, within = 0;
 };
+
+// One ticket of the range, as read once from its row.
+struct Ticket {
+    std::string state;
+    std::optional<int64_t> wait_ms;     // first call − issue, when called
+    std::optional<int64_t> service_ms;  // finish − start, when both happened
+    int64_t estimate_s;
+};
+
+void add(Fold& f, const Ticket& t, int target_wait_s) {
+    Row& r = f.row;
+    ++r.issued;
+    r.served += t.state == "done";
+    r.no_show += t.state == "no_show";
+    r.cancelled += t.state == "cancelled";
+    if (t.wait_ms) {
+        ++r.called;
+        f.waits_ms.push_back(*t.wait_ms);
+        f.within += *t.wait_ms <= int64_t{target_wait_s} * 1000;
+        f.estimate_error_ms += std::abs(static_cast<double>(t.estimate_s) * 1000.0 - static_cast<double>(*t.wait_ms));
+    }
+    if (t.state == "done" && t.service_ms) {
+        ++f.started_served;
+        f.service_ms += static_cast<double>(*t.service_ms);
+    }
+}
 
 // Nearest rank: the smallest wait that at least a share p of the waits do not exceed.
 double percentile(std::vector<int64_t>& v, double p) {
@@ -85,25 +112,12 @@ std::vector<Row> Stats::summary(const Query& q) {
         }
         Fold& g = groups[key];
         g.row.key = key;
-        for (Fold* f : {&g, &total}) {
-            Row& r = f->row;
-            ++r.issued;
-            const std::string state = rows.text_at(3);
-            r.served += state == "done";
-            r.no_show += state == "no_show";
-            r.cancelled += state == "cancelled";
-            if (!rows.null_at(5)) {
-                const int64_t wait = rows.int_at(5) - issued_at;
-                ++r.called;
-                f->waits_ms.push_back(wait);
-                f->within += wait <= int64_t{q.target_wait_s} * 1000;
-                f->estimate_error_ms += std::abs(static_cast<double>(rows.int_at(8)) * 1000.0 - static_cast<double>(wait));
-            }
-            if (state == "done" && !rows.null_at(6) && !rows.null_at(7)) {
-                ++f->started_served;
-                f->service_ms += static_cast<double>(rows.int_at(7) - rows.int_at(6));
-            }
-        }
+        const Ticket t{rows.text_at(3),
+                       rows.null_at(5) ? std::nullopt : std::optional<int64_t>(rows.int_at(5) - issued_at),
+                       rows.null_at(6) || rows.null_at(7) ? std::nullopt : std::optional<int64_t>(rows.int_at(7) - rows.int_at(6)),
+                       rows.int_at(8)};
+        add(g, t, q.target_wait_s);
+        add(total, t, q.target_wait_s);
     }
     std::vector<Row> out;
     for (auto& [k, f] : groups) out.push_back(finish(f));
