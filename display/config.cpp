@@ -1,7 +1,6 @@
 // config: TOML → DisplayConfig through the strict JSON reader (see config.hpp).
 #include "config.hpp"
 
-#include <fstream>
 
 #include "common/json_reader.hpp"
 #include "common/text.hpp"
@@ -117,9 +116,12 @@ std::pair<int, int> parse_quiet_hours(const std::string& text) {
 }
 
 std::string read_token_file(const std::filesystem::path& file) {
-    std::ifstream in(file);
     std::string line;
-    if (!in || !std::getline(in, line)) throw ConfigError(file.string() + ": cannot read the token file");
+    try {
+        line = common::first_line_of(file);
+    } catch (const common::TomlError&) {
+        throw ConfigError(file.string() + ": cannot read the token file");
+    }
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
     if (line.empty()) throw ConfigError(file.string() + ": the token file is empty");
     return line;

@@ -29,4 +29,12 @@ std::string read_config_text(const std::filesystem::path& file) {
     return text.str();
 }
 
+std::string first_line_of(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    if (!in) throw TomlError(file.string() + ": cannot be read");
+    std::string line;
+    std::getline(in, line);
+    return line;
+}
+
 }  // namespace common

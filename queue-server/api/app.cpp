@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "catalog.hpp"
+#include "common/toml_file.hpp"
 #include "config_file.hpp"
 #include "dossier_store.hpp"
 #include "import.hpp"
@@ -90,19 +91,11 @@ void write_private_file(const std::filesystem::path& file, const std::string& te
     if (!out) throw std::runtime_error("cannot write " + file.string());
 }
 
-std::string first_line_of(const std::filesystem::path& file) {
-    std::ifstream in(file);
-    if (!in) throw std::runtime_error("cannot read " + file.string());
-    std::string line;
-    std::getline(in, line);
-    return line;
-}
-
 std::string feed_secret(const AppOptions& o) {
     std::filesystem::path file = o.feed_secret_file.value_or(o.data / "feed-secret");
     if (!o.feed_secret_file && !o.demo) return "";
     if (o.demo && !std::filesystem::exists(file)) write_private_file(file, new_token());
-    const std::string secret = first_line_of(file);
+    const std::string secret = common::first_line_of(file);
     if (secret.size() < 16) throw std::runtime_error("the feed secret in " + file.string() + " is shorter than 16 bytes");
     return secret;
 }
@@ -111,7 +104,7 @@ std::string feed_secret(const AppOptions& o) {
 // go through the core like pushes, with the cursor saved alongside.
 std::shared_ptr<feed::PullConnector> start_pull(asio::io_context& io, Core& core, const CenterConfig& config) {
     feed::PullConfig pull = *config.pull;
-    if (!config.pull_token_file.empty()) pull.token = first_line_of(config.pull_token_file);
+    if (!config.pull_token_file.empty()) pull.token = common::first_line_of(config.pull_token_file);
     auto connector = std::make_shared<feed::PullConnector>(io, pull, core.pull_cursor(), core.pull_sink(), common::system_now_ms);
     core.set_pull_status([connector] { return connector->status().to_json(); });
     connector->start();

@@ -19,5 +19,8 @@ struct TomlError : std::runtime_error {
 nlohmann::json toml_to_json(const std::string& text, const std::string& source);
 // The whole file as text; throws TomlError "FILE: cannot be read".
 std::string read_config_text(const std::filesystem::path& file);
+// The first line of a file that holds one secret (a token, a key), without its
+// newline; throws TomlError "FILE: cannot be read".
+std::string first_line_of(const std::filesystem::path& file);
 
 }  // namespace common
