@@ -50,4 +50,13 @@ std::vector<CsvRow> read_csv(std::string_view text) {
     return rows;
 }
 
+std::string csv_cell(std::string_view value) {
+    std::string s(value);
+    if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s.insert(0, "'");
+    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
 }  // namespace common

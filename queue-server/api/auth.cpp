@@ -8,7 +8,7 @@
 namespace api {
 
 bool is_user_role(const std::string& r) { return r == "staff" || r == "manager" || r == "admin"; }
-bool is_device_role(const std::string& r) { return r == "kiosk" || r == "display"; }
+bool is_device_role(const std::string& r) { return r == "kiosk" || r == "display" || r == "rating"; }
 
 std::string hash_password(const std::string& password, const PasswordCost& cost) {
     char out[crypto_pwhash_STRBYTES];
@@ -49,7 +49,7 @@ void Auth::load(store::Store& store, int64_t now_ms) {
 std::optional<Principal> Auth::authenticate(const std::string& token, int64_t now_ms) const {
     if (token.empty() || token.size() > 256) return std::nullopt;
     const std::string h = token_hash(token);
-    if (auto d = devices_.find(h); d != devices_.end()) return Principal{d->second.role, d->second.name, 0};
+    if (auto d = devices_.find(h); d != devices_.end()) return Principal{d->second.role, d->second.name, d->second.counter};
     auto s = sessions_.find(h);
     if (s == sessions_.end() || s->second.expires_at <= now_ms) return std::nullopt;
     // The user's role or counter may have changed since login: the account decides.
@@ -61,6 +61,21 @@ std::optional<Principal> Auth::authenticate(const std::string& token, int64_t no
 const store::User* Auth::user(const std::string& name) const {
     auto it = users_.find(name);
     return it == users_.end() ? nullptr : &it->second;
+}
+
+const store::Device* Auth::device(const std::string& id) const {
+    if (id.size() != kDeviceIdChars) return nullptr;
+    auto it = devices_.lower_bound(id);
+    return it != devices_.end() && it->first.starts_with(id) ? &it->second : nullptr;
+}
+
+void Auth::forget_user(const std::string& name) {
+    users_.erase(name);
+    end_sessions_of(name);
+}
+
+void Auth::end_sessions_of(const std::string& name) {
+    std::erase_if(sessions_, [&](const auto& kv) { return kv.second.user == name; });
 }
 
 bool Auth::locked(const std::string& user, int64_t now_ms) const {

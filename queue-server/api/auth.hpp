@@ -15,13 +15,13 @@
 namespace api {
 
 struct Principal {
-    std::string role;  // kiosk, display, staff, manager, admin
+    std::string role;  // kiosk, display, rating, staff, manager, admin
     std::string name;  // user name or device name
-    int counter = 0;   // staff: the counter they work at
+    int counter = 0;   // staff: the counter they work at; a rating tablet: the counter it stands at
 };
 
 bool is_user_role(const std::string& role);    // staff, manager, admin
-bool is_device_role(const std::string& role);  // kiosk, display
+bool is_device_role(const std::string& role);  // kiosk, display, rating
 
 struct PasswordCost {
     unsigned long long ops = 2;         // Argon2id passes
@@ -41,10 +41,19 @@ public:
     std::optional<Principal> authenticate(const std::string& token, int64_t now_ms) const;
 
     const store::User* user(const std::string& name) const;
+    const std::map<std::string, store::User>& users() const { return users_; }
+    const std::map<std::string, store::Device>& devices() const { return devices_; }  // by token hash
+    // A device is named in the admin pages by the first characters of its token's hash.
+    static constexpr size_t kDeviceIdChars = 16;
+    static std::string device_id(const store::Device& d) { return d.token_hash.substr(0, kDeviceIdChars); }
+    const store::Device* device(const std::string& id) const;
     void remember(const store::User& u) { users_[u.name] = u; }
     void remember(const store::Device& d) { devices_[d.token_hash] = d; }
     void remember(const store::Session& s) { sessions_[s.token_hash] = s; }
     void forget_session(const std::string& hash) { sessions_.erase(hash); }
+    void forget_device(const std::string& hash) { devices_.erase(hash); }
+    void forget_user(const std::string& name);     // and ends their sessions
+    void end_sessions_of(const std::string& name);
 
     // Failed logins per user: after kMaxFailures in a row, the user waits kLockMs.
     static constexpr int kMaxFailures = 5;

@@ -7,7 +7,6 @@
 #include "common/json_reader.hpp"
 #include "common/text.hpp"
 #include "import.hpp"
-#include "stats.hpp"
 #include <sodium.h>
 
 namespace api {
@@ -93,8 +92,9 @@ bool too_deep(const std::string& body) {
     return false;
 }
 
-// A text field a person typed: valid UTF-8, stored NFC, bounded.
-std::string text_field(const JsonReader& r, const char* key, size_t max_chars, const std::string& fallback = "") {
+}  // namespace
+
+std::string text_field(const JsonReader& r, const char* key, size_t max_chars, const std::string& fallback) {
     const std::string raw = r.get<std::string>(key, fallback);
     auto nfc = common::to_nfc(raw);
     if (!nfc) throw FieldError(r.path(key) + ": not valid UTF-8");
@@ -104,25 +104,21 @@ std::string text_field(const JsonReader& r, const char* key, size_t max_chars, c
 
 bool is_manager(const Principal& p) { return p.role == "manager" || p.role == "admin"; }
 
-// Never throws: bytes that are not UTF-8 (a mangled URL echoed in a message) become U+FFFD.
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-Reply ok_json(const json& j, int status = 200) { return {status, dump(j), "application/json"}; }
-
-}  // namespace
+Reply ok_json(const json& j, int status) { return {status, dump(j), "application/json"}; }
 
 Reply error_reply(int status, const std::string& code, const std::string& message) {
     return {status, dump(json{{"error", {{"code", code}, {"message", message}}}}), "application/json"};
 }
 
-namespace {
 Reply unauthorized_reply() {
     return error_reply(401, "unauthorized", "a valid token is needed (Authorization: Bearer ...)");
 }
+
 Reply forbidden_reply(const std::string& role) {
     return error_reply(403, "forbidden", "the role '" + role + "' may not do this");
 }
-}  // namespace
 
 // ---------------------------------------------------------------- life
 
@@ -133,6 +129,7 @@ Core::Core(store::Store& store, Options options)
     const int64_t resumable_from = store_.last_seq() - static_cast<int64_t>(options_.replay_window);
     store_.for_each_event(0, [&](const engine::Event& e) {
         engine_.apply(e);
+        note_staff(e);
         if (e.seq > resumable_from)
             recent_.emplace_back(e.seq, std::make_shared<const std::string>(dump(engine::event_to_json(e))));
         last_ms_ = std::max(last_ms_, e.at);
@@ -189,8 +186,9 @@ std::optional<Principal> Core::authenticate(const std::string& token) const { re
 
 // ---------------------------------------------------------------- durability
 
-void Core::execute(const engine::Command& command, std::function<Reply(const engine::Outcome&)> on_ok, Respond respond) {
-    auto out = engine_.handle(command, now());
+void Core::execute(const engine::Command& command, std::function<Reply(const engine::Outcome&)> on_ok, Respond respond,
+                   const std::string& by) {
+    auto out = engine_.handle(command, now(), by);
     Reply reply = out.ok() ? on_ok(out) : error_reply(out.error->status, out.error->code, out.error->message);
     persist(std::move(out.events));
     reply_when_durable(std::move(reply), std::move(respond));
@@ -241,6 +239,7 @@ void Core::fail_stop() {
 
 void Core::publish(const std::vector<engine::Event>& events) {
     for (const auto& e : events) {
+        note_staff(e);
         auto text = std::make_shared<const std::string>(dump(engine::event_to_json(e)));
         recent_.emplace_back(e.seq, text);
         if (recent_.size() > options_.replay_window) recent_.pop_front();
@@ -290,9 +289,9 @@ void Core::subscribe(const std::shared_ptr<Subscriber>& s, int64_t since) {
         return;
     }
     // Too old, or new: a snapshot, sent once what it shows is durable.
-    json snapshot = {{"type", "snapshot"}, {"seq", engine_.state().seq}, {"state", engine::snapshot_json(engine_)}};
-    if (options_.catalog) snapshot["catalog_version"] = options_.catalog->version();
-    auto text = std::make_shared<const std::string>(dump(snapshot));
+    json message = {{"type", "snapshot"}, {"seq", engine_.state().seq}, {"state", snapshot()}};
+    if (options_.catalog) message["catalog_version"] = options_.catalog->version();
+    auto text = std::make_shared<const std::string>(dump(message));
     const int64_t seq = engine_.state().seq;
     std::weak_ptr<Subscriber> weak = s;
     Subscriber* key = s.get();
@@ -308,43 +307,43 @@ void Core::subscribe(const std::shared_ptr<Subscriber>& s, int64_t since) {
 
 void Core::unsubscribe(Subscriber* s) { subscribers_.erase(s); }
 
-// ---------------------------------------------------------------- statistics
-
 namespace {
 
-json stats_json(const std::vector<stats::Row>& rows) {
-    json out = json::array();
-    for (const auto& r : rows)
-        out.push_back({{"key", r.key}, {"issued", r.issued}, {"called", r.called}, {"served", r.served},
-                       {"no_show", r.no_show}, {"cancelled", r.cancelled}, {"wait_avg_s", r.wait_avg_s},
-                       {"wait_median_s", r.wait_median_s}, {"wait_p90_s", r.wait_p90_s},
-                       {"service_avg_s", r.service_avg_s}, {"within_target", r.within_target},
-                       {"estimate_error_avg_s", r.estimate_error_avg_s}});
-    return out;
-}
-
-// The same numbers as the JSON, one row a line, for a spreadsheet.
-std::string stats_csv(const std::vector<stats::Row>& rows) {
-    std::string out = "key,issued,called,served,no_show,cancelled,wait_avg_s,wait_median_s,wait_p90_s,service_avg_s,"
-                      "within_target,estimate_error_avg_s\r\n";
-    char line[512];
-    for (const auto& r : rows) {
-        std::snprintf(line, sizeof line, "%s,%d,%d,%d,%d,%d,%.1f,%.1f,%.1f,%.1f,%.4f,%.1f\r\n", r.key.c_str(), r.issued,
-                      r.called, r.served, r.no_show, r.cancelled, r.wait_avg_s, r.wait_median_s, r.wait_p90_s,
-                      r.service_avg_s, r.within_target, r.estimate_error_avg_s);
-        out += line;
-    }
-    return out;
+// The counter an event happened at, if any.
+int counter_of(const engine::EventBody& body) {
+    return std::visit([](const auto& b) -> int {
+        if constexpr (requires { b.counter; }) return b.counter;
+        else if constexpr (requires { b.from_counter; }) return b.from_counter;
+        else return 0;
+    }, body);
 }
 
 }  // namespace
+
+void Core::note_staff(const engine::Event& e) {
+    if (e.by.empty()) return;
+    if (const int counter = counter_of(e.body)) counter_staff_[counter] = e.by;
+}
+
+json Core::snapshot() const {
+    json s = engine::snapshot_json(engine_);
+    for (auto& k : s["counters"]) {
+        auto it = counter_staff_.find(k["id"].get<int>());
+        k["staff"] = it == counter_staff_.end() ? "" : it->second;
+    }
+    json devices = json::array();
+    for (const auto& [name, r] : device_reports_)
+        devices.push_back({{"device", name}, {"role", r.role}, {"printer", r.printer}, {"detail", r.detail}, {"at", r.at}});
+    s["devices"] = devices;
+    return s;
+}
 
 // ---------------------------------------------------------------- routing
 
 void Core::handle(const Request& req, Respond respond) {
     const Target t = parse_target(req.target);
     const auto& p = t.parts;
-    const bool get = req.method == "GET", post = req.method == "POST", put = req.method == "PUT";
+    const bool get = req.method == "GET", post = req.method == "POST";
 
     if (p.size() == 1 && p[0] == "healthz" && get)
         return respond(ok_json({{"status", failed_ ? "failed" : "ok"}, {"seq", engine_.state().seq},
@@ -355,6 +354,7 @@ void Core::handle(const Request& req, Respond respond) {
     if (p.empty() || p[0] != "api") return respond(error_reply(404, "not_found", "no such path: " + req.target.substr(0, 200)));
 
     if (p.size() == 2 && p[1] == "stats") return stats_request(req, t.query, respond);
+    if (p.size() == 3 && p[1] == "stats" && p[2] == "tickets") return tickets_export(req, t.query, respond);
     if (catalog_request(req, p, t.query, respond)) return;
     if (dossier_request(req, p, t.query, respond)) return;
 
@@ -377,7 +377,15 @@ void Core::handle(const Request& req, Respond respond) {
         auto deny = [&] { respond(forbidden_reply(who->role)); };
 
         if (p.size() == 2 && p[1] == "logout" && post) return logout(req, respond);
-        if (p.size() == 2 && p[1] == "state" && get) return reply_when_durable(ok_json(engine::snapshot_json(engine_)), respond);
+        if (p.size() == 2 && p[1] == "state" && get) return reply_when_durable(ok_json(snapshot()), respond);
+        if (p.size() == 3 && p[1] == "devices" && p[2] == "status" && post) {
+            if (!is_device_role(who->role)) return deny();
+            return device_status(*who, body, respond);
+        }
+        if (p.size() == 4 && p[1] == "tickets" && p[3] == "rating" && post) {
+            if (who->role != "rating" && !is_manager(*who)) return deny();
+            return rate_ticket(*who, p[2], body, respond);
+        }
         if (p.size() == 2 && p[1] == "tickets" && post) {
             if (who->role == "display") return deny();
             return issue_ticket(*who, body, respond);
@@ -400,12 +408,9 @@ void Core::handle(const Request& req, Respond respond) {
                                                                                   : "the role '" + who->role + "' may not do this"));
             return counter_verb(*who, *id, p[3], respond);
         }
-        if (p.size() == 3 && p[1] == "admin") {
+        if (p.size() >= 3 && p[1] == "admin") {
             if (who->role != "admin") return deny();
-            if (p[2] == "users" && post) return add_user(body, respond);
-            if (p[2] == "devices" && post) return add_device(body, respond);
-            if (p[2] == "center" && put) return configure(body, respond);
-            if (p[2] == "center" && get) return respond(ok_json(engine::center_to_json(engine_.state().center)));
+            if (admin_request(req.method, p, body, respond)) return;
         }
         return respond(error_reply(404, "not_found", "no such path or method: " + req.method + " " + req.target.substr(0, 200)));
     } catch (const FieldError& e) {
@@ -463,7 +468,7 @@ void Core::issue_ticket(const Principal& who, const json& body, Respond respond)
     }, std::move(respond));
 }
 
-void Core::counter_verb(const Principal&, int counter, const std::string& verb, Respond respond) {
+void Core::counter_verb(const Principal& who, int counter, const std::string& verb, Respond respond) {
     if (verb == "next") {
         return execute(engine::CallNext{counter}, [this](const engine::Outcome& out) {
             json j = {{"ticket", nullptr}, {"finished", nullptr}};
@@ -472,12 +477,12 @@ void Core::counter_verb(const Principal&, int counter, const std::string& verb, 
                 if (auto* f = std::get_if<engine::TicketFinished>(&e.body)) j["finished"] = f->ticket;
             }
             return ok_json(j);
-        }, std::move(respond));
+        }, std::move(respond), who.name);
     }
     if (verb == "pause" || verb == "resume") {
         return execute(engine::SetCounterPaused{counter, verb == "pause"}, [this, counter](const engine::Outcome&) {
             return ok_json({{"counter", counter}, {"paused", engine_.state().counters.at(counter).paused}});
-        }, std::move(respond));
+        }, std::move(respond), who.name);
     }
     respond(error_reply(404, "not_found", "counters can: next, pause, resume"));
 }
@@ -489,7 +494,7 @@ void Core::ticket_action(const Principal& who, int64_t ticket, const std::string
         JsonReader r(body, "body", {"to_service", "to_counter", "note"});
         engine::Transfer c{ticket, acting, r.get<std::string>("to_service", std::string()), r.get<int>("to_counter", 0),
                            text_field(r, "note", 500)};
-        return execute(c, reply, std::move(respond));
+        return execute(c, reply, std::move(respond), who.name);
     }
     static const std::map<std::string, engine::Action> actions = {
         {"recall", engine::Action::recall}, {"start", engine::Action::start}, {"finish", engine::Action::finish},
@@ -498,7 +503,7 @@ void Core::ticket_action(const Principal& who, int64_t ticket, const std::string
     if (it == actions.end())
         return respond(error_reply(404, "not_found", "tickets can: recall, start, finish, no-show, transfer, cancel, reactivate"));
     JsonReader(body, "body", {});
-    execute(engine::TicketAction{it->second, ticket, acting}, reply, std::move(respond));
+    execute(engine::TicketAction{it->second, ticket, acting}, reply, std::move(respond), who.name);
 }
 
 Reply Core::ticket_reply(int64_t id, int status) const {
@@ -510,51 +515,6 @@ Reply Core::ticket_reply(int64_t id, int status) const {
         j["service_name_en"] = s->name_en;
     }
     return ok_json(j, status);
-}
-
-void Core::add_user(const json& body, Respond respond) {
-    JsonReader r(body, "body", {"user", "password", "role", "counter"});
-    store::User u;
-    u.name = text_field(r, "user", 64);
-    u.role = r.get<std::string>("role");
-    u.counter = r.get<int>("counter", 0);
-    const std::string password = r.get<std::string>("password");
-    if (u.name.empty()) throw FieldError("body.user: empty");
-    if (!is_user_role(u.role)) throw FieldError("body.role: one of staff, manager, admin");
-    if (u.role == "staff" && !engine_.state().center.counter(u.counter))
-        throw FieldError("body.counter: staff need an existing counter");
-    if (password.size() < 8 || password.size() > 256) throw FieldError("body.password: 8 to 256 bytes");
-    offload_([this, u, password, respond = std::move(respond)]() mutable {
-        u.password_hash = hash_password(password, options_.password_cost);
-        post_([this, u, respond = std::move(respond)] {
-            auth_.remember(u);
-            write_job([u](store::Store& st) { st.put_user(u); },
-                      [respond, u] { respond(ok_json({{"user", u.name}, {"role", u.role}, {"counter", u.counter}}, 201)); });
-        });
-    });
-}
-
-void Core::add_device(const json& body, Respond respond) {
-    JsonReader r(body, "body", {"role", "name"});
-    const std::string role = r.get<std::string>("role");
-    const std::string name = text_field(r, "name", 64);
-    if (!is_device_role(role)) throw FieldError("body.role: one of kiosk, display");
-    const std::string token = new_token();
-    store::Device d{token_hash(token), role, name};
-    auth_.remember(d);
-    write_job([d](store::Store& st) { st.put_device(d); },
-              [respond = std::move(respond), token, role, name] {
-                  respond(ok_json({{"token", token}, {"role", role}, {"name", name}}, 201));
-              });
-}
-
-void Core::configure(const json& body, Respond respond) {
-    engine::Center center = engine::center_from_json(body);
-    if (center.timezone != calendar_.zone())
-        throw FieldError("center.timezone: changing the time zone needs a restart with the new config file");
-    execute(engine::Configure{std::move(center)}, [this](const engine::Outcome&) {
-        return ok_json({{"seq", engine_.state().seq}});
-    }, std::move(respond));
 }
 
 // ---------------------------------------------------------------- catalog
@@ -764,44 +724,6 @@ void Core::feed_status(const Request& req, Respond& respond) {
                        {"applied", push_stats_.applied}, {"duplicates", push_stats_.duplicates},
                        {"last_ms", push_stats_.last_ms}, {"last_error", push_stats_.last_error}};
     respond(ok_json({{"push", push}, {"pull", pull_status_ ? pull_status_() : json(nullptr)}}));
-}
-
-// GET /api/stats: read on the offload thread through its own read-only
-// connection (a year of tickets takes a while), answered on the loop.
-void Core::stats_request(const Request& req, const std::map<std::string, std::string>& query, Respond& respond) {
-    if (!manager_get(req, respond)) return;
-    if (options_.stats_db.empty()) return respond(error_reply(404, "not_found", "this server keeps no statistics"));
-    auto value = [&](const char* key, const std::string& fallback) { return query.contains(key) ? query.at(key) : fallback; };
-    static const std::map<std::string, stats::GroupBy> groupings = {
-        {"service", stats::GroupBy::service}, {"counter", stats::GroupBy::counter}, {"hour", stats::GroupBy::hour},
-        {"weekday", stats::GroupBy::weekday}, {"day", stats::GroupBy::day}};
-    const std::string by = value("by", "service"), format = value("format", "json");
-    if (!groupings.contains(by)) return respond(error_reply(400, "bad_field", "by: service, counter, hour, weekday or day"));
-    if (format != "json" && format != "csv") return respond(error_reply(400, "bad_field", "format: json or csv"));
-    stats::Query q{0, 0, groupings.at(by), 900};
-    try {
-        q.from_day = std::stoi(value("from", ""));
-        q.to_day = std::stoi(value("to", value("from", "")));
-        q.target_wait_s = std::stoi(value("target", "900"));
-        stats::check(q);
-    } catch (const std::logic_error& e) {  // stoi's and check's
-        return respond(error_reply(400, "bad_range", dynamic_cast<const stats::QueryError*>(&e)
-                                                        ? e.what()
-                                                        : "from, to (days as YYYYMMDD) and target (seconds) are numbers"));
-    }
-    offload_([this, q, by, format, respond = std::move(respond)]() mutable {
-        Reply reply;
-        try {
-            stats::Stats st(options_.stats_db, options_.timezone);
-            const auto rows = st.summary(q);
-            reply = format == "csv" ? Reply{200, stats_csv(rows), "text/csv; charset=utf-8"}
-                                    : ok_json({{"from", q.from_day}, {"to", q.to_day}, {"by", by},
-                                               {"target_s", q.target_wait_s}, {"rows", stats_json(rows)}});
-        } catch (const std::exception& e) {
-            reply = error_reply(500, "stats_failed", std::string("the statistics could not be read: ") + e.what());
-        }
-        post_([reply = std::move(reply), respond = std::move(respond)]() mutable { respond(std::move(reply)); });
-    });
 }
 
 void Core::take_pulled_page(std::string body, std::function<void(const Ingested&)> done) {

@@ -25,6 +25,7 @@
 #include "catalog.hpp"
 #include "dossier_store.hpp"
 #include "codec.hpp"
+#include "common/json_reader.hpp"
 #include "common/local_time.hpp"
 #include "engine.hpp"
 #include "pull.hpp"
@@ -60,7 +61,15 @@ public:
     virtual void send(std::shared_ptr<const std::string> text) = 0;
 };
 
+// Replies and checks the handlers share (core.cpp, admin.cpp).
 Reply error_reply(int status, const std::string& code, const std::string& message);
+Reply ok_json(const json& j, int status = 200);
+Reply unauthorized_reply();
+Reply forbidden_reply(const std::string& role);
+std::string dump(const json& j);  // never throws: bytes that are not UTF-8 become U+FFFD
+bool is_manager(const Principal& p);
+// A text field a person typed: valid UTF-8, stored NFC, at most `max_chars` characters.
+std::string text_field(const common::JsonReader& r, const char* key, size_t max_chars, const std::string& fallback = "");
 
 class Core {
 public:
@@ -137,7 +146,10 @@ private:
     };
 
     common::Instant now();
-    void execute(const engine::Command& command, std::function<Reply(const engine::Outcome&)> on_ok, Respond respond);
+    void execute(const engine::Command& command, std::function<Reply(const engine::Outcome&)> on_ok, Respond respond,
+                 const std::string& by = "");
+    json snapshot() const;                  // the engine's, with who works at each counter and device states
+    void note_staff(const engine::Event& e);  // remembers who acted at a counter
     void persist(std::vector<engine::Event> events);
     void after_durable(int64_t seq, Task task);
     void reply_when_durable(Reply reply, Respond respond);  // once the state it shows is on disk
@@ -150,9 +162,20 @@ private:
     void issue_ticket(const Principal& p, const json& body, Respond respond);
     void counter_verb(const Principal& p, int counter, const std::string& verb, Respond respond);
     void ticket_action(const Principal& p, int64_t ticket, const std::string& action, const json& body, Respond respond);
+    // admin.cpp: accounts, devices and the center, for admins; device reports.
+    bool admin_request(const std::string& method, const std::vector<std::string>& parts, const json& body, Respond& respond);
     void add_user(const json& body, Respond respond);
+    void change_user(const std::string& name, const json& body, Respond respond);
+    void delete_user(const std::string& name, Respond respond);
+    void end_sessions(const std::string& name, Respond respond);
+    json users_json() const;
     void add_device(const json& body, Respond respond);
+    void revoke_device(const std::string& id, Respond respond);
+    json devices_json() const;
     void configure(const json& body, Respond respond);
+    void device_status(const Principal& who, const json& body, Respond respond);
+    void rate_ticket(const Principal& who, const std::string& id, const json& body, Respond respond);
+    void tickets_export(const Request& req, const std::map<std::string, std::string>& query, Respond& respond);
     bool catalog_request(const Request& request, const std::vector<std::string>& parts,
                          const std::map<std::string, std::string>& query, Respond& respond);
     void import_catalog(std::string body, Respond respond);
@@ -197,6 +220,12 @@ private:
         std::string last_error;
     } push_stats_;  // signed requests that reached the checks of the body
     std::function<json()> pull_status_;
+    std::map<int, std::string> counter_staff_;  // counter → the user who last acted there
+    struct DeviceReport {
+        std::string role, printer, detail;
+        int64_t at = 0;
+    };
+    std::map<std::string, DeviceReport> device_reports_;  // by device name: what kiosks say of their printers
 };
 
 }  // namespace api

@@ -134,13 +134,13 @@ json ticket_to_json(const Ticket& t) {
             {"state", to_string(t.state)}, {"counter", t.counter}, {"target_counter", t.target_counter},
             {"called_at", t.called_at}, {"started_at", t.started_at}, {"finished_at", t.finished_at},
             {"recalls", t.recalls}, {"transfers", t.transfers}, {"people_ahead", t.people_ahead},
-            {"est_wait_s", t.est_wait_s}};
+            {"est_wait_s", t.est_wait_s}, {"rating", t.rating}};
 }
 
 Ticket ticket_from_json(const json& j) {
     Reader r(j, "ticket", {"id", "number", "serial", "service", "category", "priority", "source", "day", "issued_at", "state",
                            "counter", "target_counter", "called_at", "started_at", "finished_at", "recalls", "transfers",
-                           "people_ahead", "est_wait_s"});
+                           "people_ahead", "est_wait_s", "rating"});
     Ticket t;
     t.id = r.get<int64_t>("id");
     t.number = r.get<std::string>("number");
@@ -161,6 +161,7 @@ Ticket ticket_from_json(const json& j) {
     t.transfers = r.get<int>("transfers", 0);
     t.people_ahead = r.get<int>("people_ahead", 0);
     t.est_wait_s = r.get<int>("est_wait_s", 0);
+    t.rating = r.get<int>("rating", 0);
     return t;
 }
 
@@ -199,6 +200,13 @@ json body_to_json(const EventBody& body) {
         [&](const TicketCancelled& e) { auto j = ref(e.ticket, e.number, e.service); j["counter"] = e.counter; return j; },
         [&](const CounterPaused& e) { return json{{"counter", e.counter}}; },
         [&](const CounterResumed& e) { return json{{"counter", e.counter}}; },
+        [&](const TicketRated& e) {
+            auto j = ref(e.ticket, e.number, e.service);
+            j["counter"] = e.counter;
+            j["rating"] = e.rating;
+            j["reason"] = e.reason;
+            return j;
+        },
     }, body);
 }
 
@@ -225,6 +233,8 @@ EventBody body_from_json(const std::string& type, const json& j) {
         if (type == "ticket_cancelled") return TicketCancelled{i64("ticket"), str("number"), str("service"), i32("counter")};
         if (type == "counter_paused") return CounterPaused{i32("counter")};
         if (type == "counter_resumed") return CounterResumed{i32("counter")};
+        if (type == "ticket_rated")
+            return TicketRated{i64("ticket"), str("number"), str("service"), i32("counter"), i32("rating"), str("reason")};
     } catch (const json::exception& e) {
         throw CodecError("event " + type + ": " + e.what());
     }
@@ -237,6 +247,7 @@ json event_to_json(const Event& e) {
     j["at"] = e.at;
     j["day"] = e.day;
     j["type"] = type_name(e.body);
+    if (!e.by.empty()) j["by"] = e.by;
     return j;
 }
 
@@ -248,10 +259,11 @@ Event event_from_json(const json& j) {
         e.seq = j.at("seq").get<int64_t>();
         e.at = j.at("at").get<int64_t>();
         e.day = j.at("day").get<int32_t>();
+        if (j.contains("by")) e.by = j.at("by").get<std::string>();
     } catch (const json::exception& ex) {
         throw CodecError(std::string("event: ") + ex.what());
     }
-    for (const char* k : {"seq", "at", "day", "type"}) body.erase(k);
+    for (const char* k : {"seq", "at", "day", "type", "by"}) body.erase(k);
     e.body = body_from_json(j["type"].get<std::string>(), body);
     return e;
 }

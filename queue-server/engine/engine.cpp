@@ -50,17 +50,18 @@ const char* type_name(const EventBody& body) {
     static constexpr const char* names[] = {
         "center_configured", "day_opened",    "ticket_issued",      "ticket_called",     "ticket_recalled",
         "ticket_started",    "ticket_finished", "ticket_no_show",   "ticket_reactivated", "ticket_transferred",
-        "ticket_cancelled",  "counter_paused", "counter_resumed"};
+        "ticket_cancelled",  "counter_paused", "counter_resumed", "ticket_rated"};
     static_assert(std::size(names) == std::variant_size_v<EventBody>);
     return names[body.index()];
 }
 
 // ---------------------------------------------------------------- handle
 
-Outcome Engine::handle(const Command& command, const common::Instant& now) {
+Outcome Engine::handle(const Command& command, const common::Instant& now, const std::string& by) {
     Outcome out;
     auto emit = [&](EventBody body) {
-        Event e{state_.seq + 1, now.ms, std::max(now.day, state_.day), std::move(body)};
+        const bool opening = std::holds_alternative<DayOpened>(body);
+        Event e{state_.seq + 1, now.ms, std::max(now.day, state_.day), std::move(body), opening ? "" : by};
         apply(e);
         out.events.push_back(std::move(e));
     };
@@ -94,6 +95,7 @@ std::optional<Error> Engine::decide(const Command& command, const common::Instan
         [&](const TicketAction& c) { return decide_action(c, now, out); },
         [&](const Transfer& c) { return decide_transfer(c, out); },
         [&](const SetCounterPaused& c) { return decide_pause(c, out); },
+        [&](const RateTicket& c) { return decide_rating(c, out); },
     }, command);
 }
 
@@ -309,6 +311,20 @@ std::optional<Error> Engine::decide_pause(const SetCounterPaused& c, std::vector
     return std::nullopt;
 }
 
+// One rating per ticket, after it was served, from its own counter's tablet.
+std::optional<Error> Engine::decide_rating(const RateTicket& c, std::vector<EventBody>& out) {
+    const Ticket* t = ticket(c.ticket);
+    if (!t) return not_found("unknown_ticket", "no ticket " + std::to_string(c.ticket) + " today");
+    if (c.rating < kRatingBad || c.rating > kRatingGood) return bad_request("bad_rating", "a rating is 1, 2 or 3");
+    if (t->state != TicketState::done) return conflict("wrong_state", "ticket " + t->number + " is not finished");
+    if (c.counter != 0 && t->counter != c.counter)
+        return forbidden("ticket " + t->number + " was served at counter " + std::to_string(t->counter));
+    if (t->rating != 0) return conflict("already_rated", "ticket " + t->number + " has been rated");
+    if (c.reason.size() > 2000) return bad_request("bad_rating", "the reason is longer than 2000 bytes");
+    out.push_back(TicketRated{t->id, t->number, t->service, t->counter, c.rating, c.reason});
+    return std::nullopt;
+}
+
 std::optional<Error> Engine::decide_configure(const Configure& c, std::vector<EventBody>& out) {
     if (auto problem = validate(c.center)) return bad_request("invalid_config", *problem);
     out.push_back(CenterConfigured{c.center});
@@ -390,6 +406,7 @@ void Engine::fold(const EventBody& body, int64_t at) {
         },
         [&](const CounterPaused& e) { state_.counters[e.counter].paused = true; },
         [&](const CounterResumed& e) { state_.counters[e.counter].paused = false; },
+        [&](const TicketRated& e) { held(e.ticket).rating = e.rating; },
     }, body);
 }
 

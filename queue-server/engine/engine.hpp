@@ -74,7 +74,9 @@ struct Outcome {
 
 class Engine {
 public:
-    Outcome handle(const Command& command, const common::Instant& now);
+    // `by` names the person giving the command; it is written on the events it
+    // produces (staff statistics), and plays no part in the decision.
+    Outcome handle(const Command& command, const common::Instant& now, const std::string& by = "");
     void apply(const Event& event);
 
     const State& state() const { return state_; }
@@ -97,6 +99,7 @@ private:
     std::optional<Error> decide_transfer(const Transfer& c, std::vector<EventBody>& out);
     std::optional<Error> decide_pause(const SetCounterPaused& c, std::vector<EventBody>& out);
     std::optional<Error> decide_configure(const Configure& c, std::vector<EventBody>& out);
+    std::optional<Error> decide_rating(const RateTicket& c, std::vector<EventBody>& out);
 
     std::optional<int> next_free_number(const Service& s) const;
     std::optional<Pick> pick_next(const CounterStatus& counter, const common::Instant& now) const;

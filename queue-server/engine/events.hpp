@@ -34,6 +34,7 @@ struct Ticket {
     int transfers = 0;
     int people_ahead = 0;     // at issue time
     int est_wait_s = 0;       // estimate given at issue time, kept to measure its error
+    int rating = 0;           // the citizen's rating after service: 1 unhappy, 2 neutral, 3 happy; 0 none
 };
 
 // ---- Commands: what a kiosk, a counter or a manager asks for. ----
@@ -47,8 +48,11 @@ const char* to_string(Action a);
 struct TicketAction { Action action = Action::recall; int64_t ticket = 0; int counter = 0; };
 struct Transfer { int64_t ticket = 0; int counter = 0; std::string to_service; int to_counter = 0; std::string note; };
 struct SetCounterPaused { int counter = 0; bool paused = true; };
+// A citizen's rating of a finished ticket; `counter` is the rating tablet's counter (0: any).
+struct RateTicket { int64_t ticket = 0; int counter = 0; int rating = 0; std::string reason; };
+constexpr int kRatingBad = 1, kRatingNeutral = 2, kRatingGood = 3;
 
-using Command = std::variant<Configure, IssueTicket, CallNext, TicketAction, Transfer, SetCounterPaused>;
+using Command = std::variant<Configure, IssueTicket, CallNext, TicketAction, Transfer, SetCounterPaused, RateTicket>;
 
 // ---- Events: what happened. They carry the ticket's number and service so that a
 // display can show them without asking, and so the log reads on its own. ----
@@ -69,16 +73,18 @@ struct TicketTransferred {
 struct TicketCancelled { int64_t ticket = 0; std::string number; std::string service; int counter = 0; };
 struct CounterPaused { int counter = 0; };
 struct CounterResumed { int counter = 0; };
+struct TicketRated { int64_t ticket = 0; std::string number; std::string service; int counter = 0; int rating = 0; std::string reason; };
 
 using EventBody = std::variant<CenterConfigured, DayOpened, TicketIssued, TicketCalled, TicketRecalled,
                                TicketStarted, TicketFinished, TicketNoShow, TicketReactivated,
-                               TicketTransferred, TicketCancelled, CounterPaused, CounterResumed>;
+                               TicketTransferred, TicketCancelled, CounterPaused, CounterResumed, TicketRated>;
 
 struct Event {
     int64_t seq = 0;   // position in the log, from 1, no gaps
     int64_t at = 0;    // UTC ms
     int32_t day = 0;   // local day, yyyymmdd
     EventBody body;
+    std::string by;    // the person whose command it was (user name); empty for devices and the day's opening
 };
 
 const char* type_name(const EventBody& body);

@@ -7,9 +7,12 @@
 #include <map>
 #include <optional>
 
+#include "common/csv.hpp"
 #include "sqlite.hpp"
 
 namespace stats {
+
+using common::csv_cell;
 
 namespace {
 
@@ -26,6 +29,7 @@ struct Ticket {
     std::optional<int64_t> wait_ms;     // first call − issue, when called
     std::optional<int64_t> service_ms;  // finish − start, when both happened
     int64_t estimate_s;
+    int rating;                         // 0: not rated
 };
 
 void add(Fold& f, const Ticket& t, int target_wait_s) {
@@ -39,6 +43,12 @@ void add(Fold& f, const Ticket& t, int target_wait_s) {
         f.waits_ms.push_back(*t.wait_ms);
         f.within += *t.wait_ms <= int64_t{target_wait_s} * 1000;
         f.estimate_error_ms += std::abs(static_cast<double>(t.estimate_s) * 1000.0 - static_cast<double>(*t.wait_ms));
+    }
+    if (t.rating) {
+        ++r.rated;
+        r.rated_good += t.rating == 3;
+        r.rated_neutral += t.rating == 2;
+        r.rated_bad += t.rating == 1;
     }
     if (t.state == "done" && t.service_ms) {
         ++f.started_served;
@@ -66,6 +76,7 @@ Row finish(Fold& f) {
         r.estimate_error_avg_s = f.estimate_error_ms / r.called / 1000.0;
     }
     if (f.started_served > 0) r.service_avg_s = f.service_ms / f.started_served / 1000.0;
+    if (r.rated > 0) r.satisfied = static_cast<double>(r.rated_good) / r.rated;
     return r;
 }
 
@@ -90,38 +101,108 @@ Stats::Stats(const std::filesystem::path& center_db, const std::string& zone)
 
 Stats::~Stats() = default;
 
+namespace {
+
+// Columns 0..10 of the range query below.
+std::string group_key(GroupBy by, sqlite::Statement& row, const common::LocalCalendar& calendar) {
+    char key[24];
+    const auto day = static_cast<int32_t>(row.int_at(0));
+    const int hour = calendar.at(row.int_at(4)).minute / 60;
+    switch (by) {
+        case GroupBy::service: return row.text_at(1);
+        case GroupBy::counter: return std::to_string(row.int_at(2));
+        case GroupBy::staff: return row.null_at(9) ? "" : row.text_at(9);
+        case GroupBy::hour: std::snprintf(key, sizeof key, "%02d", hour); break;
+        case GroupBy::weekday: return std::to_string(common::weekday_of(day));
+        case GroupBy::weekday_hour: std::snprintf(key, sizeof key, "%d-%02d", common::weekday_of(day), hour); break;
+        case GroupBy::day: return std::to_string(day);
+        case GroupBy::wait: {
+            if (row.null_at(5)) return "-";
+            const int64_t minutes = (row.int_at(5) - row.int_at(4)) / 60'000;
+            const int64_t bucket = std::min<int64_t>(minutes / kWaitBucketMinutes * kWaitBucketMinutes, kWaitBucketsLast);
+            std::snprintf(key, sizeof key, "%03lld", static_cast<long long>(std::max<int64_t>(bucket, 0)));
+            break;
+        }
+    }
+    return key;
+}
+
+}  // namespace
+
 std::vector<Row> Stats::summary(const Query& q) {
     check(q);
     sqlite::Transaction snapshot(*db_, "BEGIN");  // one consistent state of the view
     sqlite::Statement rows(*db_,
                            "SELECT day, service, IFNULL(counter, 0), state, issued_at, first_called_at, started_at, "
-                           "finished_at, est_wait_s FROM tickets WHERE day BETWEEN ?1 AND ?2");
+                           "finished_at, est_wait_s, staff, IFNULL(rating, 0) FROM tickets WHERE day BETWEEN ?1 AND ?2");
     rows.bind(1, int64_t{q.from_day}).bind(2, int64_t{q.to_day});
     std::map<std::string, Fold> groups;
     Fold total;
     total.row.key = "total";
-    char key[16];
     while (rows.step()) {
         const int64_t issued_at = rows.int_at(4);
-        switch (q.by) {
-            case GroupBy::service: std::snprintf(key, sizeof key, "%s", rows.text_at(1).substr(0, 15).c_str()); break;
-            case GroupBy::counter: std::snprintf(key, sizeof key, "%lld", static_cast<long long>(rows.int_at(2))); break;
-            case GroupBy::hour: std::snprintf(key, sizeof key, "%02d", calendar_.at(issued_at).minute / 60); break;
-            case GroupBy::weekday: std::snprintf(key, sizeof key, "%d", common::weekday_of(static_cast<int32_t>(rows.int_at(0)))); break;
-            case GroupBy::day: std::snprintf(key, sizeof key, "%lld", static_cast<long long>(rows.int_at(0))); break;
-        }
+        const std::string key = group_key(q.by, rows, calendar_);
         Fold& g = groups[key];
         g.row.key = key;
         const Ticket t{rows.text_at(3),
                        rows.null_at(5) ? std::nullopt : std::optional<int64_t>(rows.int_at(5) - issued_at),
                        rows.null_at(6) || rows.null_at(7) ? std::nullopt : std::optional<int64_t>(rows.int_at(7) - rows.int_at(6)),
-                       rows.int_at(8)};
+                       rows.int_at(8), static_cast<int>(rows.int_at(10))};
         add(g, t, q.target_wait_s);
         add(total, t, q.target_wait_s);
     }
     std::vector<Row> out;
     for (auto& [k, f] : groups) out.push_back(finish(f));
     out.push_back(finish(total));
+    return out;
+}
+
+namespace {
+
+std::string local_time(const common::LocalCalendar& calendar, sqlite::Statement& row, int column) {
+    if (row.null_at(column)) return "";
+    const int64_t ms = row.int_at(column);
+    const auto at = calendar.at(ms);
+    char text[64];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d:%02d", at.day / 10000, at.day / 100 % 100, at.day % 100,
+                  at.minute / 60, at.minute % 60, static_cast<int>((ms / 1000) % 60));
+    return text;
+}
+
+std::string seconds_between(sqlite::Statement& row, int from, int to) {
+    if (row.null_at(from) || row.null_at(to)) return "";
+    return std::to_string((row.int_at(to) - row.int_at(from)) / 1000);
+}
+
+}  // namespace
+
+std::string Stats::tickets_csv(const Query& q) {
+    check(q);
+    sqlite::Transaction snapshot(*db_, "BEGIN");
+    sqlite::Statement rows(*db_,
+                           "SELECT day, number, issued_service, service, category, priority, source, state, "
+                           "IFNULL(counter, 0), IFNULL(staff, ''), issued_at, first_called_at, started_at, finished_at, "
+                           "est_wait_s, recalls, transfers, IFNULL(rating, 0), IFNULL(rating_reason, '') "
+                           "FROM tickets WHERE day BETWEEN ?1 AND ?2 ORDER BY day, id");
+    rows.bind(1, int64_t{q.from_day}).bind(2, int64_t{q.to_day});
+    std::string out =
+        "day,number,issued_service,service,category,priority,source,state,counter,staff,issued_at,first_called_at,"
+        "started_at,finished_at,wait_s,service_s,est_wait_s,recalls,transfers,rating,rating_reason\r\n";
+    while (rows.step()) {
+        const std::string cells[] = {
+            std::to_string(rows.int_at(0)), csv_cell(rows.text_at(1)), csv_cell(rows.text_at(2)), csv_cell(rows.text_at(3)),
+            csv_cell(rows.text_at(4)), std::to_string(rows.int_at(5)), csv_cell(rows.text_at(6)), rows.text_at(7),
+            std::to_string(rows.int_at(8)), csv_cell(rows.text_at(9)), local_time(calendar_, rows, 10),
+            local_time(calendar_, rows, 11), local_time(calendar_, rows, 12), local_time(calendar_, rows, 13),
+            seconds_between(rows, 10, 11), seconds_between(rows, 12, 13), std::to_string(rows.int_at(14)),
+            std::to_string(rows.int_at(15)), std::to_string(rows.int_at(16)), std::to_string(rows.int_at(17)),
+            csv_cell(rows.text_at(18))};
+        for (size_t i = 0; i < std::size(cells); ++i) {
+            if (i) out += ',';
+            out += cells[i];
+        }
+        out += "\r\n";
+    }
     return out;
 }
 

@@ -1,8 +1,10 @@
 // stats: the managers' figures over any range of days — tickets issued, served,
 // no-shows, cancelled; waiting time (first call − issue) average, median and
 // p90; service time (finish − start); the share called within a target wait;
-// the error of the wait estimate given on the ticket — grouped by service,
-// counter, hour of day, weekday or day.
+// the error of the wait estimate given on the ticket; the citizens' ratings —
+// grouped by service, counter, staff member, hour of day, weekday, hour of
+// each weekday (a heat map), day, or waiting time (a histogram). And the raw
+// tickets of a range as CSV.
 //
 // Why here and like this: the figures come from the `tickets` view the store
 // keeps in the same transaction as the event log, read through its own
@@ -26,7 +28,9 @@ class Database;
 
 namespace stats {
 
-enum class GroupBy { service, counter, hour, weekday, day };
+enum class GroupBy { service, counter, staff, hour, weekday, weekday_hour, day, wait };
+constexpr int kWaitBucketMinutes = 5;    // by wait: "000" is 0–5 min, ... "120" is 2 hours or more
+constexpr int kWaitBucketsLast = 120;
 
 struct Query {
     int32_t from_day = 0, to_day = 0;  // local days yyyymmdd, both included
@@ -35,12 +39,16 @@ struct Query {
 };
 
 struct Row {
-    std::string key;  // "A"; "3" (0: never called); "09"; "1" (Monday; 0 Sunday); "20261124"
+    // "A"; "3" (0: never called); "lan" ("" never called by a person); "09"; "1" (Monday; 0 Sunday);
+    // "1-09" (weekday-hour); "20261124"; "015" (waited 15–20 minutes; "-" never called)
+    std::string key;
     int issued = 0, called = 0, served = 0, no_show = 0, cancelled = 0;
     double wait_avg_s = 0, wait_median_s = 0, wait_p90_s = 0;  // over the called tickets
     double service_avg_s = 0;                                  // over the served tickets that were started
     double within_target = 0;                                  // share of called tickets, 0..1
     double estimate_error_avg_s = 0;                           // mean |estimate − actual wait|, called tickets
+    int rated = 0, rated_good = 0, rated_neutral = 0, rated_bad = 0;
+    double satisfied = 0;                                      // share of rated tickets rated good, 0..1
 };
 
 struct QueryError : std::invalid_argument {
@@ -62,6 +70,8 @@ public:
 
     // Rows ordered by key, plus a last row "total" over the whole range.
     std::vector<Row> summary(const Query& q);
+    // Every ticket of the range, one CSV line each, times in the center's local time.
+    std::string tickets_csv(const Query& q);
 
 private:
     std::unique_ptr<sqlite::Database> db_;

@@ -76,6 +76,18 @@ const char* const kMigrations[] = {
     CREATE INDEX tickets_stats ON tickets(day, service, counter, state, issued_at, first_called_at,
                                           started_at, finished_at, est_wait_s);
     )sql",
+    // 3: who served a ticket and how the citizen rated it (statistics per staff
+    // member and satisfaction, still read from the covering index alone), and
+    // rating tablets bound to a counter.
+    R"sql(
+    ALTER TABLE tickets ADD COLUMN staff TEXT;
+    ALTER TABLE tickets ADD COLUMN rating INTEGER;
+    ALTER TABLE tickets ADD COLUMN rating_reason TEXT;
+    ALTER TABLE devices ADD COLUMN counter INTEGER NOT NULL DEFAULT 0;
+    DROP INDEX tickets_stats;
+    CREATE INDEX tickets_stats ON tickets(day, service, counter, state, issued_at, first_called_at,
+                                          started_at, finished_at, est_wait_s, staff, rating);
+    )sql",
 };
 
 }  // namespace
@@ -107,12 +119,14 @@ struct Store::Statements {
           counter_ticket(db, "UPDATE counters SET ticket = NULLIF(?2, 0), updated_seq = ?3 WHERE id = ?1"),
           counter_release(db, "UPDATE counters SET ticket = NULL, updated_seq = ?3 WHERE id = ?1 AND ticket = ?2"),
           counter_paused(db, "UPDATE counters SET paused = ?2, updated_seq = ?3 WHERE id = ?1"),
+          ticket_staff(db, "UPDATE tickets SET staff = ?2 WHERE id = ?1"),
+          ticket_rated(db, "UPDATE tickets SET rating = ?2, rating_reason = ?3, updated_seq = ?4 WHERE id = ?1"),
           select_events(db, "SELECT seq, at, day, type, json FROM events WHERE seq > ?1 ORDER BY seq"),
           last_seq(db, "SELECT COALESCE(MAX(seq), 0) FROM events") {}
 
     sqlite::Statement insert_event, insert_ticket, ticket_called, ticket_recalled, ticket_state, ticket_started,
         ticket_finished, ticket_transferred, expire_day, counters_free, counter_upsert, counter_ticket, counter_release,
-        counter_paused, select_events, last_seq;
+        counter_paused, ticket_staff, ticket_rated, select_events, last_seq;
 };
 
 Store::Store(const std::filesystem::path& file) : db_(file.string()) {
@@ -150,8 +164,10 @@ void Store::append(const std::vector<engine::Event>& events) {
 
 void Store::append_in_transaction(const std::vector<engine::Event>& events) {
     for (const auto& e : events) {
+        auto body = engine::body_to_json(e.body);
+        if (!e.by.empty()) body["by"] = e.by;
         st_->insert_event.bind(1, e.seq).bind(2, e.at).bind(3, e.day).bind(4, engine::type_name(e.body))
-            .bind(5, engine::body_to_json(e.body).dump(-1, ' ', false, engine::json::error_handler_t::replace)).run();
+            .bind(5, body.dump(-1, ' ', false, engine::json::error_handler_t::replace)).run();
         update_views(e);
     }
 }
@@ -161,6 +177,8 @@ void Store::update_views(const engine::Event& e) {
     auto& s = *st_;
     auto state = [&](int64_t id, const char* st) { s.ticket_state.bind(1, id).bind(2, st).bind(3, e.seq).run(); };
     auto release = [&](int counter, int64_t id) { s.counter_release.bind(1, counter).bind(2, id).bind(3, e.seq).run(); };
+    // The person who last called, started or finished a ticket is the one who served it.
+    auto served_by = [&](int64_t id) { if (!e.by.empty()) s.ticket_staff.bind(1, id).bind(2, e.by).run(); };
     std::visit([&](const auto& b) {
         using T = std::decay_t<decltype(b)>;
         if constexpr (std::is_same_v<T, CenterConfigured>) {
@@ -183,12 +201,15 @@ void Store::update_views(const engine::Event& e) {
         } else if constexpr (std::is_same_v<T, TicketCalled>) {
             s.ticket_called.bind(1, b.ticket).bind(2, b.counter).bind(3, e.at).bind(4, e.seq).run();
             s.counter_ticket.bind(1, b.counter).bind(2, b.ticket).bind(3, e.seq).run();
+            served_by(b.ticket);
         } else if constexpr (std::is_same_v<T, TicketRecalled>) {
             s.ticket_recalled.bind(1, b.ticket).bind(2, b.recalls).bind(3, e.seq).run();
         } else if constexpr (std::is_same_v<T, TicketStarted>) {
             s.ticket_started.bind(1, b.ticket).bind(2, e.at).bind(3, e.seq).run();
+            served_by(b.ticket);
         } else if constexpr (std::is_same_v<T, TicketFinished>) {
             s.ticket_finished.bind(1, b.ticket).bind(2, e.at).bind(3, e.seq).run();
+            served_by(b.ticket);
             release(b.counter, b.ticket);
         } else if constexpr (std::is_same_v<T, TicketNoShow>) {
             state(b.ticket, "no_show");
@@ -205,6 +226,8 @@ void Store::update_views(const engine::Event& e) {
             s.counter_paused.bind(1, b.counter).bind(2, 1).bind(3, e.seq).run();
         } else if constexpr (std::is_same_v<T, CounterResumed>) {
             s.counter_paused.bind(1, b.counter).bind(2, 0).bind(3, e.seq).run();
+        } else if constexpr (std::is_same_v<T, TicketRated>) {
+            s.ticket_rated.bind(1, b.ticket).bind(2, b.rating).bind(3, b.reason).bind(4, e.seq).run();
         }
     }, e.body);
 }
@@ -219,7 +242,12 @@ void Store::for_each_event(int64_t after_seq, const std::function<void(const eng
         e.day = static_cast<int32_t>(q.int_at(2));
         const std::string type = q.text_at(3);
         try {
-            e.body = engine::body_from_json(type, engine::json::parse(q.text_at(4)));
+            auto body = engine::json::parse(q.text_at(4));
+            if (body.contains("by")) {
+                e.by = body["by"].get<std::string>();
+                body.erase("by");
+            }
+            e.body = engine::body_from_json(type, body);
         } catch (const std::exception& ex) {
             q.reset();
             throw sqlite::Error("event " + std::to_string(e.seq) + " in the log cannot be read: " + ex.what());
@@ -251,16 +279,31 @@ std::vector<User> Store::users() {
     return out;
 }
 
+void Store::delete_user(const std::string& name) {
+    sqlite::Transaction tx(db_);
+    sqlite::Statement(db_, "DELETE FROM sessions WHERE user = ?1").bind(1, name).run();
+    sqlite::Statement(db_, "DELETE FROM users WHERE name = ?1").bind(1, name).run();
+    tx.commit();
+}
+
 void Store::put_device(const Device& d) {
-    sqlite::Statement q(db_, "INSERT OR REPLACE INTO devices(token_hash, role, name) VALUES (?1, ?2, ?3)");
-    q.bind(1, d.token_hash).bind(2, d.role).bind(3, d.name).run();
+    sqlite::Statement q(db_, "INSERT OR REPLACE INTO devices(token_hash, role, name, counter) VALUES (?1, ?2, ?3, ?4)");
+    q.bind(1, d.token_hash).bind(2, d.role).bind(3, d.name).bind(4, d.counter).run();
+}
+
+void Store::delete_device(const std::string& token_hash) {
+    sqlite::Statement(db_, "DELETE FROM devices WHERE token_hash = ?1").bind(1, token_hash).run();
 }
 
 std::vector<Device> Store::devices() {
     std::vector<Device> out;
-    sqlite::Statement q(db_, "SELECT token_hash, role, name FROM devices");
-    while (q.step()) out.push_back({q.text_at(0), q.text_at(1), q.text_at(2)});
+    sqlite::Statement q(db_, "SELECT token_hash, role, name, counter FROM devices ORDER BY name");
+    while (q.step()) out.push_back({q.text_at(0), q.text_at(1), q.text_at(2), static_cast<int>(q.int_at(3))});
     return out;
+}
+
+void Store::delete_sessions_of(const std::string& user) {
+    sqlite::Statement(db_, "DELETE FROM sessions WHERE user = ?1").bind(1, user).run();
 }
 
 void Store::put_session(const Session& s) {

@@ -30,8 +30,9 @@ struct User {
 
 struct Device {
     std::string token_hash;  // BLAKE2b of the token; the token itself is never stored
-    std::string role;        // kiosk, display
+    std::string role;        // kiosk, display, rating
     std::string name;
+    int counter = 0;         // a rating tablet: the counter it stands at
 };
 
 struct Session {
@@ -60,8 +61,11 @@ public:
 
     void put_user(const User& u);
     std::vector<User> users();
+    void delete_user(const std::string& name);  // and their sessions
     void put_device(const Device& d);
+    void delete_device(const std::string& token_hash);
     std::vector<Device> devices();
+    void delete_sessions_of(const std::string& user);
     void put_session(const Session& s);
     void delete_session(const std::string& token_hash);
     std::vector<Session> sessions(int64_t now_ms);  // unexpired ones

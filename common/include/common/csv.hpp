@@ -22,4 +22,9 @@ struct CsvRow {
 // Blank lines are skipped; throws CsvError for a quote never closed.
 std::vector<CsvRow> read_csv(std::string_view text);
 
+// One cell for writing: quoted when it holds a comma, a quote or a line break,
+// and a leading = + - @ defused with an apostrophe so a spreadsheet never runs
+// a formula someone typed into a note.
+std::string csv_cell(std::string_view value);
+
 }  // namespace common

@@ -1,0 +1,118 @@
+// reports: the managers' statistics over the HTTP API — GET /api/stats (figures
+// per group, JSON or CSV) and GET /api/stats/tickets (every ticket of a range,
+// CSV). Both read a range of days through their own read-only connection on the
+// offload thread (a year of a busy center takes a while) and answer on the loop,
+// so calling numbers never waits for a report.
+#include "core.hpp"
+#include "common/csv.hpp"
+#include "stats.hpp"
+
+namespace api {
+
+namespace {
+
+json stats_json(const std::vector<stats::Row>& rows) {
+    json out = json::array();
+    for (const auto& r : rows)
+        out.push_back({{"key", r.key}, {"issued", r.issued}, {"called", r.called}, {"served", r.served},
+                       {"no_show", r.no_show}, {"cancelled", r.cancelled}, {"wait_avg_s", r.wait_avg_s},
+                       {"wait_median_s", r.wait_median_s}, {"wait_p90_s", r.wait_p90_s},
+                       {"service_avg_s", r.service_avg_s}, {"within_target", r.within_target},
+                       {"estimate_error_avg_s", r.estimate_error_avg_s}, {"rated", r.rated},
+                       {"rated_good", r.rated_good}, {"rated_neutral", r.rated_neutral}, {"rated_bad", r.rated_bad},
+                       {"satisfied", r.satisfied}});
+    return out;
+}
+
+// The same numbers as the JSON, one row a line, for a spreadsheet.
+std::string stats_csv(const std::vector<stats::Row>& rows) {
+    std::string out = "key,issued,called,served,no_show,cancelled,wait_avg_s,wait_median_s,wait_p90_s,service_avg_s,"
+                      "within_target,estimate_error_avg_s,rated,rated_good,rated_neutral,rated_bad,satisfied\r\n";
+    char line[512];
+    for (const auto& r : rows) {
+        std::snprintf(line, sizeof line, ",%d,%d,%d,%d,%d,%.1f,%.1f,%.1f,%.1f,%.4f,%.1f,%d,%d,%d,%d,%.4f\r\n", r.issued,
+                      r.called, r.served, r.no_show, r.cancelled, r.wait_avg_s, r.wait_median_s, r.wait_p90_s,
+                      r.service_avg_s, r.within_target, r.estimate_error_avg_s, r.rated, r.rated_good, r.rated_neutral,
+                      r.rated_bad, r.satisfied);
+        out += common::csv_cell(r.key) + line;
+    }
+    return out;
+}
+
+const std::map<std::string, stats::GroupBy>& groupings() {
+    static const std::map<std::string, stats::GroupBy> by = {
+        {"service", stats::GroupBy::service}, {"counter", stats::GroupBy::counter}, {"staff", stats::GroupBy::staff},
+        {"hour", stats::GroupBy::hour},       {"weekday", stats::GroupBy::weekday},
+        {"weekday_hour", stats::GroupBy::weekday_hour}, {"day", stats::GroupBy::day}, {"wait", stats::GroupBy::wait}};
+    return by;
+}
+
+// from, to and target from the query; throws stats::QueryError with words for a person.
+stats::Query range_of(const std::map<std::string, std::string>& query) {
+    auto value = [&](const char* key, const std::string& fallback) { return query.contains(key) ? query.at(key) : fallback; };
+    stats::Query q;
+    try {
+        q.from_day = std::stoi(value("from", ""));
+        q.to_day = std::stoi(value("to", value("from", "")));
+        q.target_wait_s = std::stoi(value("target", "900"));
+    } catch (const std::logic_error&) {
+        throw stats::QueryError("from, to (days as YYYYMMDD) and target (seconds) are numbers");
+    }
+    stats::check(q);
+    return q;
+}
+
+}  // namespace
+
+void Core::stats_request(const Request& req, const std::map<std::string, std::string>& query, Respond& respond) {
+    if (!manager_get(req, respond)) return;
+    if (options_.stats_db.empty()) return respond(error_reply(404, "not_found", "this server keeps no statistics"));
+    const std::string by = query.contains("by") ? query.at("by") : "service";
+    const std::string format = query.contains("format") ? query.at("format") : "json";
+    if (!groupings().contains(by))
+        return respond(error_reply(400, "bad_field", "by: service, counter, staff, hour, weekday, weekday_hour, day or wait"));
+    if (format != "json" && format != "csv") return respond(error_reply(400, "bad_field", "format: json or csv"));
+    stats::Query q;
+    try {
+        q = range_of(query);
+    } catch (const stats::QueryError& e) {
+        return respond(error_reply(400, "bad_range", e.what()));
+    }
+    q.by = groupings().at(by);
+    offload_([this, q, by, format, respond = std::move(respond)]() mutable {
+        Reply reply;
+        try {
+            stats::Stats st(options_.stats_db, options_.timezone);
+            const auto rows = st.summary(q);
+            reply = format == "csv" ? Reply{200, stats_csv(rows), "text/csv; charset=utf-8"}
+                                    : ok_json({{"from", q.from_day}, {"to", q.to_day}, {"by", by},
+                                               {"target_s", q.target_wait_s}, {"rows", stats_json(rows)}});
+        } catch (const std::exception& e) {
+            reply = error_reply(500, "stats_failed", std::string("the statistics could not be read: ") + e.what());
+        }
+        post_([reply = std::move(reply), respond = std::move(respond)]() mutable { respond(std::move(reply)); });
+    });
+}
+
+void Core::tickets_export(const Request& req, const std::map<std::string, std::string>& query, Respond& respond) {
+    if (!manager_get(req, respond)) return;
+    if (options_.stats_db.empty()) return respond(error_reply(404, "not_found", "this server keeps no statistics"));
+    stats::Query q;
+    try {
+        q = range_of(query);
+    } catch (const stats::QueryError& e) {
+        return respond(error_reply(400, "bad_range", e.what()));
+    }
+    offload_([this, q, respond = std::move(respond)]() mutable {
+        Reply reply;
+        try {
+            stats::Stats st(options_.stats_db, options_.timezone);
+            reply = {200, st.tickets_csv(q), "text/csv; charset=utf-8"};
+        } catch (const std::exception& e) {
+            reply = error_reply(500, "stats_failed", std::string("the tickets could not be read: ") + e.what());
+        }
+        post_([reply = std::move(reply), respond = std::move(respond)]() mutable { respond(std::move(reply)); });
+    });
+}
+
+}  // namespace api
