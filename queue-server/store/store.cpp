@@ -279,11 +279,10 @@ std::vector<User> Store::users() {
     return out;
 }
 
+// Called inside the writer's transaction, as every account change is.
 void Store::delete_user(const std::string& name) {
-    sqlite::Transaction tx(db_);
     sqlite::Statement(db_, "DELETE FROM sessions WHERE user = ?1").bind(1, name).run();
     sqlite::Statement(db_, "DELETE FROM users WHERE name = ?1").bind(1, name).run();
-    tx.commit();
 }
 
 void Store::put_device(const Device& d) {
