@@ -181,3 +181,13 @@ TEST_CASE("stats by wait bucket and weekday-hour, and every ticket of a range as
     CHECK(m.s.call("GET", "/api/stats/tickets?from=20261124", "", m.staff1).status == 403);
     CHECK(m.s.call("GET", "/api/stats/tickets?from=20261130&to=20261101", "", manager).body["error"]["code"] == "bad_range");
 }
+
+TEST_CASE("GET /api/me says who a token belongs to, for a page opened again") {
+    TestServer s;
+    const json me = s.call("GET", "/api/me", "", s.staff(2)).body;
+    CHECK(me["role"] == "staff");
+    CHECK(me["name"] == "staff2");
+    CHECK(me["counter"] == 2);
+    CHECK(s.call("GET", "/api/me", "", s.display).body["role"] == "display");
+    CHECK(s.call("GET", "/api/me", "", "expired-or-made-up").status == 401);
+}

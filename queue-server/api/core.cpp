@@ -377,6 +377,8 @@ void Core::handle(const Request& req, Respond respond) {
         auto deny = [&] { respond(forbidden_reply(who->role)); };
 
         if (p.size() == 2 && p[1] == "logout" && post) return logout(req, respond);
+        if (p.size() == 2 && p[1] == "me" && get)
+            return respond(ok_json({{"role", who->role}, {"name", who->name}, {"counter", who->counter}}));
         if (p.size() == 2 && p[1] == "state" && get) return reply_when_durable(ok_json(snapshot()), respond);
         if (p.size() == 3 && p[1] == "devices" && p[2] == "status" && post) {
             if (!is_device_role(who->role)) return deny();
