@@ -1,0 +1,104 @@
+// i18n: every word the pages show, Vietnamese first, English second. The
+// choice is kept per browser; pages re-render when it changes.
+
+const vi = {
+  app_console: 'Quầy giao dịch', app_dashboard: 'Bảng điều hành', app_admin: 'Quản trị', app_rating: 'Đánh giá',
+  login_title: 'Đăng nhập', user: 'Tên đăng nhập', password: 'Mật khẩu', sign_in: 'Đăng nhập', sign_out: 'Đăng xuất',
+  bad_login: 'Sai tên đăng nhập hoặc mật khẩu.', locked: 'Đăng nhập sai quá nhiều lần. Xin chờ một phút rồi thử lại.',
+  expired: 'Phiên làm việc đã hết hạn hoặc bị đóng. Xin đăng nhập lại.', offline_login: 'Không kết nối được máy chủ.',
+  online: 'Đã kết nối', offline: 'Mất kết nối — đang kết nối lại…', connecting: 'Đang kết nối…',
+  counter: 'Quầy', choose_counter: 'Chọn quầy làm việc', no_ticket: 'Chưa có số nào', paused: 'Tạm nghỉ',
+  state_called: 'Đang mời', state_serving: 'Đang phục vụ', waited: 'Đã chờ', serving_for: 'Đã phục vụ', recalls: 'Lần gọi lại',
+  next: 'Gọi tiếp', recall: 'Gọi lại', start: 'Bắt đầu', finish: 'Kết thúc', no_show: 'Vắng mặt', transfer: 'Chuyển',
+  cancel: 'Hủy số', pause: 'Tạm nghỉ', resume: 'Tiếp tục', reactivate: 'Gọi lại số vắng',
+  waiting: 'Đang chờ', waiting_list: 'Danh sách chờ', no_one_waiting: 'Không có ai đang chờ', over_target: 'Chờ quá',
+  no_shows: 'Vắng mặt hôm nay', transfer_title: 'Chuyển số', to_service: 'Sang dịch vụ', to_counter: 'Sang quầy',
+  note: 'Ghi chú', any: '— không chọn —', send: 'Chuyển', close: 'Đóng', minutes: 'phút', priority: 'Ưu tiên',
+  shortcuts: 'Phím tắt', nobody_next: 'Không còn ai chờ cho quầy này.', live: 'Trực tiếp', statistics: 'Thống kê',
+  service: 'Dịch vụ', longest_wait: 'Chờ lâu nhất', est_wait: 'Dự kiến', counters: 'Các quầy', staff: 'Cán bộ',
+  state: 'Trạng thái', ticket: 'Số', since: 'Từ', open: 'Mở', calls_per_hour: 'Số lượt gọi theo giờ (hôm nay)',
+  alerts: 'Cảnh báo', no_alerts: 'Không có cảnh báo', alert_wait: 'chờ quá mục tiêu', alert_printer: 'máy in',
+  from: 'Từ ngày', to: 'Đến ngày', group_by: 'Nhóm theo', target: 'Mục tiêu chờ (phút)', show: 'Xem',
+  by_service: 'Dịch vụ', by_counter: 'Quầy', by_staff: 'Cán bộ', by_hour: 'Giờ trong ngày', by_weekday: 'Thứ trong tuần',
+  by_day: 'Ngày', key: 'Nhóm', issued: 'Đã cấp', served: 'Đã phục vụ', cancelled: 'Đã hủy', wait_avg: 'Chờ TB',
+  wait_median: 'Chờ trung vị', wait_p90: 'Chờ p90', service_avg: 'Phục vụ TB', within: 'Đạt mục tiêu',
+  est_error: 'Sai số dự kiến', satisfied: 'Hài lòng', rated: 'Lượt đánh giá', total: 'Tổng',
+  export_csv: 'Xuất CSV', export_tickets: 'Xuất danh sách số (CSV)', histogram: 'Phân bố thời gian chờ (phút)',
+  heatmap: 'Số phiếu theo giờ × thứ', trend: 'Xu hướng theo ngày', weekday_names: 'CN,T2,T3,T4,T5,T6,T7',
+  center: 'Trung tâm', services: 'Dịch vụ', categories: 'Đối tượng ưu tiên', policy: 'Chính sách', users: 'Tài khoản',
+  devices: 'Thiết bị', catalog: 'Danh mục thủ tục', save: 'Lưu', saved: 'Đã lưu.', add: 'Thêm', delete: 'Xóa',
+  code: 'Mã', name_vi: 'Tên (VI)', name_en: 'Tên (EN)', prefix: 'Tiền tố', first: 'Từ số', last: 'Đến số',
+  opens: 'Giờ mở', closes: 'Giờ đóng', daily_cap: 'Giới hạn/ngày', tiers: 'Dịch vụ theo thứ tự (A,B;C)', role: 'Vai trò',
+  name: 'Tên', new_password: 'Mật khẩu mới', end_sessions: 'Đăng xuất mọi nơi', revoke: 'Thu hồi', token_once: 'Mã thiết bị (chỉ hiện một lần):',
+  printer: 'Máy in', upload: 'Tải lên', max_priority_streak: 'Số ưu tiên liên tiếp tối đa', ageing_minutes: 'Số thường chờ quá (phút) được lên trước',
+  no_show_after_recalls: 'Vắng mặt sau số lần gọi lại', no_show_after_minutes: 'Hoặc sau (phút)', recent_calls: 'Số lượt gọi trên bảng',
+  admin_only: 'Trang này chỉ dành cho quản trị viên.', managers_only: 'Trang này dành cho quản lý.',
+  rate_question: 'Ông/bà có hài lòng với việc giải quyết thủ tục?', rate_good: 'Hài lòng', rate_neutral: 'Bình thường',
+  rate_bad: 'Không hài lòng', rate_reason: 'Lý do (không bắt buộc)', rate_thanks: 'Xin cảm ơn ông/bà!',
+  rate_idle: 'Kính chào quý khách', rate_setup: 'Nhập mã thiết bị đánh giá', reasons: 'Chờ lâu|Thái độ chưa tốt|Hướng dẫn chưa rõ|Thủ tục phức tạp',
+  error: 'Lỗi', pages: 'Các trang', days_at_most: 'Khoảng ngày', loading: 'Đang tải…', rating_tablet: 'Máy tính bảng đánh giá',
+};
+
+type Key = keyof typeof vi;
+
+const en: Record<Key, string> = {
+  app_console: 'Counter', app_dashboard: 'Dashboard', app_admin: 'Admin', app_rating: 'Rating',
+  login_title: 'Sign in', user: 'User name', password: 'Password', sign_in: 'Sign in', sign_out: 'Sign out',
+  bad_login: 'Wrong user name or password.', locked: 'Too many failed sign-ins. Wait a minute and try again.',
+  expired: 'Your session has expired or was closed. Please sign in again.', offline_login: 'The server cannot be reached.',
+  online: 'Connected', offline: 'Connection lost — reconnecting…', connecting: 'Connecting…',
+  counter: 'Counter', choose_counter: 'Choose your counter', no_ticket: 'No ticket yet', paused: 'On break',
+  state_called: 'Called', state_serving: 'Serving', waited: 'Waited', serving_for: 'Serving for', recalls: 'Recalls',
+  next: 'Call next', recall: 'Recall', start: 'Start', finish: 'Finish', no_show: 'No-show', transfer: 'Transfer',
+  cancel: 'Cancel', pause: 'Break', resume: 'Resume', reactivate: 'Bring back',
+  waiting: 'Waiting', waiting_list: 'Waiting list', no_one_waiting: 'Nobody is waiting', over_target: 'Over',
+  no_shows: 'No-shows today', transfer_title: 'Transfer ticket', to_service: 'To service', to_counter: 'To counter',
+  note: 'Note', any: '— none —', send: 'Transfer', close: 'Close', minutes: 'min', priority: 'Priority',
+  shortcuts: 'Shortcuts', nobody_next: 'Nobody is waiting for this counter.', live: 'Live', statistics: 'Statistics',
+  service: 'Service', longest_wait: 'Longest wait', est_wait: 'Estimate', counters: 'Counters', staff: 'Staff',
+  state: 'State', ticket: 'Ticket', since: 'Since', open: 'Open', calls_per_hour: 'Calls per hour (today)',
+  alerts: 'Alerts', no_alerts: 'No alerts', alert_wait: 'waits over target', alert_printer: 'printer',
+  from: 'From', to: 'To', group_by: 'Group by', target: 'Target wait (minutes)', show: 'Show',
+  by_service: 'Service', by_counter: 'Counter', by_staff: 'Staff member', by_hour: 'Hour of day', by_weekday: 'Weekday',
+  by_day: 'Day', key: 'Group', issued: 'Issued', served: 'Served', cancelled: 'Cancelled', wait_avg: 'Wait avg',
+  wait_median: 'Wait median', wait_p90: 'Wait p90', service_avg: 'Service avg', within: 'Within target',
+  est_error: 'Estimate error', satisfied: 'Satisfied', rated: 'Ratings', total: 'Total',
+  export_csv: 'Export CSV', export_tickets: 'Export tickets (CSV)', histogram: 'Waiting time distribution (minutes)',
+  heatmap: 'Tickets by hour × weekday', trend: 'Daily trend', weekday_names: 'Sun,Mon,Tue,Wed,Thu,Fri,Sat',
+  center: 'Center', services: 'Services', categories: 'Priority categories', policy: 'Policy', users: 'Users',
+  devices: 'Devices', catalog: 'Procedure catalog', save: 'Save', saved: 'Saved.', add: 'Add', delete: 'Delete',
+  code: 'Code', name_vi: 'Name (VI)', name_en: 'Name (EN)', prefix: 'Prefix', first: 'First', last: 'Last',
+  opens: 'Opens', closes: 'Closes', daily_cap: 'Daily cap', tiers: 'Services in order (A,B;C)', role: 'Role',
+  name: 'Name', new_password: 'New password', end_sessions: 'Sign out everywhere', revoke: 'Revoke', token_once: 'Device token (shown once):',
+  printer: 'Printer', upload: 'Upload', max_priority_streak: 'Priority calls in a row at most', ageing_minutes: 'Normal tickets waiting (min) go first',
+  no_show_after_recalls: 'No-show after recalls', no_show_after_minutes: 'Or after (min)', recent_calls: 'Calls on the board',
+  admin_only: 'This page is for administrators.', managers_only: 'This page is for managers.',
+  rate_question: 'Were you satisfied with the service?', rate_good: 'Satisfied', rate_neutral: 'Neutral',
+  rate_bad: 'Not satisfied', rate_reason: 'Reason (optional)', rate_thanks: 'Thank you!',
+  rate_idle: 'Welcome', rate_setup: 'Enter the rating device token', reasons: 'Long wait|Unfriendly|Unclear guidance|Complicated procedure',
+  error: 'Error', pages: 'Pages', days_at_most: 'Date range', loading: 'Loading…', rating_tablet: 'Rating tablet',
+};
+
+const LANG_KEY = 'center.lang';
+let lang: 'vi' | 'en' = (localStorage.getItem(LANG_KEY) as 'vi' | 'en') || 'vi';
+const listeners = new Set<() => void>();
+
+export function t(key: Key): string {
+  return (lang === 'en' ? en : vi)[key];
+}
+
+export function language() {
+  return lang;
+}
+
+export function setLanguage(l: 'vi' | 'en') {
+  lang = l;
+  localStorage.setItem(LANG_KEY, l);
+  document.documentElement.lang = l;
+  listeners.forEach((f) => f());
+}
+
+export function onLanguage(f: () => void): () => void {
+  listeners.add(f);
+  return () => listeners.delete(f);
+}
