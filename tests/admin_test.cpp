@@ -171,6 +171,11 @@ TEST_CASE("stats by wait bucket and weekday-hour, and every ticket of a range as
     CHECK(wait[2]["key"] == "015");  // 17 minutes
     auto heat = m.s.call("GET", "/api/stats?from=20261124&by=weekday_hour", "", manager).body["rows"];
     CHECK(heat[0]["key"] == "2-08");  // Tuesday, 08:xx local
+    auto calls = m.s.call("GET", "/api/stats?from=20261124&by=call_hour", "", manager).body["rows"];
+    REQUIRE(calls.size() == 3);
+    CHECK(calls[0]["key"] == "-");
+    CHECK(calls[1]["key"] == "08");
+    CHECK(calls[1]["called"] == 2);
 
     auto csv = m.s.call("GET", "/api/stats/tickets?from=20261124&to=20261124", "", manager);
     REQUIRE(csv.status == 200);

@@ -43,6 +43,8 @@ nlohmann::json seed_demo_accounts(Core& core, const engine::Center& center, cons
     }
     creds["kiosk_token"] = core.add_device_now("kiosk", "Kiosk demo");
     creds["display_token"] = core.add_device_now("display", "Display demo");
+    if (!center.counters.empty())
+        creds["rating_token"] = core.add_device_now("rating", "Tablet " + center.counters.front().name, center.counters.front().id);
     return creds;
 }
 

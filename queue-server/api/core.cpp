@@ -156,9 +156,9 @@ void Core::add_user_now(const store::User& user) {
     auth_.remember(user);
 }
 
-std::string Core::add_device_now(const std::string& role, const std::string& name) {
+std::string Core::add_device_now(const std::string& role, const std::string& name, int counter) {
     const std::string token = new_token();
-    store::Device d{token_hash(token), role, name};
+    store::Device d{token_hash(token), role, name, counter};
     store_.put_device(d);
     auth_.remember(d);
     return token;

@@ -111,7 +111,7 @@ public:
     // Writes made before serving (config, demo seed) go straight to the store.
     std::optional<engine::Error> run_startup(const engine::Command& command);
     void add_user_now(const store::User& user);
-    std::string add_device_now(const std::string& role, const std::string& name);  // returns the token
+    std::string add_device_now(const std::string& role, const std::string& name, int counter = 0);  // returns the token
 
     // Starts the writer thread.
     void start(Executors executors);

@@ -42,7 +42,7 @@ std::string stats_csv(const std::vector<stats::Row>& rows) {
 const std::map<std::string, stats::GroupBy>& groupings() {
     static const std::map<std::string, stats::GroupBy> by = {
         {"service", stats::GroupBy::service}, {"counter", stats::GroupBy::counter}, {"staff", stats::GroupBy::staff},
-        {"hour", stats::GroupBy::hour},       {"weekday", stats::GroupBy::weekday},
+        {"hour", stats::GroupBy::hour},       {"call_hour", stats::GroupBy::call_hour}, {"weekday", stats::GroupBy::weekday},
         {"weekday_hour", stats::GroupBy::weekday_hour}, {"day", stats::GroupBy::day}, {"wait", stats::GroupBy::wait}};
     return by;
 }
@@ -70,7 +70,7 @@ void Core::stats_request(const Request& req, const std::map<std::string, std::st
     const std::string by = query.contains("by") ? query.at("by") : "service";
     const std::string format = query.contains("format") ? query.at("format") : "json";
     if (!groupings().contains(by))
-        return respond(error_reply(400, "bad_field", "by: service, counter, staff, hour, weekday, weekday_hour, day or wait"));
+        return respond(error_reply(400, "bad_field", "by: service, counter, staff, hour, call_hour, weekday, weekday_hour, day or wait"));
     if (format != "json" && format != "csv") return respond(error_reply(400, "bad_field", "format: json or csv"));
     stats::Query q;
     try {

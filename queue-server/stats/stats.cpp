@@ -113,6 +113,10 @@ std::string group_key(GroupBy by, sqlite::Statement& row, const common::LocalCal
         case GroupBy::counter: return std::to_string(row.int_at(2));
         case GroupBy::staff: return row.null_at(9) ? "" : row.text_at(9);
         case GroupBy::hour: std::snprintf(key, sizeof key, "%02d", hour); break;
+        case GroupBy::call_hour:
+            if (row.null_at(5)) return "-";
+            std::snprintf(key, sizeof key, "%02d", calendar.at(row.int_at(5)).minute / 60);
+            break;
         case GroupBy::weekday: return std::to_string(common::weekday_of(day));
         case GroupBy::weekday_hour: std::snprintf(key, sizeof key, "%d-%02d", common::weekday_of(day), hour); break;
         case GroupBy::day: return std::to_string(day);

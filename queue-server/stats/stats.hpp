@@ -28,7 +28,7 @@ class Database;
 
 namespace stats {
 
-enum class GroupBy { service, counter, staff, hour, weekday, weekday_hour, day, wait };
+enum class GroupBy { service, counter, staff, hour, call_hour, weekday, weekday_hour, day, wait };
 constexpr int kWaitBucketMinutes = 5;    // by wait: "000" is 0–5 min, ... "120" is 2 hours or more
 constexpr int kWaitBucketsLast = 120;
 
@@ -40,7 +40,7 @@ struct Query {
 
 struct Row {
     // "A"; "3" (0: never called); "lan" ("" never called by a person); "09"; "1" (Monday; 0 Sunday);
-    // "1-09" (weekday-hour); "20261124"; "015" (waited 15–20 minutes; "-" never called)
+    // "10" (call_hour: the local hour of the first call; "-" never called); "1-09" (weekday-hour); "20261124"; "015" (waited 15–20 minutes; "-" never called)
     std::string key;
     int issued = 0, called = 0, served = 0, no_show = 0, cancelled = 0;
     double wait_avg_s = 0, wait_median_s = 0, wait_p90_s = 0;  // over the called tickets

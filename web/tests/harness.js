@@ -1,0 +1,119 @@
+// harness: what every browser test needs — a real queue-server process on a
+// free loopback port with its own SQLite folder and the built UI, Debian's
+// chromium driven by playwright-core, and a few API calls to set the scene.
+// Nothing here sleeps on the clock: every wait is for a line, a reply or a
+// thing on the page.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+
+const here = import.meta.dirname;
+export const serverBinary = process.env.QUEUE_SERVER ?? resolve(here, '../../build-test/queue-server/queue-server');
+export const webDist = resolve(here, '../dist');
+export const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+export class Server {
+  constructor() {
+    this.data = mkdtempSync(join(tmpdir(), 'center-web-'));
+    this.port = 0;
+  }
+
+  // Starts (or starts again on the same port and data) and resolves once it listens.
+  async start() {
+    this.proc = spawn(serverBinary, ['--data', this.data, '--listen', `127.0.0.1:${this.port}`, '--demo', '--web', webDist,
+                                     '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((_, reject) => this.proc.once('exit', (code) => reject(new Error(`queue-server exited with ${code}`))));
+    const lines = createInterface({ input: this.proc.stdout });
+    const listening = new Promise((ok) => lines.on('line', (line) => {
+      const m = line.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
+      if (m) ok(Number(m[1]));
+    }));
+    this.port = await Promise.race([listening, exited]);
+    this.url = `http://127.0.0.1:${this.port}`;
+    this.creds = JSON.parse(readFileSync(join(this.data, 'demo-credentials.json'), 'utf8'));
+    return this;
+  }
+
+  async kill() {
+    const gone = new Promise((ok) => this.proc.once('exit', ok));
+    this.proc.kill('SIGKILL');
+    await gone;
+  }
+
+  async stop() {
+    if (this.proc.exitCode === null) {
+      const gone = new Promise((ok) => this.proc.once('exit', ok));
+      this.proc.kill('SIGTERM');
+      await gone;
+    }
+    rmSync(this.data, { recursive: true, force: true });
+  }
+
+  staff(counter) {
+    return this.creds.staff.find((s) => s.counter === counter);
+  }
+
+  async call(method, path, body, token = '') {
+    const reply = await fetch(this.url + path, {
+      method,
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await reply.text();
+    let json = null;
+    try { json = JSON.parse(text); } catch { /* CSV */ }
+    return { status: reply.status, json, text };
+  }
+
+  async token(user, password) {
+    const r = await this.call('POST', '/api/login', { user, password });
+    if (r.status !== 200) throw new Error(`login ${user}: ${r.text}`);
+    return r.json.token;
+  }
+
+  async admin() {
+    return this.token('admin', this.creds.admin.password);
+  }
+
+  async issue(service, category = 'normal') {
+    const r = await this.call('POST', '/api/tickets', { service, category }, this.creds.kiosk_token);
+    if (r.status !== 201) throw new Error(`issue ${service}: ${r.text}`);
+    return r.json;
+  }
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync', '--font-render-hinting=none'],
+  });
+}
+
+// A new browser context (its own localStorage: its own session) on a page of the server.
+export async function open(browser, server, path, { width = 1366, height = 768, lang = 'vi' } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale: lang === 'vi' ? 'vi-VN' : 'en-US' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => { throw e; });
+  await page.goto(server.url + path);
+  return page;
+}
+
+export async function signIn(page, user, password) {
+  await page.fill('input[name=user]', user);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+}
+
+export async function console_(browser, server, counter) {
+  const page = await open(browser, server, '/console/');
+  const s = server.staff(counter);
+  await signIn(page, s.user, s.password);
+  await page.waitForSelector('.link.online');
+  return page;
+}
+
+export const screenshots = resolve(here, '../screenshots');
