@@ -4,7 +4,9 @@
 // and restarted under an open console, and the English switch.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open, Server, signIn, console_ } from './harness.js';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch, open, Server, signIn, console_, screenshots } from './harness.js';
 
 let server, browser;
 before(async () => {
@@ -41,6 +43,8 @@ test('a staff member signs in and takes a ticket through its whole life', async 
   await page.waitForSelector('.current dd:text("1")');
   await page.keyboard.press('s');
   await page.waitForSelector(`.current.serving[data-ticket="${first.number}"]`);
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, 'console-serving-1366x768.png') });
   await page.keyboard.press('f');
   await page.waitForSelector('.current.idle');
   const done = await server.call('GET', `/api/tickets/${first.id}`, undefined, server.creds.kiosk_token);

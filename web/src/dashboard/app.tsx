@@ -26,11 +26,11 @@ function LiveView({ state, targetMin, callsByHour }: { state: QueueState; target
   for (const s of state.services)
     if (longest(s.code) > targetMin * 60_000) alerts.push(`${serviceName(state, s.code, lang)}: ${t('alert_wait')} (${duration(longest(s.code))})`);
   for (const d of state.devices.values())
-    if (d.printer !== 'ok') alerts.push(`${d.device}: ${t('alert_printer')} ${d.printer.replace('_', ' ')} ${d.detail}`);
+    if (d.printer !== 'ok') alerts.push(`${d.device}: ${t('alert_printer')} ${t(`printer_${d.printer}` as any) ?? d.printer} ${d.detail}`);
   const hours = [...callsByHour.keys()].sort();
   return (
     <div class="live">
-      <section>
+      <section class="wide">
         <h2>{t('alerts')}</h2>
         {alerts.length === 0 ? <p class="muted" data-alerts="0">{t('no_alerts')}</p>
           : <ul class="alerts" data-alerts={alerts.length}>{alerts.map((a) => <li>⚠ {a}</li>)}</ul>}
@@ -70,7 +70,7 @@ function LiveView({ state, targetMin, callsByHour }: { state: QueueState; target
           })}</tbody>
         </table>
       </section>
-      <section>
+      <section class="wide">
         <h2>{t('calls_per_hour')}</h2>
         <Chart bars labels={hours} series={[{ name: t('calls_per_hour'), values: hours.map((h) => callsByHour.get(h) ?? 0), color: '#005aa0' }]} />
       </section>
@@ -81,7 +81,7 @@ function LiveView({ state, targetMin, callsByHour }: { state: QueueState; target
 const groupings = ['service', 'counter', 'staff', 'hour', 'weekday', 'day'] as const;
 
 function StatsView({ state }: { state: QueueState | null }) {
-  const today = dayOf(new Date());
+  const today = state?.day || dayOf(new Date());  // the center's day, in its time zone
   const [from, setFrom] = useState(today);
   const [to, setTo] = useState(today);
   const [by, setBy] = useState<(typeof groupings)[number]>('service');
@@ -169,11 +169,11 @@ function Dashboard({ me }: { me: Me }) {
   const state = live.state;
   // Calls per hour: today's figures from the server (a day is read in well under
   // a millisecond), asked again after calls arrive, at most every two seconds.
-  const loadHours = () => api.get(`/api/stats?from=${dayOf(new Date())}&by=call_hour`)
+  const loadHours = () => api.get(`/api/stats?from=${state?.day || dayOf(new Date())}&by=call_hour`)
     .then((r) => setBase(new Map(r.rows.filter((x: Row) => x.key !== 'total' && x.key !== '-').map((x: Row) => [x.key, x.called]))))
     .catch((e) => setError(errorText(e)));
   const calls = state?.calls.length ?? 0;
-  useEffect(() => { const id = setTimeout(loadHours, calls ? 2000 : 0); return () => clearTimeout(id); }, [calls]);
+  useEffect(() => { if (!state) return; const id = setTimeout(loadHours, calls ? 2000 : 0); return () => clearTimeout(id); }, [calls, state?.day]);
   const callsByHour = base;
   return (
     <div class="dashboard">

@@ -36,6 +36,7 @@ const vi = {
   rate_question: 'Ông/bà có hài lòng với việc giải quyết thủ tục?', rate_good: 'Hài lòng', rate_neutral: 'Bình thường',
   rate_bad: 'Không hài lòng', rate_reason: 'Lý do (không bắt buộc)', rate_thanks: 'Xin cảm ơn ông/bà!',
   rate_idle: 'Kính chào quý khách', rate_setup: 'Nhập mã thiết bị đánh giá', reasons: 'Chờ lâu|Thái độ chưa tốt|Hướng dẫn chưa rõ|Thủ tục phức tạp',
+  printer_ok: 'bình thường', printer_paper_low: 'sắp hết giấy', printer_paper_out: 'hết giấy', printer_offline: 'mất kết nối', printer_error: 'lỗi',
   error: 'Lỗi', pages: 'Các trang', days_at_most: 'Khoảng ngày', loading: 'Đang tải…', rating_tablet: 'Máy tính bảng đánh giá',
 };
 
@@ -76,6 +77,7 @@ const en: Record<Key, string> = {
   rate_question: 'Were you satisfied with the service?', rate_good: 'Satisfied', rate_neutral: 'Neutral',
   rate_bad: 'Not satisfied', rate_reason: 'Reason (optional)', rate_thanks: 'Thank you!',
   rate_idle: 'Welcome', rate_setup: 'Enter the rating device token', reasons: 'Long wait|Unfriendly|Unclear guidance|Complicated procedure',
+  printer_ok: 'ok', printer_paper_low: 'paper low', printer_paper_out: 'out of paper', printer_offline: 'offline', printer_error: 'error',
   error: 'Error', pages: 'Pages', days_at_most: 'Date range', loading: 'Loading…', rating_tablet: 'Rating tablet',
 };
 
