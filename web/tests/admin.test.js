@@ -36,6 +36,9 @@ test('an admin adds a counter and a user for it, and that console can call at on
   await page.locator(`input[name=counter_tiers_${i}]`).blur();
   await page.click('button[data-save=center]');
   await page.waitForSelector('.ok[role=status]');
+  await page.evaluate(() => scrollTo(0, 0));
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, 'admin-center-1366x768.png') });
   const center = (await server.call('GET', '/api/admin/center', undefined, await server.admin())).json;
   const added = center.counters.at(-1);
   assert.equal(added.name, 'Quầy 9 — Một cửa');
@@ -47,8 +50,6 @@ test('an admin adds a counter and a user for it, and that console can call at on
   await page.fill('input[name=new_counter]', String(added.id));
   await page.click('form.fields button[type=submit]');
   await page.waitForSelector('tr[data-user=lan]');
-  mkdirSync(screenshots, { recursive: true });
-  await page.screenshot({ path: join(screenshots, 'admin-users-1366x768.png') });
 
   const t = await server.issue('T');
   const console9 = await open(browser, server, '/console/');
