@@ -100,7 +100,7 @@ TEST_CASE("a counter's tablet rates each finished ticket of its counter once, an
     CHECK(total["satisfied"].get<double>() == Approx(0.5));
 }
 
-TEST_CASE("admins list, change and delete users and end their sessions; staff may not") {
+TEST_CASE("admins list, change and delete users and end their sessions, and staff may not") {
     ServedMorning m;
     const std::string admin = m.admin();
     auto users = m.s.call("GET", "/api/admin/users", "", admin).body["users"];

@@ -3,21 +3,14 @@
 // user is refused the admin page; wrong passwords are told and then throttled;
 // a session closed by the admin sends an open console back to the login with
 // words, without a reload; a transfer to a service that is gone is explained.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, open, Server, signIn, console_, screenshots } from './harness.js';
+import { stage, open, signIn, console_, screenshots } from './harness.js';
 
 let server, browser;
-before(async () => {
-  server = await new Server().start();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+stage((s, b) => { server = s; browser = b; });
 
 async function adminPage(tab = 'center') {
   const page = await open(browser, server, `/admin/#${tab}`);

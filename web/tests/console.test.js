@@ -2,21 +2,14 @@
 // by keyboard and by click, buttons allowed only when the action is, the
 // waiting line and its warning, two consoles racing on "next", a server killed
 // and restarted under an open console, and the English switch.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, open, Server, signIn, console_, screenshots } from './harness.js';
+import { stage, open, signIn, console_, screenshots } from './harness.js';
 
 let server, browser;
-before(async () => {
-  server = await new Server().start();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+stage((s, b) => { server = s; browser = b; });
 
 const current = (page) => page.locator('.current .number');
 const button = (page, action) => page.locator(`button[data-action="${action}"]`);

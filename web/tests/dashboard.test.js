@@ -2,16 +2,16 @@
 // server: live figures follow the stream, a seeded day's statistics on the
 // page equal what the API reports, both CSV exports download the server's
 // numbers, bad ranges are explained, and a citizen's rating reaches the figures.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, open, Server, signIn, screenshots } from './harness.js';
+import { stage, open, signIn, screenshots } from './harness.js';
 
 let server, browser, manager;
-before(async () => {
-  server = await new Server().start();
-  browser = await launch();
+stage(async (started, chromium) => {
+  server = started;
+  browser = chromium;
   manager = await server.token('manager', server.creds.manager.password);
   // A small morning: six tickets over three services, four called, two finished, one cancelled.
   const staff1 = await server.token(server.staff(1).user, server.staff(1).password);
@@ -26,10 +26,6 @@ before(async () => {
   const c = (await server.call('POST', '/api/counters/3/next', {}, staff3)).json.ticket;
   await server.call('POST', `/api/tickets/${c.id}/cancel`, {}, staff3);
   day = (await server.call('GET', '/healthz')).json.day;
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 // The center's day (its time zone, not this machine's).

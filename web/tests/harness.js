@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 
 const here = import.meta.dirname;
 export const serverBinary = process.env.QUEUE_SERVER ?? resolve(here, '../../build-test/queue-server/queue-server');
@@ -83,6 +84,21 @@ export class Server {
     if (r.status !== 201) throw new Error(`issue ${service}: ${r.text}`);
     return r.json;
   }
+}
+
+// One server and one browser for a file's tests: started before the first,
+// handed to `ready` (which may seed them), stopped after the last.
+export function stage(ready) {
+  let server, browser;
+  before(async () => {
+    server = await new Server().start();
+    browser = await launch();
+    await ready(server, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
 }
 
 export async function launch() {
