@@ -132,4 +132,7 @@ export async function console_(browser, server, counter) {
   return page;
 }
 
-export const screenshots = resolve(here, '../screenshots');
+// Where the tests' screenshots go: test-results/ (ignored by git) unless
+// SCREENSHOT_DIR says otherwise; the committed ones in web/screenshots are
+// made with SCREENSHOT_DIR=screenshots.
+export const screenshots = resolve(here, '..', process.env.SCREENSHOT_DIR ?? 'test-results/screenshots');
