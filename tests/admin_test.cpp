@@ -196,3 +196,17 @@ TEST_CASE("GET /api/me says who a token belongs to, for a page opened again") {
     CHECK(s.call("GET", "/api/me", "", s.display).body["role"] == "display");
     CHECK(s.call("GET", "/api/me", "", "expired-or-made-up").status == 401);
 }
+
+TEST_CASE("a session ends after its working day, also across a restart") {
+    TestServer s;
+    const std::string staff = s.staff(1);
+    s.clock_ms += api::Auth::kSessionMs - 1000;
+    CHECK(s.call("GET", "/api/me", "", staff).status == 200);
+    s.restart();
+    CHECK(s.call("GET", "/api/me", "", staff).status == 200);
+    s.clock_ms += 1000;
+    const auto expired = s.call("GET", "/api/me", "", staff);
+    CHECK(expired.status == 401);
+    CHECK(expired.body["error"]["code"] == "unauthorized");
+    CHECK(s.call("GET", "/api/me", "", s.kiosk).status == 200);  // device tokens do not expire
+}
