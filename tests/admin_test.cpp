@@ -210,3 +210,14 @@ TEST_CASE("a session ends after its working day, also across a restart") {
     CHECK(expired.body["error"]["code"] == "unauthorized");
     CHECK(s.call("GET", "/api/me", "", s.kiosk).status == 200);  // device tokens do not expire
 }
+
+TEST_CASE("several groupings in one request give the same rows as one request each") {
+    ServedMorning m;
+    const std::string manager = m.s.login("manager", "manager-password");
+    const json both = m.s.call("GET", "/api/stats?from=20261124&by=staff,wait,service", "", manager).body;
+    REQUIRE(both["by"] == json({"staff", "wait", "service"}));
+    for (const char* by : {"staff", "wait", "service"})
+        CHECK(both["groups"][by] == m.s.call("GET", std::string("/api/stats?from=20261124&by=") + by, "", manager).body["rows"]);
+    CHECK(m.s.call("GET", "/api/stats?from=20261124&by=staff,colour", "", manager).status == 400);
+    CHECK(m.s.call("GET", "/api/stats?from=20261124&by=staff,wait&format=csv", "", manager).status == 400);
+}

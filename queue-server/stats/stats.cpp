@@ -133,31 +133,39 @@ std::string group_key(GroupBy by, sqlite::Statement& row, const common::LocalCal
 
 }  // namespace
 
-std::vector<Row> Stats::summary(const Query& q) {
+std::vector<Row> Stats::summary(const Query& q) { return summaries(q, {q.by}).front(); }
+
+std::vector<std::vector<Row>> Stats::summaries(const Query& q, const std::vector<GroupBy>& groupings) {
     check(q);
     sqlite::Transaction snapshot(*db_, "BEGIN");  // one consistent state of the view
     sqlite::Statement rows(*db_,
                            "SELECT day, service, IFNULL(counter, 0), state, issued_at, first_called_at, started_at, "
                            "finished_at, est_wait_s, staff, IFNULL(rating, 0) FROM tickets WHERE day BETWEEN ?1 AND ?2");
     rows.bind(1, int64_t{q.from_day}).bind(2, int64_t{q.to_day});
-    std::map<std::string, Fold> groups;
+    std::vector<std::map<std::string, Fold>> groups(groupings.size());
     Fold total;
     total.row.key = "total";
     while (rows.step()) {
         const int64_t issued_at = rows.int_at(4);
-        const std::string key = group_key(q.by, rows, calendar_);
-        Fold& g = groups[key];
-        g.row.key = key;
         const Ticket t{rows.text_at(3),
                        rows.null_at(5) ? std::nullopt : std::optional<int64_t>(rows.int_at(5) - issued_at),
                        rows.null_at(6) || rows.null_at(7) ? std::nullopt : std::optional<int64_t>(rows.int_at(7) - rows.int_at(6)),
                        rows.int_at(8), static_cast<int>(rows.int_at(10))};
-        add(g, t, q.target_wait_s);
+        for (size_t i = 0; i < groupings.size(); ++i) {
+            const std::string key = group_key(groupings[i], rows, calendar_);
+            Fold& g = groups[i][key];
+            g.row.key = key;
+            add(g, t, q.target_wait_s);
+        }
         add(total, t, q.target_wait_s);
     }
-    std::vector<Row> out;
-    for (auto& [k, f] : groups) out.push_back(finish(f));
-    out.push_back(finish(total));
+    std::vector<std::vector<Row>> out;
+    for (auto& by_key : groups) {
+        auto& list = out.emplace_back();
+        for (auto& [k, f] : by_key) list.push_back(finish(f));
+        Fold whole = total;  // finish() sorts the waits of the fold it reads
+        list.push_back(finish(whole));
+    }
     return out;
 }
 

@@ -70,6 +70,9 @@ public:
 
     // Rows ordered by key, plus a last row "total" over the whole range.
     std::vector<Row> summary(const Query& q);
+    // The same for several groupings in one pass over the range (q.by is ignored):
+    // a dashboard page asks for four at once, and the pass is the cost.
+    std::vector<std::vector<Row>> summaries(const Query& q, const std::vector<GroupBy>& groupings);
     // Every ticket of the range, one CSV line each, times in the center's local time.
     std::string tickets_csv(const Query& q);
 
