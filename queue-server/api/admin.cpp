@@ -18,6 +18,12 @@ using common::JsonReader;
 
 namespace {
 
+// The role and counter an account is given, added or changed.
+void check_account(const store::User& u, const engine::Center& center) {
+    if (!is_user_role(u.role)) throw FieldError("body.role: one of staff, manager, admin");
+    if (u.role == "staff" && !center.counter(u.counter)) throw FieldError("body.counter: staff need an existing counter");
+}
+
 void check_password(const std::string& password) {
     if (password.size() < 8 || password.size() > 256) throw FieldError("body.password: 8 to 256 bytes");
 }
@@ -58,9 +64,7 @@ void Core::add_user(const json& body, Respond respond) {
     u.counter = r.get<int>("counter", 0);
     const std::string password = r.get<std::string>("password");
     if (u.name.empty()) throw FieldError("body.user: empty");
-    if (!is_user_role(u.role)) throw FieldError("body.role: one of staff, manager, admin");
-    if (u.role == "staff" && !engine_.state().center.counter(u.counter))
-        throw FieldError("body.counter: staff need an existing counter");
+    check_account(u, engine_.state().center);
     check_password(password);
     offload_([this, u, password, respond = std::move(respond)]() mutable {
         u.password_hash = hash_password(password, options_.password_cost);
@@ -82,9 +86,7 @@ void Core::change_user(const std::string& name, const json& body, Respond respon
     u.role = r.get<std::string>("role", u.role);
     u.counter = r.get<int>("counter", u.counter);
     const auto password = r.get<std::string>("password", std::string());
-    if (!is_user_role(u.role)) throw FieldError("body.role: one of staff, manager, admin");
-    if (u.role == "staff" && !engine_.state().center.counter(u.counter))
-        throw FieldError("body.counter: staff need an existing counter");
+    check_account(u, engine_.state().center);
     if (!password.empty()) check_password(password);
     const bool end_sessions = !password.empty() || u.role != found->role;
     offload_([this, u, password, end_sessions, respond = std::move(respond)]() mutable {
@@ -181,15 +183,7 @@ void Core::device_status(const Principal& who, const json& body, Respond respond
 }
 
 // The tablet at a counter: one rating per finished ticket of that counter.
-void Core::rate_ticket(const Principal& who, const std::string& id_text, const json& body, Respond respond) {
-    int64_t id = 0;
-    try {
-        size_t used = 0;
-        id = std::stoll(id_text, &used);
-        if (used != id_text.size() || id <= 0) throw std::invalid_argument("id");
-    } catch (const std::logic_error&) {
-        return respond(error_reply(404, "unknown_ticket", "ticket ids are positive whole numbers"));
-    }
+void Core::rate_ticket(const Principal& who, int64_t id, const json& body, Respond respond) {
     static const std::map<std::string, int> ratings = {
         {"bad", engine::kRatingBad}, {"neutral", engine::kRatingNeutral}, {"good", engine::kRatingGood}};
     JsonReader r(body, "body", {"rating", "reason"});

@@ -384,10 +384,6 @@ void Core::handle(const Request& req, Respond respond) {
             if (!is_device_role(who->role)) return deny();
             return device_status(*who, body, respond);
         }
-        if (p.size() == 4 && p[1] == "tickets" && p[3] == "rating" && post) {
-            if (who->role != "rating" && !is_manager(*who)) return deny();
-            return rate_ticket(*who, p[2], body, respond);
-        }
         if (p.size() == 2 && p[1] == "tickets" && post) {
             if (who->role == "display") return deny();
             return issue_ticket(*who, body, respond);
@@ -396,6 +392,10 @@ void Core::handle(const Request& req, Respond respond) {
             const auto id = parse_id<int64_t>(p[2]);
             if (!id) return respond(error_reply(404, "unknown_ticket", "ticket ids are positive whole numbers"));
             if (p.size() == 3 && get) return reply_when_durable(ticket_reply(*id), respond);
+            if (p.size() == 4 && p[3] == "rating" && post) {
+                if (who->role != "rating" && !is_manager(*who)) return deny();
+                return rate_ticket(*who, *id, body, respond);
+            }
             if (p.size() == 4 && post) {
                 if (who->role != "staff" && !is_manager(*who)) return deny();
                 return ticket_action(*who, *id, p[3], body, respond);

@@ -32,6 +32,10 @@
 #include "store.hpp"
 #include "writer.hpp"
 
+namespace stats {
+class Stats;
+}
+
 namespace api {
 
 using json = nlohmann::json;
@@ -174,8 +178,10 @@ private:
     json devices_json() const;
     void configure(const json& body, Respond respond);
     void device_status(const Principal& who, const json& body, Respond respond);
-    void rate_ticket(const Principal& who, const std::string& id, const json& body, Respond respond);
+    void rate_ticket(const Principal& who, int64_t ticket, const json& body, Respond respond);
     void tickets_export(const Request& req, const std::map<std::string, std::string>& query, Respond& respond);
+    bool stats_get(const Request& req, Respond& respond);
+    void read_stats(const std::string& what, std::function<Reply(stats::Stats&)> read, Respond respond);
     bool catalog_request(const Request& request, const std::vector<std::string>& parts,
                          const std::map<std::string, std::string>& query, Respond& respond);
     void import_catalog(std::string body, Respond respond);

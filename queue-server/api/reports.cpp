@@ -70,10 +70,10 @@ namespace {
 std::optional<std::vector<std::pair<std::string, stats::GroupBy>>> groupings_of(const std::string& text) {
     std::vector<std::pair<std::string, stats::GroupBy>> out;
     size_t at = 0;
-    while (at <= text.size() && out.size() < 10) {
+    while (at <= text.size()) {
         const size_t comma = std::min(text.find(',', at), text.size());
         const std::string name = text.substr(at, comma - at);
-        if (!groupings().contains(name)) return std::nullopt;
+        if (!groupings().contains(name) || out.size() == groupings().size()) return std::nullopt;
         out.emplace_back(name, groupings().at(name));
         at = comma + 1;
     }
@@ -86,8 +86,7 @@ std::optional<std::vector<std::pair<std::string, stats::GroupBy>>> groupings_of(
 // over the range and {"groups": {name: rows}}, JSON only — a dashboard page's
 // four charts cost one read of the range instead of four.
 void Core::stats_request(const Request& req, const std::map<std::string, std::string>& query, Respond& respond) {
-    if (!manager_get(req, respond)) return;
-    if (options_.stats_db.empty()) return respond(error_reply(404, "not_found", "this server keeps no statistics"));
+    if (!stats_get(req, respond)) return;
     const std::string by = query.contains("by") ? query.at("by") : "service";
     const std::string format = query.contains("format") ? query.at("format") : "json";
     const auto wanted = groupings_of(by);
@@ -102,52 +101,57 @@ void Core::stats_request(const Request& req, const std::map<std::string, std::st
     } catch (const stats::QueryError& e) {
         return respond(error_reply(400, "bad_range", e.what()));
     }
-    offload_([this, q, by, wanted = *wanted, format, respond = std::move(respond)]() mutable {
-        Reply reply;
-        try {
-            stats::Stats st(options_.stats_db, options_.timezone);
-            std::vector<stats::GroupBy> list;
-            for (const auto& [name, g] : wanted) list.push_back(g);
-            const auto results = st.summaries(q, list);
-            json head = {{"from", q.from_day}, {"to", q.to_day}, {"target_s", q.target_wait_s}};
-            if (format == "csv") {
-                reply = Reply{200, stats_csv(results.front()), "text/csv; charset=utf-8"};
-            } else if (wanted.size() == 1) {
-                head["by"] = by;
-                head["rows"] = stats_json(results.front());
-                reply = ok_json(head);
-            } else {
-                head["by"] = json::array();
-                head["groups"] = json::object();
-                for (size_t i = 0; i < wanted.size(); ++i) {
-                    head["by"].push_back(wanted[i].first);
-                    head["groups"][wanted[i].first] = stats_json(results[i]);
-                }
-                reply = ok_json(head);
-            }
-        } catch (const std::exception& e) {
-            reply = error_reply(500, "stats_failed", std::string("the statistics could not be read: ") + e.what());
+    read_stats("the statistics", [q, by, wanted = *wanted, format](stats::Stats& st) {
+        std::vector<stats::GroupBy> list;
+        for (const auto& [name, g] : wanted) list.push_back(g);
+        const auto results = st.summaries(q, list);
+        if (format == "csv") return Reply{200, stats_csv(results.front()), "text/csv; charset=utf-8"};
+        json head = {{"from", q.from_day}, {"to", q.to_day}, {"target_s", q.target_wait_s}};
+        if (wanted.size() == 1) {
+            head["by"] = by;
+            head["rows"] = stats_json(results.front());
+            return ok_json(head);
         }
-        post_([reply = std::move(reply), respond = std::move(respond)]() mutable { respond(std::move(reply)); });
-    });
+        head["by"] = json::array();
+        head["groups"] = json::object();
+        for (size_t i = 0; i < wanted.size(); ++i) {
+            head["by"].push_back(wanted[i].first);
+            head["groups"][wanted[i].first] = stats_json(results[i]);
+        }
+        return ok_json(head);
+    }, std::move(respond));
 }
 
 void Core::tickets_export(const Request& req, const std::map<std::string, std::string>& query, Respond& respond) {
-    if (!manager_get(req, respond)) return;
-    if (options_.stats_db.empty()) return respond(error_reply(404, "not_found", "this server keeps no statistics"));
+    if (!stats_get(req, respond)) return;
     stats::Query q;
     try {
         q = range_of(query);
     } catch (const stats::QueryError& e) {
         return respond(error_reply(400, "bad_range", e.what()));
     }
-    offload_([this, q, respond = std::move(respond)]() mutable {
+    read_stats("the tickets", [q](stats::Stats& st) { return Reply{200, st.tickets_csv(q), "text/csv; charset=utf-8"}; },
+               std::move(respond));
+}
+
+// A GET of the statistics by a manager or an admin, on a server that keeps them.
+bool Core::stats_get(const Request& req, Respond& respond) {
+    if (!manager_get(req, respond)) return false;
+    if (!options_.stats_db.empty()) return true;
+    respond(error_reply(404, "not_found", "this server keeps no statistics"));
+    return false;
+}
+
+// Runs `read` on the offload thread with its own read-only connection and
+// answers on the loop; a failure to read is a 500 naming `what`.
+void Core::read_stats(const std::string& what, std::function<Reply(stats::Stats&)> read, Respond respond) {
+    offload_([this, what, read = std::move(read), respond = std::move(respond)]() mutable {
         Reply reply;
         try {
             stats::Stats st(options_.stats_db, options_.timezone);
-            reply = {200, st.tickets_csv(q), "text/csv; charset=utf-8"};
+            reply = read(st);
         } catch (const std::exception& e) {
-            reply = error_reply(500, "stats_failed", std::string("the tickets could not be read: ") + e.what());
+            reply = error_reply(500, "stats_failed", what + " could not be read: " + e.what());
         }
         post_([reply = std::move(reply), respond = std::move(respond)]() mutable { respond(std::move(reply)); });
     });

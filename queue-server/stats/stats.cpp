@@ -159,12 +159,12 @@ std::vector<std::vector<Row>> Stats::summaries(const Query& q, const std::vector
         }
         add(total, t, q.target_wait_s);
     }
+    const Row whole = finish(total);  // the same last row for every grouping
     std::vector<std::vector<Row>> out;
     for (auto& by_key : groups) {
         auto& list = out.emplace_back();
         for (auto& [k, f] : by_key) list.push_back(finish(f));
-        Fold whole = total;  // finish() sorts the waits of the fold it reads
-        list.push_back(finish(whole));
+        list.push_back(whole);
     }
     return out;
 }

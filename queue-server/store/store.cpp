@@ -281,7 +281,7 @@ std::vector<User> Store::users() {
 
 // Called inside the writer's transaction, as every account change is.
 void Store::delete_user(const std::string& name) {
-    sqlite::Statement(db_, "DELETE FROM sessions WHERE user = ?1").bind(1, name).run();
+    delete_sessions_of(name);
     sqlite::Statement(db_, "DELETE FROM users WHERE name = ?1").bind(1, name).run();
 }
 
