@@ -165,6 +165,9 @@ Ticket ticket_from_json(const json& j) {
     return t;
 }
 
+namespace {
+
+// The body alone (no seq/at/day/by).
 json body_to_json(const EventBody& body) {
     auto ref = [](int64_t ticket, const std::string& number, const std::string& service) {
         return json{{"ticket", ticket}, {"number", number}, {"service", service}};
@@ -241,13 +244,29 @@ EventBody body_from_json(const std::string& type, const json& j) {
     throw CodecError("unknown event type '" + type + "'");
 }
 
-json event_to_json(const Event& e) {
+}  // namespace
+
+json stored_json(const Event& e) {
     json j = body_to_json(e.body);
+    if (!e.by.empty()) j["by"] = e.by;
+    return j;
+}
+
+void read_stored_json(Event& e, const std::string& type, json j) {
+    if (j.is_object() && j.contains("by")) {
+        if (!j["by"].is_string()) throw CodecError("event " + type + ": by is not a text");
+        e.by = j["by"].get<std::string>();
+        j.erase("by");
+    }
+    e.body = body_from_json(type, j);
+}
+
+json event_to_json(const Event& e) {
+    json j = stored_json(e);
     j["seq"] = e.seq;
     j["at"] = e.at;
     j["day"] = e.day;
     j["type"] = type_name(e.body);
-    if (!e.by.empty()) j["by"] = e.by;
     return j;
 }
 
@@ -259,12 +278,11 @@ Event event_from_json(const json& j) {
         e.seq = j.at("seq").get<int64_t>();
         e.at = j.at("at").get<int64_t>();
         e.day = j.at("day").get<int32_t>();
-        if (j.contains("by")) e.by = j.at("by").get<std::string>();
     } catch (const json::exception& ex) {
         throw CodecError(std::string("event: ") + ex.what());
     }
-    for (const char* k : {"seq", "at", "day", "type", "by"}) body.erase(k);
-    e.body = body_from_json(j["type"].get<std::string>(), body);
+    for (const char* k : {"seq", "at", "day", "type"}) body.erase(k);
+    read_stored_json(e, j["type"].get<std::string>(), std::move(body));
     return e;
 }
 

@@ -26,9 +26,10 @@ Ticket ticket_from_json(const json& j);
 
 json event_to_json(const Event& e);
 Event event_from_json(const json& j);  // throws CodecError
-// The body alone (no seq/at/day) for the log's json column.
-json body_to_json(const EventBody& body);
-EventBody body_from_json(const std::string& type, const json& j);
+// The log's json column: the body, and `by` when a person gave the command.
+json stored_json(const Event& e);
+// Reads that column back into e.body and e.by; throws CodecError.
+void read_stored_json(Event& e, const std::string& type, json j);
 
 // What a board or a console needs to draw the hall now.
 json snapshot_json(const Engine& engine);

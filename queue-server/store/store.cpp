@@ -164,10 +164,8 @@ void Store::append(const std::vector<engine::Event>& events) {
 
 void Store::append_in_transaction(const std::vector<engine::Event>& events) {
     for (const auto& e : events) {
-        auto body = engine::body_to_json(e.body);
-        if (!e.by.empty()) body["by"] = e.by;
         st_->insert_event.bind(1, e.seq).bind(2, e.at).bind(3, e.day).bind(4, engine::type_name(e.body))
-            .bind(5, body.dump(-1, ' ', false, engine::json::error_handler_t::replace)).run();
+            .bind(5, engine::stored_json(e).dump(-1, ' ', false, engine::json::error_handler_t::replace)).run();
         update_views(e);
     }
 }
@@ -242,12 +240,7 @@ void Store::for_each_event(int64_t after_seq, const std::function<void(const eng
         e.day = static_cast<int32_t>(q.int_at(2));
         const std::string type = q.text_at(3);
         try {
-            auto body = engine::json::parse(q.text_at(4));
-            if (body.contains("by")) {
-                e.by = body["by"].get<std::string>();
-                body.erase("by");
-            }
-            e.body = engine::body_from_json(type, body);
+            engine::read_stored_json(e, type, engine::json::parse(q.text_at(4)));
         } catch (const std::exception& ex) {
             q.reset();
             throw sqlite::Error("event " + std::to_string(e.seq) + " in the log cannot be read: " + ex.what());
