@@ -3,7 +3,7 @@
 // alerts); "Statistics" asks the server for figures over any range — computed
 // there from the indexed tickets view, never by loading tickets into the page.
 import { render } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, download, type Me } from '../lib/api';
 import { Live, serviceName, waitingOf, type QueueState } from '../lib/live';
 import { clock, dayOf, dayToInput, duration, inputToDay, minutes, percent } from '../lib/format';
@@ -166,17 +166,22 @@ function StatsView({ state }: { state: QueueState | null }) {
 function Dashboard({ me }: { me: Me }) {
   const live = useLive(useMemo(() => new Live(), []));
   const [tab, setTab] = useState<'live' | 'stats'>(location.hash === '#stats' ? 'stats' : 'live');
-  const [base, setBase] = useState<Map<string, number>>(new Map());
+  const [callsByHour, setCallsByHour] = useState<Map<string, number>>(new Map());
   const [error, setError] = useState('');
   const state = live.state;
   // Calls per hour: today's figures from the server (a day is read in well under
-  // a millisecond), asked again after calls arrive, at most every two seconds.
+  // a millisecond), asked again after calls arrive, at most every two seconds
+  // however steady the calls (a pending ask is not pushed back by the next call).
   const loadHours = () => api.get(`/api/stats?from=${state?.day || dayOf(new Date())}&by=call_hour`)
-    .then((r) => setBase(new Map(r.rows.filter((x: Row) => x.key !== 'total' && x.key !== '-').map((x: Row) => [x.key, x.called]))))
+    .then((r) => setCallsByHour(new Map(r.rows.filter((x: Row) => x.key !== 'total' && x.key !== '-').map((x: Row) => [x.key, x.called]))))
     .catch((e) => setError(errorText(e)));
-  const calls = state?.calls.length ?? 0;
-  useEffect(() => { if (!state) return; const id = setTimeout(loadHours, calls ? 2000 : 0); return () => clearTimeout(id); }, [calls, state?.day]);
-  const callsByHour = base;
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const calls = state?.calls ?? 0;
+  useEffect(() => {
+    if (!state || pending.current) return;
+    pending.current = setTimeout(() => { pending.current = null; loadHours(); }, calls ? 2000 : 0);
+  }, [calls, state?.day]);
+  useEffect(() => () => { if (pending.current) clearTimeout(pending.current); }, []);
   return (
     <div class="dashboard">
       <TopBar title={t('app_dashboard')} me={me} link={live.link}>

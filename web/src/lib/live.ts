@@ -70,7 +70,7 @@ export interface QueueState {
   categories: Category[];
   tickets: Map<number, Ticket>; // waiting, no-show and held tickets of today
   devices: Map<string, DeviceStatus>;
-  calls: { ticket: number; number: string; counter: number; at: number; by: string }[]; // today's, newest last
+  calls: number; // calls (not recalls) seen since the snapshot: pages ask for figures again when it moves
   finished: { ticket: number; number: string; counter: number; at: number }[]; // newest last, for rating tablets
 }
 
@@ -180,10 +180,8 @@ function fromSnapshot(s: any): QueueState {
   });
   const devices = new Map<string, DeviceStatus>();
   for (const d of s.devices ?? []) devices.set(d.device, d);
-  const calls = [...s.recent_calls].reverse().filter((c: any) => !c.recall)
-    .map((c: any) => ({ ticket: c.ticket, number: c.number, counter: c.counter, at: c.at, by: '' }));
   return { seq: s.seq, day: s.day, center: s.center, services: s.services, counters, categories: s.categories,
-           tickets, devices, calls, finished: [] };
+           tickets, devices, calls: 0, finished: [] };
 }
 
 // One event folded into the state, as the engine folds it.
@@ -204,8 +202,7 @@ function apply(s: QueueState, e: any) {
     case 'ticket_called':
       if (t) Object.assign(t, { state: 'called', counter: e.counter, target_counter: 0, called_at: e.at, recalls: 0 });
       if (counter) Object.assign(counter, { ticket: e.ticket, since: e.at });
-      s.calls.push({ ticket: e.ticket, number: e.number, counter: e.counter, at: e.at, by: e.by ?? '' });
-      if (s.calls.length > 2000) s.calls.splice(0, s.calls.length - 2000);
+      s.calls += 1;
       break;
     case 'ticket_recalled':
       if (t) t.recalls = e.recalls;
