@@ -33,6 +33,7 @@ void Mirror::apply_snapshot(const json& state) {
         services_.push_back({field<std::string>(s, "code", ""), field<std::string>(s, "name_vi", ""),
                              field<std::string>(s, "name_en", ""), field<std::string>(s, "prefix", ""), 0,
                              field<int>(s, "est_wait_s", 0)});
+    read_categories(list(state, "categories"));
     counters_.clear();
     for (const auto& k : list(state, "counters")) {
         CounterInfo c = CounterInfo::idle(field<int>(k, "id", 0), field<std::string>(k, "name", ""), field<bool>(k, "paused", false));
@@ -84,6 +85,9 @@ void Mirror::fold(const std::string& type, const json& e, int64_t at) {
         const json& t = member(e, "ticket");
         if (field<std::string>(t, "state", "waiting") == "waiting")
             waiting_[field<int64_t>(t, "id", 0)] = field<std::string>(t, "service", "");
+        // The newest ticket's estimate is the wait a ticket taken now would have.
+        for (auto& s : services_)
+            if (s.code == field<std::string>(t, "service", "")) s.est_wait_s = field<int>(t, "est_wait_s", s.est_wait_s);
     } else if (type == "ticket_called") {
         waiting_.erase(ticket);
         CounterInfo& k = counter_slot(counter);
@@ -129,6 +133,7 @@ void Mirror::configure(const json& center) {
         services.push_back(info);
     }
     services_ = std::move(services);
+    if (member(center, "categories").is_array()) read_categories(list(center, "categories"));
     std::vector<CounterInfo> counters;
     for (const auto& k : list(center, "counters")) {
         CounterInfo info = CounterInfo::idle(field<int>(k, "id", 0), field<std::string>(k, "name", ""));
@@ -140,6 +145,13 @@ void Mirror::configure(const json& center) {
         counters.push_back(info);
     }
     counters_ = std::move(counters);
+}
+
+void Mirror::read_categories(const json& categories) {
+    categories_.clear();
+    for (const auto& c : categories)
+        categories_.push_back({field<std::string>(c, "code", ""), field<std::string>(c, "name_vi", ""),
+                               field<std::string>(c, "name_en", ""), field<bool>(c, "priority", false)});
 }
 
 void Mirror::remember_call(const json& e, int64_t at, bool recall) {

@@ -25,6 +25,11 @@ struct ServiceInfo {
     int est_wait_s = 0;  // from the last snapshot
 };
 
+struct CategoryInfo {
+    std::string code, name_vi, name_en;
+    bool priority = false;
+};
+
 struct CounterInfo {
     int id = 0;
     std::string name;
@@ -70,6 +75,7 @@ public:
     const std::string& center_name() const { return center_name_; }
     int64_t catalog_version() const { return catalog_version_; }
     const std::vector<ServiceInfo>& services() const { return services_; }
+    const std::vector<CategoryInfo>& categories() const { return categories_; }
     const std::vector<CounterInfo>& counters() const { return counters_; }
     const std::vector<Call>& recent_calls() const { return recent_; }  // newest first
     const ServiceInfo* service(const std::string& code) const;
@@ -78,6 +84,7 @@ public:
 private:
     void fold(const std::string& type, const json& e, int64_t at);
     void configure(const json& center);
+    void read_categories(const json& list_of);
     void recount();
     void remember_call(const json& e, int64_t at, bool recall);
     CounterInfo& counter_slot(int id);
@@ -89,6 +96,7 @@ private:
     int64_t catalog_version_ = 0;
     std::string center_name_;
     std::vector<ServiceInfo> services_;
+    std::vector<CategoryInfo> categories_;
     std::vector<CounterInfo> counters_;
     std::vector<Call> recent_;
     std::map<int64_t, std::string> waiting_;  // ticket id → service, tickets in line

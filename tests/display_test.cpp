@@ -14,6 +14,7 @@
 
 #include "app.hpp"
 #include "common/text.hpp"
+#include "golden_image.hpp"
 #include "layout.hpp"
 #include "process.hpp"
 #include "test_server.hpp"
@@ -89,37 +90,12 @@ struct Board {
     const BoardView& view() const { return app->last_view(); }
 };
 
-SDL_Surface* load_rgb(const std::filesystem::path& file) {
-    SDL_Surface* raw = IMG_Load(file.c_str());
-    if (!raw) return nullptr;
-    SDL_Surface* rgb = SDL_ConvertSurfaceFormat(raw, SDL_PIXELFORMAT_RGB888, 0);
-    SDL_FreeSurface(raw);
-    return rgb;
-}
-
-// Same size, and at most 0.1% of the pixels differ (font smoothing may move a little).
+// The board's frame now, against tests/golden/NAME.png.
 void check_golden(Board& board, const std::string& name) {
     const auto actual = std::filesystem::path(ACTUAL_DIR) / (name + ".png");
     std::string error;
     REQUIRE(board.app->screenshot(actual, error));
-    const auto golden = golden_dir / (name + ".png");
-    if (std::getenv("UPDATE_GOLDEN")) std::filesystem::copy_file(actual, golden, std::filesystem::copy_options::overwrite_existing);
-    INFO("golden " << golden << ", this run " << actual);
-    SDL_Surface* a = load_rgb(actual);
-    SDL_Surface* g = load_rgb(golden);
-    REQUIRE(a);
-    REQUIRE(g);
-    REQUIRE(a->w == g->w);
-    REQUIRE(a->h == g->h);
-    size_t differ = 0;
-    for (int y = 0; y < a->h; ++y) {
-        const auto* ra = reinterpret_cast<const uint32_t*>(static_cast<const uint8_t*>(a->pixels) + y * a->pitch);
-        const auto* rg = reinterpret_cast<const uint32_t*>(static_cast<const uint8_t*>(g->pixels) + y * g->pitch);
-        for (int x = 0; x < a->w; ++x) differ += (ra[x] & 0xFFFFFF) != (rg[x] & 0xFFFFFF);
-    }
-    CHECK(differ <= static_cast<size_t>(a->w * a->h / 1000));
-    SDL_FreeSurface(a);
-    SDL_FreeSurface(g);
+    testing::check_against_golden(actual, golden_dir / (name + ".png"));
 }
 
 json issue(TestServer& s, const std::string& service, const std::string& category = "normal") {
@@ -247,7 +223,7 @@ TEST_CASE("a window resized or turned is laid out again for its new size") {
     const auto shot = std::filesystem::path(ACTUAL_DIR) / "display-resized.png";
     std::string error;
     REQUIRE(board.app->screenshot(shot, error));
-    SDL_Surface* image = load_rgb(shot);
+    SDL_Surface* image = testing::load_rgb(shot);
     REQUIRE(image);
     CHECK(image->w == 720);
     CHECK(image->h == 1280);

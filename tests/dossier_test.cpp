@@ -11,6 +11,7 @@
 
 #include "process.hpp"
 #include "temp_dir.hpp"
+#include "feed_signing.hpp"
 #include "test_server.hpp"
 
 using namespace dossier;
@@ -27,17 +28,7 @@ Update step(const std::string& id, int64_t at, int status) {
     return u;
 }
 
-std::string sign(const std::string& secret, const std::string& ts, const std::string& body) {
-    const std::string message = ts + "." + body;
-    unsigned char mac[crypto_auth_hmacsha256_BYTES];
-    crypto_auth_hmacsha256_state st;
-    crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
-    crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(message.data()), message.size());
-    crypto_auth_hmacsha256_final(&st, mac);
-    char hex[2 * sizeof mac + 1];
-    sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
-    return std::string("sha256=") + hex;
-}
+using testing::sign;
 
 json full_update(const std::string& id, int64_t at, int status) {
     return {{"event_id", id}, {"code", "H55.26-0001"}, {"at", at}, {"status", status}, {"applicant_name", "Nguyễn Văn An"},

@@ -69,7 +69,7 @@ std::shared_ptr<const Index> Catalog::load(sqlite::Database& db, std::shared_ptr
     return std::make_shared<const Index>(v, rows, std::move(synonyms));
 }
 
-std::shared_ptr<const Index> Catalog::prepare(const std::vector<Procedure>& procedures) {
+std::shared_ptr<const Index> Catalog::prepare(const std::vector<Procedure>& procedures, std::optional<int64_t> as_version) {
     ++preparing_;
     try {
         sqlite::Transaction write(*writer_, "BEGIN IMMEDIATE");
@@ -78,8 +78,14 @@ std::shared_ptr<const Index> Catalog::prepare(const std::vector<Procedure>& proc
         for (const auto& p : procedures)
             put.bind(1, p.code).bind(2, p.name).bind(3, p.field).bind(4, p.level).bind(5, other_words(p))
                 .bind(6, to_json(p).dump()).run();
-        writer_->exec("INSERT INTO catalog_meta(key, value) VALUES('version', 1) "
-                      "ON CONFLICT(key) DO UPDATE SET value = value + 1");
+        if (as_version) {
+            sqlite::Statement set(*writer_, "INSERT INTO catalog_meta(key, value) VALUES('version', ?) "
+                                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+            set.bind(1, *as_version).run();
+        } else {
+            writer_->exec("INSERT INTO catalog_meta(key, value) VALUES('version', 1) "
+                          "ON CONFLICT(key) DO UPDATE SET value = value + 1");
+        }
         write.commit();
         return load(*writer_, synonyms_);
     } catch (...) {

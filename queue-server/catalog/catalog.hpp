@@ -38,9 +38,11 @@ public:
     // file since; returns true if it did.
     bool refresh_if_changed();
 
-    // Writes `procedures` as the whole catalog (one transaction, version + 1)
-    // and returns their index, to be installed. Any thread.
-    std::shared_ptr<const Index> prepare(const std::vector<Procedure>& procedures);
+    // Writes `procedures` as the whole catalog (one transaction, version + 1, or
+    // `as_version` for a kiosk's copy of the server's) and returns their index,
+    // to be installed. Any thread.
+    std::shared_ptr<const Index> prepare(const std::vector<Procedure>& procedures,
+                                         std::optional<int64_t> as_version = std::nullopt);
     // Returns the index it replaces, so the caller may free it off the loop
     // (10,000 procedures' postings take milliseconds to free).
     std::shared_ptr<const Index> install(std::shared_ptr<const Index> index);
@@ -48,6 +50,7 @@ public:
 
     std::vector<Hit> search(std::string_view query, size_t limit) const { return index_->search(query, limit); }
     const std::vector<FieldCount>& fields() const { return index_->fields(); }
+    std::vector<Hit> in_field(std::string_view field) const { return index_->in_field(field); }
     std::optional<nlohmann::json> procedure(std::string_view code) const;
 
 private:

@@ -215,6 +215,17 @@ std::vector<Hit> Index::search(std::string_view query, size_t limit) const {
     return hits;
 }
 
+std::vector<Hit> Index::in_field(std::string_view field) const {
+    std::vector<const Entry*> in;
+    for (const auto& e : entries_)
+        if (e.field == field) in.push_back(&e);
+    // Folded, so "Đăng ký" sorts among the d's and not after z.
+    std::sort(in.begin(), in.end(), [](const Entry* a, const Entry* b) { return a->folded_name < b->folded_name; });
+    std::vector<Hit> hits;
+    for (const Entry* e : in) hits.push_back({e->code, e->name, e->field, e->level, 0});
+    return hits;
+}
+
 void Index::count_fields() {
     std::map<std::string, FieldCount> by_field;
     for (const auto& e : entries_) {

@@ -71,6 +71,8 @@ public:
     std::vector<Hit> search(std::string_view query, size_t limit) const;
     // Most procedures first, each with its count per level (counted at build).
     const std::vector<FieldCount>& fields() const { return fields_; }
+    // The procedures of one field, by name (browsing, not searching).
+    std::vector<Hit> in_field(std::string_view field) const;
 
 private:
     struct Entry {

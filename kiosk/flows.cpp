@@ -1,0 +1,352 @@
+// flows: what the kiosk's screens ask of the server, the printer and the
+// catalog, and what comes back (see app.hpp for the threads).
+#include <algorithm>
+
+#include "app.hpp"
+#include "drivers/errors.hpp"
+
+namespace kiosk {
+
+namespace {
+
+using client::field;
+using client::member;
+
+constexpr int64_t kLostAnswerWaitMs = 10'000;   // on the "getting your number" screen
+constexpr int64_t kLostAnswerKeepMs = 120'000;  // a late event still prints and shows it
+
+std::string refusal_for(const Reply& r) {
+    if (!r.answered()) return "refused.offline";
+    const std::string code = r.code();
+    if (code == "service_closed") return "refused.closed";
+    if (code == "sold_out" || code == "range_exhausted") return "refused.cap";
+    return "refused.other";
+}
+
+}  // namespace
+
+// --- the event stream ---
+
+void KioskApp::link_changed(bool up, const std::string& why) {
+    if (up == online_) return;
+    online_ = up;
+    dirty_ = true;
+    log_(up ? "connected to " + config_.server : "offline: " + why);
+    if (!up) return;
+    reported_.clear();  // a restarted server has forgotten the printer's state
+    report_printer();
+    if (my_source_.empty()) ask_who_am_i();
+}
+
+void KioskApp::receive(const nlohmann::json& m) {
+    const std::string type = field<std::string>(m, "type", "");
+    if (type == "snapshot") {
+        mirror_.apply_snapshot(member(m, "state"));
+        stream_->applied(mirror_.seq());
+    } else if (type == "dossier_updated") {
+        const auto& codes = member(m, "codes");
+        const std::string shown = field<std::string>(state_.dossier, "code", "");
+        if (state_.screen == Screen::dossier_result && codes.is_array() &&
+            std::find(codes.begin(), codes.end(), shown) != codes.end())
+            lookup_dossier(true);
+    } else {
+        switch (mirror_.apply_event(m)) {
+            case client::Mirror::Applied::gap:
+                log_("events missing after " + std::to_string(mirror_.seq()) + ": resuming");
+                stream_->resync();
+                return;
+            case client::Mirror::Applied::ignored: break;
+            case client::Mirror::Applied::changed:
+                stream_->applied(mirror_.seq());
+                if (type == "ticket_issued") adopt_lost_ticket(member(m, "ticket"));
+                break;
+        }
+    }
+    sync_catalog();
+    if (state_.screen == Screen::services || state_.screen == Screen::home || state_.screen == Screen::category ||
+        state_.screen == Screen::procedure || type == "snapshot")
+        dirty_ = true;
+}
+
+// --- taking a number ---
+
+void KioskApp::choose_service(const std::string& code) {
+    if (code.empty() || !mirror_.service(code)) return;
+    state_.service = code;
+    if (mirror_.categories().size() <= 1) return issue(code, "normal");
+    go(Screen::category);
+}
+
+void KioskApp::issue(const std::string& service, const std::string& category) {
+    if (!online_) {  // never promise a number the server has not given
+        state_.refusal = "refused.offline";
+        return go(Screen::refused);
+    }
+    go(Screen::issuing);
+    ++jobs_;
+    net_->post([this, service, category] {
+        Reply r = api_->post("/api/tickets", {{"service", service}, {"category", category}});
+        post_ui([this, r = std::move(r), category] {
+            --jobs_;
+            issued(r, category);
+        });
+    });
+}
+
+void KioskApp::issued(const Reply& r, const std::string& category) {
+    if (r.ok() && r.body.is_object()) return show_ticket(r.body, category);
+    if (r.maybe_applied) {  // sent, no answer: it may exist; the event stream will tell
+        log_("no answer to a ticket request (" + r.error + "): watching the event stream for it");
+        const int64_t now = clock_();
+        lost_ = Lost{category, now + kLostAnswerWaitMs, now + kLostAnswerKeepMs};
+        return;
+    }
+    if (r.answered()) log_("ticket refused: " + std::to_string(r.status) + " " + r.code());
+    else log_("ticket request failed: " + r.error);
+    state_.refusal = refusal_for(r);
+    go(Screen::refused);
+}
+
+void KioskApp::adopt_lost_ticket(const nlohmann::json& ticket) {
+    const int64_t id = field<int64_t>(ticket, "id", 0);
+    if (!lost_ || my_source_.empty() || field<std::string>(ticket, "source", "") != my_source_ || my_tickets_.count(id)) return;
+    log_("ticket " + field<std::string>(ticket, "number", "") + " was issued while its answer was lost: showing and printing it");
+    const std::string category = lost_->category;
+    lost_.reset();
+    show_ticket(ticket, category);
+}
+
+void KioskApp::show_ticket(const nlohmann::json& ticket, const std::string& category) {
+    my_tickets_.insert(field<int64_t>(ticket, "id", 0));
+    TicketOutcome o;
+    o.ticket = ticket;
+    for (const auto& c : mirror_.categories())
+        if (c.code == category) {
+            o.category_vi = c.name_vi;
+            o.category_en = c.name_en;
+        }
+    o.proof = ticket_proof(ticket, calendar_);
+    o.print = PrintState::printing;
+    state_.outcome = std::move(o);
+    ticket_shown_at_ = clock_();
+    go(Screen::ticket);
+    print_ticket();
+}
+
+void KioskApp::print_ticket() {
+    TicketOutcome& o = *state_.outcome;
+    const int64_t id = field<int64_t>(o.ticket, "id", 0);
+    const auto tap = last_tap_;
+    std::vector<drivers::Bitmap> pages;
+    try {
+        if (!printer_) throw drivers::TransportError(printer_status_ ? printer_status_->detail : "no printer");
+        pages = printer_->ticket_pages(ticket_content(o.ticket, mirror_.center_name(), o.category_vi, config_, calendar_));
+    } catch (const std::exception& e) {
+        drivers::PrintReport failed;
+        failed.error = e.what();
+        failed.status = printer_status_.value_or(drivers::PrinterStatus{drivers::PrinterState::error, e.what()});
+        return printed(id, failed, tap);
+    }
+    ++jobs_;
+    print_->post([this, pages = std::move(pages), id, tap, name = "ticket-" + field<std::string>(o.ticket, "number", "")] {
+        drivers::PrintReport report = printer_->print(pages, name);
+        post_ui([this, report = std::move(report), id, tap] {
+            --jobs_;
+            printed(id, report, tap);
+        });
+    });
+}
+
+void KioskApp::printed(int64_t id, const drivers::PrintReport& report, std::chrono::steady_clock::time_point tap) {
+    if (report.printed) {
+        const double before_print = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - tap).count() -
+                                    report.done_ms;
+        if (hooks_.printed) hooks_.printed(report, before_print + report.first_byte_ms);
+    } else {
+        log_("ticket " + std::to_string(id) + " not printed: " + report.error);
+    }
+    printer_changed(report.printed || report.status.state != drivers::PrinterState::ready
+                        ? report.status
+                        : drivers::PrinterStatus{drivers::PrinterState::error, report.error});
+    if (!state_.outcome || field<int64_t>(state_.outcome->ticket, "id", 0) != id) return;
+    state_.outcome->print = report.printed ? PrintState::printed : PrintState::failed;
+    state_.outcome->print_error = report.error;
+    ticket_shown_at_ = clock_();
+    dirty_ = true;
+}
+
+// --- procedures ---
+
+void KioskApp::run_search() {
+    state_.hits = state_.query.empty() || !cache_ ? std::vector<catalog::Hit>{} : cache_->search(state_.query, 60);
+    state_.page = 0;
+    dirty_ = true;
+}
+
+void KioskApp::open_field(size_t i) {
+    const auto& fields = cache_->fields();
+    if (i >= fields.size()) return;
+    state_.field = fields[i].field;
+    state_.field_list = cache_->in_field(state_.field);
+    go(Screen::field);
+}
+
+void KioskApp::open_procedure(const std::string& code, Screen from) {
+    auto record = cache_->procedure(code);
+    if (!record) return;
+    state_.procedure = std::move(*record);
+    state_.procedure_from = from;
+    state_.procedure_note.clear();
+    go(Screen::procedure);
+}
+
+void KioskApp::print_checklist() {
+    std::vector<drivers::Bitmap> pages;
+    try {
+        if (!printer_) throw drivers::TransportError("no printer");
+        pages = printer_->checklist_pages(checklist_content(state_.procedure, mirror_.center_name(), clock_(), calendar_));
+    } catch (const std::exception& e) {
+        log_(std::string("checklist not printed: ") + e.what());
+        state_.procedure_note = "procedure.print_failed";
+        return;
+    }
+    const std::string code = field<std::string>(state_.procedure, "code", "");
+    ++jobs_;
+    print_->post([this, pages = std::move(pages), code] {
+        drivers::PrintReport report = printer_->print(pages, "checklist-" + code);
+        post_ui([this, report = std::move(report), code] {
+            --jobs_;
+            printer_changed(report.status);
+            if (!report.printed) log_("checklist not printed: " + report.error);
+            if (state_.screen != Screen::procedure || field<std::string>(state_.procedure, "code", "") != code) return;
+            state_.procedure_note = report.printed ? "procedure.printed" : "procedure.print_failed";
+            dirty_ = true;
+        });
+    });
+}
+
+void KioskApp::sync_catalog() {
+    const int64_t wanted = mirror_.catalog_version();
+    if (catalog_fetching_ || wanted <= 0 || wanted == cache_->version()) return;
+    catalog_fetching_ = true;
+    ++jobs_;
+    bg_->post([this] {
+        std::shared_ptr<const catalog::Index> index;
+        std::string error;
+        const Reply r = api_->get("/api/catalog");
+        try {
+            if (!r.ok()) throw std::runtime_error(r.answered() ? "status " + std::to_string(r.status) : r.error);
+            index = cache_->prepare(r.body);
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+        post_ui([this, index, error] {
+            --jobs_;
+            catalog_fetching_ = false;
+            if (!index) return log_("catalog not updated: " + error + " (the saved one stays in use)");
+            cache_->install(index);
+            log_("catalog version " + std::to_string(cache_->version()) + ": " + std::to_string(cache_->size()) + " procedures");
+            if (state_.screen == Screen::search) run_search();
+            sync_catalog();  // a newer one may have been announced meanwhile
+        });
+    });
+}
+
+// --- dossiers ---
+
+void KioskApp::lookup_dossier(bool quiet) {
+    const ScannedDossier scan = parse_scan(state_.dossier_code);
+    std::string code = scan.code, check = state_.dossier_check.empty() ? scan.check : state_.dossier_check;
+    if (quiet) code = field<std::string>(state_.dossier, "code", code);
+    if (code.empty() || check.empty()) {
+        state_.dossier_message = "dossier.need_both";
+        state_.focus = code.empty() ? 0 : 1;
+        dirty_ = true;
+        return;
+    }
+    state_.dossier_code = code;
+    state_.dossier_check = check;
+    if (!quiet) go(Screen::dossier_looking);
+    ++jobs_;
+    net_->post([this, code, check, quiet] {
+        Reply r = api_->get("/api/dossiers/" + url_encode(code) + "?check=" + url_encode(check));
+        post_ui([this, r = std::move(r), quiet] {
+            --jobs_;
+            looked_up(r, quiet);
+        });
+    });
+}
+
+void KioskApp::looked_up(const Reply& r, bool quiet) {
+    if (quiet) {  // a refresh of the dossier on screen: only a good answer changes it
+        if (r.ok() && state_.screen == Screen::dossier_result) state_.dossier = r.body;
+        dirty_ = true;
+        return;
+    }
+    if (state_.screen != Screen::dossier_looking) return;  // the person went elsewhere
+    if (r.ok() && r.body.is_object()) {
+        state_.dossier = r.body;
+        return go(Screen::dossier_result);
+    }
+    state_.dossier_message = !r.answered() ? "dossier.offline"
+                             : r.status == 404 ? "dossier.not_found"
+                             : r.status == 429 ? "dossier.too_many"
+                                               : "dossier.failed";
+    if (r.answered() && r.status != 404) log_("dossier lookup: " + std::to_string(r.status) + " " + r.code());
+    go(Screen::dossier);
+}
+
+// --- the printer and the server's view of it ---
+
+void KioskApp::check_printer() {
+    next_printer_check_ = clock_() + int64_t{config_.printer_check_seconds} * 1000;
+    if (!printer_) return report_printer();
+    ++jobs_;
+    print_->post([this] {
+        const drivers::PrinterStatus status = printer_->status();
+        post_ui([this, status] {
+            --jobs_;
+            printer_changed(status);
+        });
+    });
+}
+
+void KioskApp::printer_changed(const drivers::PrinterStatus& status) {
+    if (!printer_status_ || printer_status_->state != status.state) {
+        log_("printer: " + drivers::to_string(status.state) + " (" + status.detail + ")");
+        dirty_ = true;
+    }
+    printer_status_ = status;
+    report_printer();
+}
+
+void KioskApp::report_printer() {
+    if (!printer_status_ || !online_) return;
+    const std::string word = server_printer_word(printer_status_->state);
+    if (word == reported_) return;
+    reported_ = word;
+    const nlohmann::json body{{"printer", word}, {"detail", printer_status_->detail.substr(0, 200)}};
+    ++jobs_;
+    bg_->post([this, body] {
+        const Reply r = api_->post("/api/devices/status", body);
+        post_ui([this, r, word = body["printer"].get<std::string>()] {
+            --jobs_;
+            if (!r.ok() && reported_ == word) reported_.clear();  // told again at the next change or link
+            if (!r.ok()) log_("printer state not reported: " + (r.answered() ? std::to_string(r.status) : r.error));
+        });
+    });
+}
+
+void KioskApp::ask_who_am_i() {
+    ++jobs_;
+    bg_->post([this] {
+        const Reply r = api_->get("/api/me");
+        post_ui([this, r] {
+            --jobs_;
+            if (r.ok()) my_source_ = "kiosk:" + field<std::string>(r.body, "name", "");
+            else log_("GET /api/me: " + (r.answered() ? std::to_string(r.status) + " " + r.code() : r.error));
+        });
+    });
+}
+
+}  // namespace kiosk

@@ -1,0 +1,125 @@
+// printing: tickets and checklists for the kiosk's printer (see printing.hpp).
+#include "printing.hpp"
+
+#include <cstdio>
+
+#include "mirror.hpp"
+#include "drivers/transport.hpp"
+
+namespace kiosk {
+
+namespace {
+
+using client::field;
+using client::list;
+using client::member;
+
+drivers::LayoutConfig layout_config(const KioskConfig& config) {
+    drivers::LayoutConfig c;
+    c.paper.width_dots = config.paper_mm == 58 ? 384 : 576;
+    c.fonts.regular = config.font_regular;
+    c.fonts.bold = config.font_bold;
+    if (!config.logo.empty()) c.logo = config.logo;
+    return c;
+}
+
+std::string replaced(std::string text, const std::string& hole, const std::string& value) {
+    for (auto at = text.find(hole); at != std::string::npos; at = text.find(hole, at + value.size()))
+        text.replace(at, hole.size(), value);
+    return text;
+}
+
+}  // namespace
+
+std::string clock_text(const common::Instant& t) {
+    char out[16];
+    std::snprintf(out, sizeof out, "%02d:%02d", t.minute / 60, t.minute % 60);
+    return out;
+}
+
+std::string date_text(const common::Instant& t) {
+    char out[32];
+    std::snprintf(out, sizeof out, "%02d/%02d/%04d", t.day % 100, t.day / 100 % 100, t.day / 10000);
+    return out;
+}
+
+std::string local_time_text(int64_t utc_ms, const common::LocalCalendar& calendar) {
+    const auto t = calendar.at(utc_ms);
+    return clock_text(t) + " " + date_text(t);
+}
+
+drivers::TicketContent ticket_content(const nlohmann::json& ticket, const std::string& center_name,
+                                      const std::string& category_name, const KioskConfig& config,
+                                      const common::LocalCalendar& calendar) {
+    drivers::TicketContent t;
+    t.center_name = center_name;
+    t.number = field<std::string>(ticket, "number", "");
+    t.service = field<std::string>(ticket, "service_name_vi", field<std::string>(ticket, "service", ""));
+    if (field<bool>(ticket, "priority", false)) t.priority = category_name;
+    t.issued_at = local_time_text(field<int64_t>(ticket, "issued_at", 0), calendar);
+    t.people_ahead = field<int>(ticket, "people_ahead", -1);
+    const int est = field<int>(ticket, "est_wait_s", -1);
+    t.estimated_wait_minutes = est < 0 ? -1 : (est + 59) / 60;
+    if (!config.follow_url.empty()) {
+        std::string url = replaced(config.follow_url, "{number}", t.number);
+        url = replaced(url, "{id}", std::to_string(field<int64_t>(ticket, "id", 0)));
+        t.follow_url = replaced(url, "{day}", std::to_string(field<int>(ticket, "day", 0)));
+    }
+    t.footer = config.ticket_footer;
+    return t;
+}
+
+std::string ticket_proof(const nlohmann::json& ticket, const common::LocalCalendar& calendar) {
+    return field<std::string>(ticket, "number", "") + " · " + field<std::string>(ticket, "service_name_vi", "") + " · " +
+           local_time_text(field<int64_t>(ticket, "issued_at", 0), calendar) + " · #" +
+           std::to_string(field<int64_t>(ticket, "id", 0));
+}
+
+drivers::ChecklistContent checklist_content(const nlohmann::json& p, const std::string& center_name, int64_t now_ms,
+                                            const common::LocalCalendar& calendar) {
+    drivers::ChecklistContent c;
+    c.center_name = center_name;
+    c.procedure_code = field<std::string>(p, "code", "");
+    c.procedure_name = field<std::string>(p, "name", "");
+    for (const auto& d : list(p, "documents"))
+        c.documents.push_back({field<std::string>(d, "name", ""), field<int>(d, "originals", 0), field<int>(d, "copies", 0),
+                               field<std::string>(d, "note", "")});
+    const auto days = member(p, "processing_days");
+    c.processing_time = field<std::string>(p, "processing_time", "");
+    if (c.processing_time.empty() && days.is_number_integer()) c.processing_time = std::to_string(days.get<int>()) + " ngày làm việc";
+    c.fee = field<std::string>(p, "fee", "");
+    c.printed_at = local_time_text(now_ms, calendar);
+    c.footer = "Tra cứu thủ tục và hồ sơ tại ki-ốt hoặc dichvucong.gov.vn";
+    return c;
+}
+
+KioskPrinter::KioskPrinter(const KioskConfig& config)
+    : layout_(layout_config(config)), printer_(drivers::open_transport(config.printer), drivers::EscPosOptions{}) {}
+
+std::vector<drivers::Bitmap> KioskPrinter::ticket_pages(const drivers::TicketContent& content) const {
+    return {layout_.ticket(content)};
+}
+
+std::vector<drivers::Bitmap> KioskPrinter::checklist_pages(const drivers::ChecklistContent& content) const {
+    return layout_.checklist(content);
+}
+
+drivers::PrintReport KioskPrinter::print(const std::vector<drivers::Bitmap>& pages, const std::string& job_name) {
+    return printer_.print(pages, job_name);
+}
+
+drivers::PrinterStatus KioskPrinter::status() { return printer_.status(); }
+
+std::string server_printer_word(drivers::PrinterState state) {
+    switch (state) {
+        case drivers::PrinterState::ready: return "ok";
+        case drivers::PrinterState::paper_low: return "paper_low";
+        case drivers::PrinterState::paper_out: return "paper_out";
+        case drivers::PrinterState::offline: return "offline";
+        case drivers::PrinterState::cover_open:
+        case drivers::PrinterState::error: return "error";
+    }
+    return "error";
+}
+
+}  // namespace kiosk

@@ -1,0 +1,62 @@
+// printing: what the kiosk prints — a ticket from the server's answer, a
+// procedure's document checklist — and the printer that prints it.
+//
+// Threads: the raster is drawn on the screen's thread (SDL_ttf opens fonts
+// there, and FreeType wants faces opened on one thread), then the bytes go to
+// the printer on the print worker, which is the only one to touch the transport.
+#pragma once
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "common/local_time.hpp"
+#include "config.hpp"
+#include "drivers/layout.hpp"
+#include "drivers/printer.hpp"
+
+namespace kiosk {
+
+// In the center's time: "08:15", "24/11/2026", and both: "08:15 24/11/2026".
+std::string clock_text(const common::Instant& t);
+std::string date_text(const common::Instant& t);
+std::string local_time_text(int64_t utc_ms, const common::LocalCalendar& calendar);
+
+// A ticket as printed, from POST /api/tickets' answer. `category_name` is the
+// category's words for a priority ticket (empty for a normal one).
+drivers::TicketContent ticket_content(const nlohmann::json& ticket, const std::string& center_name,
+                                      const std::string& category_name, const KioskConfig& config,
+                                      const common::LocalCalendar& calendar);
+// What the screen's QR says when the paper failed: enough to prove the number
+// at the counter ("A012 · Hộ tịch · 08:15 24/11/2026 · #12").
+std::string ticket_proof(const nlohmann::json& ticket, const common::LocalCalendar& calendar);
+
+// The documents of a procedure (GET /api/procedures/{code}'s record) to print.
+drivers::ChecklistContent checklist_content(const nlohmann::json& procedure, const std::string& center_name,
+                                            int64_t now_ms, const common::LocalCalendar& calendar);
+
+class KioskPrinter {
+public:
+    // Throws drivers::TransportError for an address it does not know, and
+    // drivers::LayoutError when the fonts or the logo cannot be used.
+    explicit KioskPrinter(const KioskConfig& config);
+
+    // Screen thread.
+    std::vector<drivers::Bitmap> ticket_pages(const drivers::TicketContent& content) const;
+    std::vector<drivers::Bitmap> checklist_pages(const drivers::ChecklistContent& content) const;
+
+    // Print worker.
+    drivers::PrintReport print(const std::vector<drivers::Bitmap>& pages, const std::string& job_name);
+    drivers::PrinterStatus status();
+    std::string describe() const { return printer_.describe(); }
+
+private:
+    drivers::Layout layout_;
+    drivers::Printer printer_;
+};
+
+// The state word the server takes (POST /api/devices/status).
+std::string server_printer_word(drivers::PrinterState state);
+
+}  // namespace kiosk

@@ -1,0 +1,35 @@
+// screens: each of the kiosk's screens drawn from the state, in the same frame
+// of header (center, clock, language, large text, printer and link marks) and
+// footer (home, back, pages). Pure drawing: what a touch does is in app.cpp.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "drivers/escpos.hpp"
+#include "index.hpp"
+#include "mirror.hpp"
+#include "state.hpp"
+#include "strings.hpp"
+#include "ui.hpp"
+
+namespace kiosk {
+
+struct Scene {
+    const KioskState& state;
+    const client::Mirror& mirror;
+    const Strings& words;
+    bool online = false;
+    std::optional<drivers::PrinterStatus> printer;
+    std::string clock;        // "08:15"
+    std::string date;         // "24/11/2026"
+    const std::vector<catalog::FieldCount>& fields;
+    size_t catalog_size = 0;
+
+    const std::string& t(const char* key) const { return words.get(key, state.lang); }
+};
+
+// Draws the whole screen; the Ui keeps the touch targets.
+void draw_scene(Ui& ui, const Scene& scene);
+
+}  // namespace kiosk

@@ -1,0 +1,75 @@
+// state: what the kiosk is showing and what the person has typed or chosen —
+// everything a screen is drawn from, and nothing else, so the same state always
+// draws the same picture (the golden screenshots depend on it).
+#pragma once
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "index.hpp"
+#include "strings.hpp"
+
+namespace kiosk {
+
+enum class Screen {
+    home,
+    services,         // service tiles
+    category,         // normal or a priority category
+    issuing,          // waiting for the server's number
+    ticket,           // the number, printed or on screen
+    refused,          // no number was issued, and why
+    search,           // keyboard, field list or results
+    field,            // the procedures of one field
+    procedure,        // one procedure's papers, fees, time
+    dossier,          // code and check entry
+    dossier_looking,  // waiting for the server
+    dossier_result,   // status and timeline
+    admin,            // the PIN pad to leave the kiosk
+};
+
+enum class PrintState { none, printing, printed, failed };
+
+struct TicketOutcome {
+    nlohmann::json ticket;       // the server's answer (or the event, when the answer was lost)
+    std::string category_vi, category_en;
+    PrintState print = PrintState::none;
+    std::string print_error;     // for the log and staff; the screen says it plainly
+    std::string proof;           // the QR's text when the paper failed
+};
+
+struct KioskState {
+    Screen screen = Screen::home;
+    Lang lang = Lang::vi;
+    bool large_text = false;
+    int page = 0;  // of the list on screen
+
+    // Taking a number.
+    std::string service;        // chosen service code
+    std::string refusal;        // strings key: why no number
+    std::optional<TicketOutcome> outcome;
+
+    // Procedures.
+    std::string query;
+    bool telex = false;
+    std::vector<catalog::Hit> hits;
+    std::string field;                     // browsed field
+    std::vector<catalog::Hit> field_list;  // its procedures
+    nlohmann::json procedure;              // the record shown
+    std::string procedure_note;            // strings key: printed, or could not print
+    Screen procedure_from = Screen::search;
+
+    // Dossiers.
+    std::string dossier_code, dossier_check;
+    int focus = 0;                // 0 the code, 1 the check
+    std::string dossier_message;  // strings key: not found, too many, offline
+    nlohmann::json dossier;       // the server's view
+
+    // Leaving the kiosk.
+    std::string pin;
+    bool pin_wrong = false;
+
+};
+
+}  // namespace kiosk
