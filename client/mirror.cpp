@@ -23,10 +23,12 @@ CounterInfo& Mirror::counter_slot(int id) {
     return counters_.back();
 }
 
-void Mirror::apply_snapshot(const json& state) {
+void Mirror::apply_snapshot(const json& message) {
+    const json& state = member(message, "state");
     seq_ = field<int64_t>(state, "seq", 0);
     day_ = field<int32_t>(state, "day", 0);
-    catalog_version_ = field<int64_t>(state, "catalog_version", catalog_version_);
+    // Beside the state, not in it: the catalog is not part of the queue.
+    catalog_version_ = field<int64_t>(message, "catalog_version", catalog_version_);
     center_name_ = field<std::string>(member(state, "center"), "name", "");
     services_.clear();
     for (const auto& s : list(state, "services"))

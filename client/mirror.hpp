@@ -62,8 +62,9 @@ public:
 
     explicit Mirror(size_t recent_limit = 20) : recent_limit_(recent_limit) {}
 
-    // A snapshot message's `state` replaces everything.
-    void apply_snapshot(const json& state);
+    // A snapshot message ({"type":"snapshot","state":{...},"catalog_version":V})
+    // replaces everything.
+    void apply_snapshot(const json& message);
     // One event from the stream. `ignored`: already applied (seq not newer) or
     // not an object; `gap`: events are missing before it, resume from seq().
     Applied apply_event(const json& event);

@@ -180,7 +180,7 @@ void DisplayApp::drain(int64_t now) {
 
 void DisplayApp::apply(const nlohmann::json& m, int64_t now) {
     if (client::field<std::string>(m, "type", "") == "snapshot") {
-        mirror_.apply_snapshot(client::member(m, "state"));
+        mirror_.apply_snapshot(m);
         stream_->applied(mirror_.seq());
         return;
     }

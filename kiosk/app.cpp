@@ -422,7 +422,7 @@ void KioskApp::draw() {
     shown_clock_ = clock_text(t);
     canvas_->begin_frame();
     Ui ui(*canvas_, metrics_for(w, h, state_.large_text), pressed_);
-    const Scene scene{state_, mirror_, words_, online_, printer_status_, shown_clock_, date_text(t), cache_->fields(), cache_->size()};
+    const Scene scene{state_, mirror_, words_, online_, printer_status_, shown_clock_, date_text(t), cache_->fields(), cache_->size(), calendar_};
     draw_scene(ui, scene);
     targets_ = ui.take_targets();
     canvas_->end_frame();

@@ -78,7 +78,7 @@ int Canvas::width_of(const std::string& s, int px, bool bold) {
 }
 
 int Canvas::line_height(int px, bool bold) {
-    TTF_Font* f = font(px, bold);
+    TTF_Font* f = font(stepped(px), bold);
     return f ? TTF_FontLineSkip(f) : px;
 }
 
@@ -127,7 +127,9 @@ void Canvas::text(const std::string& s, const Box& b, int px, bool bold, SDL_Col
 }
 
 // Greedy, at spaces; a word wider than the line is left to be shrunk by text().
+// Measured at the size text() draws (the stepped one), so lines are as full as they can be.
 std::vector<std::string> Canvas::wrap(const std::string& s, int width, int px, bool bold) {
+    px = stepped(px);
     std::vector<std::string> lines;
     size_t start = 0;
     while (start <= s.size()) {

@@ -41,7 +41,7 @@ void KioskApp::link_changed(bool up, const std::string& why) {
 void KioskApp::receive(const nlohmann::json& m) {
     const std::string type = field<std::string>(m, "type", "");
     if (type == "snapshot") {
-        mirror_.apply_snapshot(member(m, "state"));
+        mirror_.apply_snapshot(m);
         stream_->applied(mirror_.seq());
     } else if (type == "dossier_updated") {
         const auto& codes = member(m, "codes");
@@ -233,7 +233,7 @@ void KioskApp::sync_catalog() {
     bg_->post([this] {
         std::shared_ptr<const catalog::Index> index;
         std::string error;
-        const Reply r = api_->get("/api/catalog");
+        const Reply r = api_->get("/api/catalog/export");
         try {
             if (!r.ok()) throw std::runtime_error(r.answered() ? "status " + std::to_string(r.status) : r.error);
             index = cache_->prepare(r.body);

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "printing.hpp"
+
 namespace kiosk {
 
 namespace {
@@ -43,6 +45,18 @@ std::string printer_key(drivers::PrinterState s) {
     return "printer.error";
 }
 
+// A printer drawn in boxes on a square of the state's colour (amber: paper low;
+// red: out, cover open, offline, error): small, for staff walking by; the ticket
+// screen says in words what it means for a citizen.
+void printer_icon(Canvas& c, const Box& b, SDL_Color state) {
+    c.fill(b, state);
+    const Box in = b.inset(b.w / 6);
+    c.fill({in.x + in.w / 4, in.y, in.w / 2, in.h * 3 / 10}, colors::white);               // paper in
+    c.fill({in.x, in.y + in.h * 3 / 10, in.w, in.h * 4 / 10}, colors::ink);                // body
+    c.fill({in.x + in.w / 4, in.y + in.h * 6 / 10, in.w / 2, in.h * 4 / 10}, colors::white);  // paper out
+    c.fill({in.x + in.w * 3 / 4, in.y + in.h * 4 / 10, in.w / 10 + 1, in.h / 10 + 1}, state);  // its light
+}
+
 void header(Ui& ui, const Scene& sc, const Box& b) {
     const Metrics& m = ui.m();
     Canvas& c = ui.canvas();
@@ -58,11 +72,9 @@ void header(Ui& ui, const Scene& sc, const Box& b) {
     ui.button("large", large, sc.t(sc.state.large_text ? "large.off" : "large.on"), "", Look::quiet);
     int name_right = large.x - pad;
     if (sc.printer && !printer_key(sc.printer->state).empty()) {
-        const int badge_w = m.d(22);
-        const Box badge{large.x - pad - badge_w, lang.y, badge_w, lang.h};
-        c.fill(badge, sc.printer->state == drivers::PrinterState::paper_low ? colors::amber : colors::alert);
-        c.paragraph(sc.t(printer_key(sc.printer->state).c_str()), badge.inset(m.d(0.8)), m.px(2.2), true, colors::ink, Align::center);
-        name_right = badge.x - pad;
+        const Box icon{large.x - pad - lang.h, lang.y, lang.h, lang.h};
+        printer_icon(c, icon, sc.printer->state == drivers::PrinterState::paper_low ? colors::amber : colors::alert);
+        name_right = icon.x - pad;
     }
     const Box name{pad, b.y, std::max(0, name_right - pad), b.h};
     const int name_px = m.px(2.8);
@@ -81,7 +93,7 @@ void footer(Ui& ui, const Scene& sc, const Box& b, int page, int pages) {
     if (b.h == 0) return;
     const Metrics& m = ui.m();
     ui.canvas().fill(b, colors::panel);
-    const int pad = m.d(1.5), w = m.d(24);
+    const int pad = m.d(1.5), w = std::min(m.d(24), (b.w - 6 * pad) / 5);  // five across a portrait screen
     const Box home{pad, b.y + pad, w, b.h - 2 * pad};
     ui.button("nav:home", home, sc.t("nav.home"), "", Look::quiet);
     if (sc.state.screen != Screen::ticket && sc.state.screen != Screen::refused)
@@ -100,6 +112,12 @@ void footer(Ui& ui, const Scene& sc, const Box& b, int page, int pages) {
 Box cell(const Box& area, int cols, int rows, int i, int gap) {
     const int w = (area.w - gap * (cols - 1)) / cols, h = (area.h - gap * (rows - 1)) / rows;
     return {area.x + (i % cols) * (w + gap), area.y + (i / cols) * (h + gap), w, h};
+}
+
+// "2026-11-23" (as the dossier software sends it) → "23/11/2026", as people write it here.
+std::string day_text(const std::string& iso) {
+    if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return iso;
+    return iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4);
 }
 
 const std::string& words_of(const Scene& sc, const std::string& vi, const std::string& en) {
@@ -244,10 +262,21 @@ int refused(Ui& ui, const Scene& sc, const Box& b) {
     return 1;
 }
 
-Box keyboard_box(const Metrics& m, const Box& b) {
-    const int h = m.portrait ? m.height * 28 / 100 : m.height * 40 / 100;
-    const int w = m.portrait ? b.w : std::min(b.w, h * 5 / 2);
-    return {b.x + (b.w - w) / 2, b.bottom() - h, w, h};
+// Where the on-screen keyboard goes and what is left beside it: along the bottom
+// in portrait, on the right in landscape, so keys stay large and a list keeps
+// its height either way.
+struct KeyboardSplit {
+    Box rest, keys;
+};
+
+KeyboardSplit split_for_keyboard(const Metrics& m, const Box& b) {
+    const int gap = m.d(2);
+    if (m.portrait) {
+        const int h = std::min(b.h / 2, m.height * 30 / 100);
+        return {{b.x, b.y, b.w, b.h - h - gap}, {b.x, b.bottom() - h, b.w, h}};
+    }
+    const int w = b.w * 55 / 100;
+    return {{b.x, b.y, b.w - w - gap, b.h}, {b.x + b.w - w, b.y, w, b.h}};
 }
 
 Ui::KeyLabels key_labels(const Scene& sc, bool telex_toggle) {
@@ -259,7 +288,7 @@ Ui::KeyLabels key_labels(const Scene& sc, bool telex_toggle) {
 template <class Item, class Words>
 int list_rows(Ui& ui, const Box& area, const std::vector<Item>& items, int page, const std::string& prefix, Words words) {
     const Metrics& m = ui.m();
-    const int row_h = m.d(11) * static_cast<int>(m.text_scale * 10) / 10, gap = m.d(1);
+    const int row_h = std::min(area.h, m.d(11) * static_cast<int>(m.text_scale * 10) / 10), gap = m.d(1);
     const int per_page = std::max(1, (area.h + gap) / (row_h + gap));
     const int pages = std::max(1, (static_cast<int>(items.size()) + per_page - 1) / per_page);
     page = std::min(page, pages - 1);
@@ -277,9 +306,9 @@ int search(Ui& ui, const Scene& sc, const Box& b) {
     const KioskState& s = sc.state;
     const Box query{b.x, b.y, b.w, m.d(14)};
     ui.field("search:field", query, sc.t("search.title"), s.query, sc.t("search.hint"), true);
-    const Box keys = keyboard_box(m, b);
+    const auto [rest, keys] = split_for_keyboard(m, b.below(query.h + m.d(2)));
     ui.keyboard(keys, "", key_labels(sc, true));
-    Box area{b.x, query.bottom() + m.d(2), b.w, keys.y - query.bottom() - m.d(3)};
+    Box area = rest;
     if (sc.catalog_size == 0) {
         ui.paragraph(sc.t("search.no_catalog"), area, 3.2, colors::amber);
         return 1;
@@ -299,7 +328,7 @@ int search(Ui& ui, const Scene& sc, const Box& b) {
         ui.paragraph(sc.t("search.none"), area, 3.2, colors::amber);
         return 1;
     }
-    return list_rows(ui, area, s.hits, 0, "hit:", [](const catalog::Hit& h) { return std::pair{h.name, h.code + " · " + h.field}; });
+    return list_rows(ui, area, s.hits, s.page, "hit:", [](const catalog::Hit& h) { return std::pair{h.name, h.code + " · " + h.field}; });
 }
 
 int field_list(Ui& ui, const Scene& sc, const Box& b) {
@@ -404,24 +433,26 @@ int dossier_entry(Ui& ui, const Scene& sc, const Box& b) {
     const Metrics& m = ui.m();
     const KioskState& s = sc.state;
     ui.title(sc.t("dossier.title"), b.top(m.d(8)));
-    const Box keys = keyboard_box(m, b);
     const int field_h = m.d(14), gap = m.d(2);
     int y = b.y + m.d(9);
+    const std::string code_hint = "H55.26-1124-0001", check_hint = "1234";
     if (m.portrait) {
-        ui.field("dossier:code", {b.x, y, b.w, field_h}, sc.t("dossier.code"), s.dossier_code, "H55.26-1124-0001", s.focus == 0);
+        ui.field("dossier:code", {b.x, y, b.w, field_h}, sc.t("dossier.code"), s.dossier_code, code_hint, s.focus == 0);
         y += field_h + gap;
-        ui.field("dossier:check", {b.x, y, b.w, field_h}, sc.t("dossier.check"), s.dossier_check, "1234", s.focus == 1);
-        y += field_h + gap;
+        ui.field("dossier:check", {b.x, y, b.w, field_h}, sc.t("dossier.check"), s.dossier_check, check_hint, s.focus == 1);
     } else {
         const int w = (b.w - gap) * 6 / 10;
-        ui.field("dossier:code", {b.x, y, w, field_h}, sc.t("dossier.code"), s.dossier_code, "H55.26-1124-0001", s.focus == 0);
-        ui.field("dossier:check", {b.x + w + gap, y, b.w - w - gap, field_h}, sc.t("dossier.check"), s.dossier_check, "1234",
+        ui.field("dossier:code", {b.x, y, w, field_h}, sc.t("dossier.code"), s.dossier_code, code_hint, s.focus == 0);
+        ui.field("dossier:check", {b.x + w + gap, y, b.w - w - gap, field_h}, sc.t("dossier.check"), s.dossier_check, check_hint,
                  s.focus == 1);
-        y += field_h + gap;
     }
-    const Box action{b.x + b.w - m.d(40), y, m.d(40), m.d(12)};
+    y += field_h + gap;
+    const auto [rest, keys] = split_for_keyboard(m, {b.x, y, b.w, b.bottom() - y});
+    const int action_h = m.d(12);
+    // The button beside the words in portrait, above them in landscape's narrow column.
+    const Box action = m.portrait ? Box{rest.x + rest.w - m.d(40), rest.y, m.d(40), action_h} : rest.top(action_h);
     ui.button("dossier:search", action, sc.t("dossier.search"), "", Look::primary);
-    const Box words{b.x, y, action.x - b.x - gap, keys.y - y - gap};
+    const Box words = m.portrait ? Box{rest.x, rest.y, action.x - rest.x - gap, rest.h} : rest.below(action_h + gap);
     if (!s.dossier_message.empty()) {
         ui.paragraph(sc.t(s.dossier_message.c_str()), words, 3.2, colors::amber, true);
     } else {
@@ -440,8 +471,8 @@ std::vector<Block> dossier_blocks(const Scene& sc) {
     };
     line("dossier.procedure", field<std::string>(member(d, "procedure"), "name", ""), 0);
     line("dossier.applicant", field<std::string>(d, "applicant", ""));
-    line("dossier.received", field<std::string>(d, "received_date", ""));
-    std::string due = field<std::string>(d, "appointment_date", "");
+    line("dossier.received", day_text(field<std::string>(d, "received_date", "")));
+    std::string due = day_text(field<std::string>(d, "appointment_date", ""));
     if (field<bool>(d, "overdue", false)) due += " (" + sc.t("dossier.overdue") + ")";
     line("dossier.appointment", due);
     line("dossier.pickup", field<std::string>(d, "pickup", ""));
@@ -457,7 +488,8 @@ std::vector<Block> dossier_blocks(const Scene& sc) {
     for (const auto& step : list(d, "timeline")) {
         const std::string label = en ? field<std::string>(step, "english", "") : field<std::string>(step, "label", "");
         const std::string note = field<std::string>(step, "note", "");
-        out.push_back({field<std::string>(step, "at", "") + " — " + label + (note.empty() ? "" : ": " + note), 2.9, false,
+        const int64_t at = field<int64_t>(step, "at", 0);
+        out.push_back({(at > 0 ? local_time_text(at, sc.calendar) + " — " : "") + label + (note.empty() ? "" : ": " + note), 2.9, false,
                        colors::white, 0.6});
     }
     return out;

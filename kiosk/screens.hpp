@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "drivers/escpos.hpp"
+#include "common/local_time.hpp"
 #include "index.hpp"
 #include "mirror.hpp"
 #include "state.hpp"
@@ -25,6 +26,7 @@ struct Scene {
     std::string date;         // "24/11/2026"
     const std::vector<catalog::FieldCount>& fields;
     size_t catalog_size = 0;
+    const common::LocalCalendar& calendar;  // a dossier step's time, in the center's
 
     const std::string& t(const char* key) const { return words.get(key, state.lang); }
 };

@@ -161,6 +161,20 @@ bool reshape_word(std::u32string& t, size_t start, char key) {
     return false;
 }
 
+// A word that grew after its tone was typed ("hòa" + "n"): the tone goes where
+// it belongs in the longer word ("hoàn"), as Vietnamese input methods do.
+void move_tone(std::u32string& t, size_t start) {
+    int tone = 0;
+    for (size_t i = start; i < t.size(); ++i) {
+        const Vowel v = vowel_of(t[i]);
+        if (v.row < 0 || v.tone == 0) continue;
+        tone = v.tone;
+        t[i] = with(v.row, 0);
+    }
+    if (tone == 0) return;
+    if (auto at = tone_position(t, start)) t[*at] = with(vowel_of(t[*at]).row, tone);
+}
+
 }  // namespace
 
 std::string telex_type(const std::string& text, char key) {
@@ -182,8 +196,8 @@ std::string telex_type(const std::string& text, char key) {
             }
         }
     }
-    if (in_word && reshape_word(t, start, key)) return encode(t);
-    t.push_back(static_cast<char32_t>(key));
+    if (!(in_word && reshape_word(t, start, key))) t.push_back(static_cast<char32_t>(key));
+    move_tone(t, start);
     return encode(t);
 }
 

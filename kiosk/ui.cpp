@@ -36,10 +36,15 @@ void Ui::button(const std::string& id, const Box& b, const std::string& title, c
         const double share = look == Look::key ? 0.55 : 0.42;
         canvas_.text(title, inner, std::min(m_.px(4.2), static_cast<int>(inner.h * share * m_.text_scale)), true, ink, Align::center);
     } else {
-        const int title_px = std::min(m_.px(4.6), inner.h * 45 / 100);
-        const int title_h = canvas_.paragraph_height(title, inner.w, title_px, true);
         const int sub_px = std::min(m_.px(2.8), inner.h * 25 / 100);
         const int sub_h = canvas_.paragraph_height(sub, inner.w, sub_px, false);
+        // A long title (a category's full name) shrinks until it and its line fit.
+        int title_px = std::min(m_.px(4.6), inner.h * 45 / 100);
+        int title_h = canvas_.paragraph_height(title, inner.w, title_px, true);
+        while (title_h + sub_h > inner.h && title_px > sub_px) {
+            title_px = std::max(sub_px, title_px * 9 / 10);
+            title_h = canvas_.paragraph_height(title, inner.w, title_px, true);
+        }
         const int top = inner.y + std::max(0, (inner.h - title_h - sub_h) / 2);
         canvas_.paragraph(title, {inner.x, top, inner.w, std::min(title_h, inner.h)}, title_px, true, ink, Align::center);
         canvas_.paragraph(sub, {inner.x, top + title_h, inner.w, std::max(0, inner.bottom() - top - title_h)}, sub_px, false,
@@ -54,9 +59,12 @@ void Ui::row(const std::string& id, const Box& b, const std::string& title, cons
     const SDL_Color ink = down ? colors::ink : colors::white;
     const int pad = m_.d(1.5);
     const Box inner = b.inset(pad);
-    const int sub_h = sub.empty() ? 0 : inner.h * 35 / 100;
-    canvas_.paragraph(title, {inner.x, inner.y, inner.w, inner.h - sub_h}, std::min(m_.px(3.4), (inner.h - sub_h) * 45 / 100), true, ink);
-    if (!sub.empty()) canvas_.text(sub, {inner.x, inner.bottom() - sub_h, inner.w, sub_h}, m_.px(2.6), false, down ? ink : colors::muted);
+    // The title larger than the line under it, however tall the row.
+    const int sub_px = std::min(m_.px(2.6), inner.h * 28 / 100);
+    const int sub_h = sub.empty() ? 0 : std::min(inner.h / 2, canvas_.line_height(sub_px, false));
+    const int title_px = std::max(sub_px + 2, std::min(m_.px(3.4), (inner.h - sub_h) * 75 / 100));
+    canvas_.paragraph(title, {inner.x, inner.y, inner.w, inner.h - sub_h}, title_px, true, ink);
+    if (!sub.empty()) canvas_.text(sub, {inner.x, inner.bottom() - sub_h, inner.w, sub_h}, sub_px, false, down ? ink : colors::muted);
     add(id, b, true);
 }
 
@@ -99,7 +107,8 @@ void Ui::keyboard(const Box& b, const std::string& extra, const KeyLabels& label
         }
     }
     const int y = b.y + gap + 4 * (row_h + gap);
-    const int unit = (b.w - 5 * gap) / 10;
+    // Ten units across; with its gaps inside and between keys, a row of ten units takes 11 gaps.
+    const int unit = (b.w - 11 * gap) / 10;
     int x = b.x + gap;
     auto wide = [&](const std::string& id, int units, const std::string& label, Look look) {
         button(id, {x, y, unit * units + gap * (units - 1), row_h}, label, "", look);

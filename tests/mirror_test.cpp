@@ -11,9 +11,10 @@ using json = nlohmann::json;
 
 namespace {
 
+// A snapshot message as the server sends it: the state, and the catalog's version beside it.
 json snapshot() {
-    return json::parse(R"({
-      "seq": 10, "day": 20261125, "catalog_version": 3, "center": {"name": "Trung tâm thử"},
+    return json::parse(R"({"type": "snapshot", "seq": 10, "catalog_version": 3, "state": {
+      "seq": 10, "day": 20261125, "center": {"name": "Trung tâm thử"},
       "services": [{"code": "A", "name_vi": "Hộ tịch", "name_en": "Civil status", "prefix": "A", "waiting": 2, "est_wait_s": 300},
                    {"code": "B", "name_vi": "Đất đai", "prefix": "B"}],
       "counters": [{"id": 1, "name": "Quầy 1", "paused": false,
@@ -21,7 +22,7 @@ json snapshot() {
                    {"id": 2, "name": "Quầy 2", "paused": true, "ticket": null}],
       "recent_calls": [{"ticket": 1, "number": "A001", "service": "A", "counter": 1, "at": 5, "recall": false}],
       "tickets": [{"id": 2, "service": "A", "state": "waiting"}, {"id": 3, "service": "A", "state": "waiting"},
-                  {"id": 4, "service": "B", "state": "no_show"}]})");
+                  {"id": 4, "service": "B", "state": "no_show"}]}})");
 }
 
 json event(int64_t seq, const std::string& type, json body = json::object()) {
@@ -107,7 +108,7 @@ TEST_CASE("mirror: unknown fields and types are skipped, an unknown counter is s
     CHECK(m.apply_event({{"type", "catalog_updated"}, {"version", 9}}) == A::ignored);
     CHECK(m.catalog_version() == 9);
     // A snapshot of nonsense leaves an empty, usable mirror.
-    m.apply_snapshot(json::parse(R"({"services": 3, "counters": [1, "x"], "recent_calls": {}})"));
+    m.apply_snapshot(json::parse(R"({"state": {"services": 3, "counters": [1, "x"], "recent_calls": {}}})"));
     CHECK(m.seq() == 0);
     CHECK(m.services().empty());
 }

@@ -550,6 +550,8 @@ bool Core::catalog_request(const Request& req, const std::vector<std::string>& p
     }
     if (p.size() == 2 && p[1] == "catalog") {
         respond(ok_json({{"version", cat.version()}, {"procedures", cat.size()}}));
+    } else if (p.size() == 3 && p[1] == "catalog" && p[2] == "export") {
+        export_catalog(std::move(respond));
     } else if (p.size() == 2 && p[1] == "fields") {
         json fields = json::array();
         for (const auto& f : cat.fields()) fields.push_back({{"field", f.field}, {"count", f.count}, {"levels", f.levels}});
@@ -577,6 +579,20 @@ bool Core::catalog_request(const Request& req, const std::vector<std::string>& p
         respond(error_reply(404, "not_found", "no such path: " + req.target.substr(0, 200)));
     }
     return true;
+}
+
+// A kiosk's copy of the whole catalog: megabytes for 10,000 procedures, so read
+// off the loop, through the catalog's own connection for that.
+void Core::export_catalog(Respond respond) {
+    offload_([this, respond = std::move(respond)]() mutable {
+        Reply reply;
+        try {
+            reply = {200, options_.catalog->export_json(), "application/json"};
+        } catch (const std::exception& e) {
+            reply = error_reply(500, "catalog_failed", std::string("the catalog could not be read: ") + e.what());
+        }
+        post_([reply = std::move(reply), respond = std::move(respond)]() mutable { respond(std::move(reply)); });
+    });
 }
 
 // All or nothing: a broken file leaves the catalog in use as it was. Parsing,

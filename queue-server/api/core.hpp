@@ -185,6 +185,7 @@ private:
     bool catalog_request(const Request& request, const std::vector<std::string>& parts,
                          const std::map<std::string, std::string>& query, Respond& respond);
     void import_catalog(std::string body, Respond respond);
+    void export_catalog(Respond respond);
     void broadcast(const json& message);  // a notice outside the event log (no seq), to live subscribers
     bool dossier_request(const Request& request, const std::vector<std::string>& parts,
                          const std::map<std::string, std::string>& query, Respond& respond);

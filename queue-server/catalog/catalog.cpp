@@ -32,7 +32,7 @@ std::unique_ptr<sqlite::Database> open_file(const std::string& path) {
 }  // namespace
 
 Catalog::Catalog(const std::string& path, std::string_view synonyms)
-    : db_(open_file(path)), writer_(open_file(path)), synonyms_(std::make_shared<const Synonyms>(synonyms)) {
+    : path_(path), db_(open_file(path)), writer_(open_file(path)), synonyms_(std::make_shared<const Synonyms>(synonyms)) {
     data_version_ = data_version();
     index_ = load(*db_, synonyms_);
 }
@@ -108,6 +108,20 @@ std::optional<json> Catalog::procedure(std::string_view code) const {
     json record = json::parse(get.text_at(0));
     get.reset();
     return record;
+}
+
+// The records are stored as JSON text, so they are joined, not parsed again.
+std::string Catalog::export_json() const {
+    sqlite::Database db(path_, SQLITE_OPEN_READONLY);
+    db.exec("PRAGMA busy_timeout=10000;");
+    sqlite::Transaction read(db, "BEGIN");  // the version and the rows of one commit
+    sqlite::Statement version(db, "SELECT value FROM catalog_meta WHERE key = 'version'");
+    std::string out = "{\"version\":" + std::to_string(version.step() ? version.int_at(0) : 0) + ",\"procedures\":[";
+    version.reset();
+    sqlite::Statement rows(db, "SELECT record FROM procedures ORDER BY code");
+    for (bool first = true; rows.step(); first = false) out += (first ? "" : ",") + rows.text_at(0);
+    read.commit();
+    return out + "]}";
 }
 
 }  // namespace catalog

@@ -52,11 +52,16 @@ public:
     const std::vector<FieldCount>& fields() const { return index_->fields(); }
     std::vector<Hit> in_field(std::string_view field) const { return index_->in_field(field); }
     std::optional<nlohmann::json> procedure(std::string_view code) const;
+    // The whole catalog, {"version":V,"procedures":[records]}, as a kiosk copies
+    // it (GET /api/catalog/export). Through its own connection: any thread, so
+    // the server reads a large catalog off its loop.
+    std::string export_json() const;
 
 private:
     static std::shared_ptr<const Index> load(sqlite::Database& db, std::shared_ptr<const Synonyms> synonyms);
     int64_t data_version() const;
 
+    std::string path_;
     std::unique_ptr<sqlite::Database> db_;      // the loop's: reads
     std::unique_ptr<sqlite::Database> writer_;  // prepare()'s
     std::shared_ptr<const Synonyms> synonyms_;
