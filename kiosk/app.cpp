@@ -146,6 +146,7 @@ bool KioskApp::run_once(int max_wait_ms) {
     tick(clock_());
     if (surface_stale_) open_renderer();
     if (dirty_) draw();
+    keep_screenshot();
     return !quit_ && !stop_requested_.load();
 }
 
@@ -411,6 +412,7 @@ int64_t KioskApp::next_wake(int64_t now) const {
     if (lost_) soon(std::min(lost_->refuse_at, lost_->forget_at));
     soon(next_printer_check_);
     if (dirty_) wake = now;
+    if (shot_pending_) wake = std::min(wake, now + 1000);
     return wake;
 }
 
@@ -431,6 +433,20 @@ void KioskApp::draw() {
     dirty_ = false;
     ++frames_;
     if (hooks_.presented) hooks_.presented();
+    shot_pending_ = !auto_shot_.empty();
+}
+
+// At most once a second; a change inside that second is kept for the next pass of the loop.
+void KioskApp::keep_screenshot() {
+    const auto now = std::chrono::steady_clock::now();
+    if (!shot_pending_ || now - last_shot_ < std::chrono::seconds(1)) return;
+    shot_pending_ = false;
+    last_shot_ = now;
+    std::string error;
+    std::error_code ec;
+    const auto part = auto_shot_.string() + ".part";  // renamed whole, so a viewer never reads half a file
+    if (save_png(renderer_, part, error)) std::filesystem::rename(part, auto_shot_, ec);
+    if (!error.empty() || ec) log_("screenshot " + auto_shot_.string() + ": " + (ec ? ec.message() : error));
 }
 
 bool KioskApp::screenshot(const std::filesystem::path& file, std::string& error) {

@@ -80,6 +80,9 @@ public:
     static void request_stop() { stop_requested_.store(true); }
 
     bool screenshot(const std::filesystem::path& file, std::string& error);
+    // A PNG of the screen after each change, at most once a second (the demo on a
+    // machine without a desktop, where nobody sees the window).
+    void screenshot_every_change(std::filesystem::path file) { auto_shot_ = std::move(file); }
     void set_hooks(KioskHooks hooks) { hooks_ = std::move(hooks); }
 
     // What tests and benchmarks look at.
@@ -113,6 +116,7 @@ private:
     void tick(int64_t now);
     int64_t next_wake(int64_t now) const;
     void draw();
+    void keep_screenshot();
     void open_renderer();
     void corner_tap(int64_t now);
     void pin_key(const std::string& k);
@@ -168,6 +172,9 @@ private:
     bool dirty_ = true;
     std::string shown_clock_;
     uint64_t frames_ = 0;
+    std::filesystem::path auto_shot_;
+    std::chrono::steady_clock::time_point last_shot_{};
+    bool shot_pending_ = false;
     std::string scan_buffer_;  // keys typed outside a text field: a scanner
     std::vector<int64_t> corner_taps_;
     int64_t last_input_ = 0, ticket_shown_at_ = 0, next_printer_check_ = 0;

@@ -63,6 +63,7 @@ const Canvas::Text& Canvas::texture(const std::string& s, int px, bool bold, SDL
     t.texture = SDL_CreateTextureFromSurface(renderer_, surface);
     t.w = surface->w;
     t.h = surface->h;
+    text_bytes_ += t.bytes();
     SDL_FreeSurface(surface);
     return t;
 }
@@ -84,8 +85,11 @@ int Canvas::line_height(int px, bool bold) {
 
 void Canvas::end_frame() {
     constexpr uint64_t kKeepFrames = 300;
+    constexpr size_t kBudgetBytes = 16u << 20;
+    const uint64_t keep = text_bytes_ > kBudgetBytes ? 0 : kKeepFrames;
     for (auto it = texts_.begin(); it != texts_.end();) {
-        if (frame_ - it->second.used > kKeepFrames) {
+        if (frame_ - it->second.used > keep) {
+            text_bytes_ -= it->second.bytes();
             SDL_DestroyTexture(it->second.texture);
             it = texts_.erase(it);
         } else {

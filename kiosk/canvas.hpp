@@ -4,7 +4,9 @@
 // Why a cache of text textures: a kiosk screen is mostly the same words frame
 // after frame (a key's letter, a service's name), and rendering glyphs is the
 // costly part; copying a texture is not. A texture unused for a few hundred
-// frames is dropped, so a day of searches does not grow the memory.
+// frames is dropped, and past a budget of pixels every text the last frame did
+// not draw is dropped (each ticket's big number is new), so a day of tickets and
+// searches does not grow the memory.
 #pragma once
 #include <SDL2/SDL.h>
 #include <SDL2/SDL_ttf.h>
@@ -65,6 +67,7 @@ private:
         SDL_Texture* texture = nullptr;
         int w = 0, h = 0;
         uint64_t used = 0;
+        size_t bytes() const { return static_cast<size_t>(w) * static_cast<size_t>(h) * 4; }
     };
     TTF_Font* font(int px, bool bold);
     const Text& texture(const std::string& s, int px, bool bold, SDL_Color c);
@@ -77,6 +80,7 @@ private:
     std::map<std::tuple<std::string, int, bool, uint32_t>, Text> texts_;
     std::map<std::tuple<std::string, int, bool>, int> widths_;
     uint64_t frame_ = 0;
+    size_t text_bytes_ = 0;  // held by texts_
     Log log_;
 };
 

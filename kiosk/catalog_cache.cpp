@@ -38,7 +38,7 @@ std::shared_ptr<const catalog::Index> CatalogCache::prepare(const nlohmann::json
     if (!body.is_object() || !body.contains("procedures") || !body.contains("version") ||
         !body["version"].is_number_integer())
         throw std::runtime_error("the server's catalog answer has no version or procedures");
-    const auto procedures = catalog::parse_json_catalog(body["procedures"].dump());
+    const auto procedures = catalog::parse_json_catalog(body["procedures"]);
     return catalog_->prepare(procedures, body["version"].get<int64_t>());
 }
 

@@ -1,5 +1,7 @@
 // flows: what the kiosk's screens ask of the server, the printer and the
 // catalog, and what comes back (see app.hpp for the threads).
+#include <malloc.h>
+
 #include <algorithm>
 
 #include "app.hpp"
@@ -245,6 +247,9 @@ void KioskApp::sync_catalog() {
             catalog_fetching_ = false;
             if (!index) return log_("catalog not updated: " + error + " (the saved one stays in use)");
             cache_->install(index);
+            // The download, its parse and the old index are freed by now: give the
+            // memory back, or a kiosk keeps the peak of every catalog update.
+            malloc_trim(0);
             log_("catalog version " + std::to_string(cache_->version()) + ": " + std::to_string(cache_->size()) + " procedures");
             if (state_.screen == Screen::search) run_search();
             sync_catalog();  // a newer one may have been announced meanwhile

@@ -18,7 +18,7 @@ void stop(int) { kiosk::KioskApp::request_stop(); }
 
 int main(int argc, char** argv) {
     CLI::App cli{"kiosk: take a number, find a procedure, check a dossier — the touch kiosk of a service hall"};
-    std::string config_file, server, token_file, printer, cache_dir, logo;
+    std::string config_file, server, token_file, printer, cache_dir, logo, shot;
     int width = 0, height = 0, paper = 0;
     bool windowed = false, english = false;
     cli.add_option("--config", config_file, "kiosk TOML (deploy/kiosk.example.toml)");
@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     cli.add_option("--size", width, "window width (windowed)");
     cli.add_option("--height", height, "window height (windowed)");
     cli.add_flag("--windowed", windowed, "a window, not full screen (the demo)");
+    cli.add_option("--screenshot", shot, "write a PNG of the screen after each change (at most once a second)");
     cli.add_flag("--english", english, "start in English");
     CLI11_PARSE(cli, argc, argv);
 
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
             else spdlog::warn("{}", m);
         });
         app.start();
+        if (!shot.empty()) app.screenshot_every_change(shot);
         app.run();
         return 0;
     } catch (const kiosk::ConfigError& e) {

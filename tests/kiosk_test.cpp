@@ -25,6 +25,7 @@
 #include "fake_network_printer.hpp"
 #include "feed_signing.hpp"
 #include "golden_image.hpp"
+#include "kiosk_touch.hpp"
 #include "strings.hpp"
 #include "telex.hpp"
 #include "test_server.hpp"
@@ -104,15 +105,7 @@ struct Kiosk {
     const KioskState& state() const { return app->state(); }
 
     void finger(Uint32 type, int x, int y) {
-        int w = 0, h = 0;
-        SDL_GetWindowSize(app->window(), &w, &h);
-        SDL_Event e{};
-        e.type = type;
-        e.tfinger.touchId = 1;
-        e.tfinger.fingerId = 1;
-        e.tfinger.x = (static_cast<float>(x) + 0.5f) / static_cast<float>(w);
-        e.tfinger.y = (static_cast<float>(y) + 0.5f) / static_cast<float>(h);
-        REQUIRE(SDL_PushEvent(&e) == 1);
+        REQUIRE(testing::push_finger(app->window(), type, x, y));
         app->run_once(0);
     }
     // A finger down and up on the button with this id, as drawn in the last frame.
@@ -126,20 +119,11 @@ struct Kiosk {
     }
     // Typing on the on-screen keyboard, one key tap per character.
     void type(const std::string& text) {
-        for (char c : text) tap(c == ' ' ? "key:space" : "key:" + std::string(1, static_cast<char>(std::tolower(c))));
+        for (char c : text) tap(testing::key_for(c));
     }
     // A USB barcode scanner: it types like a keyboard, then Enter.
     void scan(const std::string& text) {
-        for (size_t at = 0; at < text.size(); at += 16) {
-            SDL_Event e{};
-            e.type = SDL_TEXTINPUT;
-            std::snprintf(e.text.text, sizeof e.text.text, "%s", text.substr(at, 16).c_str());
-            REQUIRE(SDL_PushEvent(&e) == 1);
-        }
-        SDL_Event enter{};
-        enter.type = SDL_KEYDOWN;
-        enter.key.keysym.sym = SDLK_RETURN;
-        REQUIRE(SDL_PushEvent(&enter) == 1);
+        REQUIRE(testing::push_scan(text));
         app->run_once(0);
     }
     void advance(int64_t ms) {

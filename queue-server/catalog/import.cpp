@@ -177,6 +177,10 @@ std::vector<Procedure> parse_json_catalog(std::string_view text) {
     } catch (const json::exception& e) {  // a number too large for 64 bits (found by fuzz_catalog)
         fail("the file", std::string("not valid JSON: ") + e.what());
     }
+    return parse_json_catalog(j);
+}
+
+std::vector<Procedure> parse_json_catalog(const json& j) {
     if (!j.is_array()) fail("the file", "a JSON catalog is a list of procedures: [ {...}, ... ]");
     std::vector<Procedure> out;
     std::vector<std::string> where;

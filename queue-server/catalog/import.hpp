@@ -20,6 +20,8 @@ struct ImportError : std::runtime_error {
 };
 
 std::vector<Procedure> parse_json_catalog(std::string_view text);
+// The same checks on a list already parsed (a kiosk's copy of the server's export).
+std::vector<Procedure> parse_json_catalog(const nlohmann::json& list);
 // Columns: code,name,field,level,agency,processing_days,processing_time,fee,
 // documents,steps,legal_basis,online_level,service; only name, field and level are
 // required. List columns separate items with " | ".
