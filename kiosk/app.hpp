@@ -126,11 +126,12 @@ private:
     void link_changed(bool up, const std::string& why);
     void choose_service(const std::string& code);
     void issue(const std::string& service, const std::string& category);
-    void issued(const Reply& reply, const std::string& category);
+    void issued(const Reply& reply, const std::string& category, int64_t since_seq);
     void show_ticket(const nlohmann::json& ticket, const std::string& category);
     void print_ticket();
     void printed(int64_t ticket, const drivers::PrintReport& report, std::chrono::steady_clock::time_point tap);
-    void adopt_lost_ticket(const nlohmann::json& event);
+    void noticed_ticket(const nlohmann::json& ticket, int64_t seq);
+    void adopt_lost_ticket(nlohmann::json ticket);
     void run_search();
     void open_field(size_t i);
     void open_procedure(const std::string& code, Screen from);
@@ -186,11 +187,13 @@ private:
     std::string reported_;   // the printer state the server last heard
     std::string my_source_;  // "kiosk:<name>", from GET /api/me
     std::set<int64_t> my_tickets_;
-    struct Lost {
+    struct Lost {  // a ticket request sent whose answer never came
         std::string category;
+        int64_t since_seq = 0;  // the stream's seq when it was sent
         int64_t refuse_at = 0, forget_at = 0;
     };
     std::optional<Lost> lost_;
+    std::deque<std::pair<int64_t, nlohmann::json>> unclaimed_;  // this kiosk's tickets seen on the stream, not shown
     std::atomic<int> jobs_{0};
     bool quit_ = false;
     static std::atomic<bool> stop_requested_;

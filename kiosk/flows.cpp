@@ -60,7 +60,7 @@ void KioskApp::receive(const nlohmann::json& m) {
             case client::Mirror::Applied::ignored: break;
             case client::Mirror::Applied::changed:
                 stream_->applied(mirror_.seq());
-                if (type == "ticket_issued") adopt_lost_ticket(member(m, "ticket"));
+                if (type == "ticket_issued") noticed_ticket(member(m, "ticket"), mirror_.seq());
                 break;
         }
     }
@@ -86,21 +86,25 @@ void KioskApp::issue(const std::string& service, const std::string& category) {
     }
     go(Screen::issuing);
     ++jobs_;
-    net_->post([this, service, category] {
+    const int64_t seq = mirror_.seq();  // a ticket this request made comes after this event
+    net_->post([this, service, category, seq] {
         Reply r = api_->post("/api/tickets", {{"service", service}, {"category", category}});
-        post_ui([this, r = std::move(r), category] {
+        post_ui([this, r = std::move(r), category, seq] {
             --jobs_;
-            issued(r, category);
+            issued(r, category, seq);
         });
     });
 }
 
-void KioskApp::issued(const Reply& r, const std::string& category) {
+void KioskApp::issued(const Reply& r, const std::string& category, int64_t since_seq) {
     if (r.ok() && r.body.is_object()) return show_ticket(r.body, category);
-    if (r.maybe_applied) {  // sent, no answer: it may exist; the event stream will tell
+    if (r.maybe_applied) {  // sent, no answer: it may exist; the event stream tells
         log_("no answer to a ticket request (" + r.error + "): watching the event stream for it");
         const int64_t now = clock_();
-        lost_ = Lost{category, now + kLostAnswerWaitMs, now + kLostAnswerKeepMs};
+        lost_ = Lost{category, since_seq, now + kLostAnswerWaitMs, now + kLostAnswerKeepMs};
+        // Its event may have come before the failed answer did.
+        for (const auto& [seq, ticket] : unclaimed_)
+            if (seq > since_seq && !my_tickets_.count(field<int64_t>(ticket, "id", 0))) return adopt_lost_ticket(ticket);
         return;
     }
     if (r.answered()) log_("ticket refused: " + std::to_string(r.status) + " " + r.code());
@@ -109,10 +113,22 @@ void KioskApp::issued(const Reply& r, const std::string& category) {
     go(Screen::refused);
 }
 
-void KioskApp::adopt_lost_ticket(const nlohmann::json& ticket) {
+// A ticket of this kiosk's on the stream that no answer has shown: the answer
+// to a lost request, now or when the request's failure comes in after it.
+void KioskApp::noticed_ticket(const nlohmann::json& ticket, int64_t seq) {
     const int64_t id = field<int64_t>(ticket, "id", 0);
-    if (!lost_ || my_source_.empty() || field<std::string>(ticket, "source", "") != my_source_ || my_tickets_.count(id)) return;
+    if (my_source_.empty() || field<std::string>(ticket, "source", "") != my_source_ || my_tickets_.count(id)) return;
+    if (lost_ && seq > lost_->since_seq) return adopt_lost_ticket(ticket);
+    unclaimed_.emplace_back(seq, ticket);
+    if (unclaimed_.size() > 8) unclaimed_.pop_front();
+}
+
+void KioskApp::adopt_lost_ticket(nlohmann::json ticket) {
     log_("ticket " + field<std::string>(ticket, "number", "") + " was issued while its answer was lost: showing and printing it");
+    if (const auto* s = mirror_.service(field<std::string>(ticket, "service", ""))) {  // the answer's words, which the event lacks
+        ticket["service_name_vi"] = s->name_vi;
+        ticket["service_name_en"] = s->name_en;
+    }
     const std::string category = lost_->category;
     lost_.reset();
     show_ticket(ticket, category);

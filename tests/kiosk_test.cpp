@@ -26,6 +26,7 @@
 #include "feed_signing.hpp"
 #include "golden_image.hpp"
 #include "kiosk_touch.hpp"
+#include "lossy_proxy.hpp"
 #include "strings.hpp"
 #include "telex.hpp"
 #include "test_server.hpp"
@@ -632,6 +633,54 @@ TEST_CASE("the server stopped mid-flow: no number is promised, search works from
     again.tap("category:normal");
     again.until([&] { return again.state().outcome && again.state().outcome->print == PrintState::printed; }, "a ticket after the server is back");
     CHECK(again.state().outcome->ticket["number"] == "A001");
+}
+
+TEST_CASE("a ticket whose answer was lost on the way back is shown and printed all the same, and one never issued is not promised") {
+    TestServer s;
+    testing::TempDir dir;
+    testing::LossyProxy link(s.port);
+    KioskConfig c = config_for(s, dir, 1080, 1920);
+    c.server = "http://127.0.0.1:" + std::to_string(link.port());
+    Kiosk k(c, s.clock_ms.load());
+    k.sync(s);
+
+    // The server issues it; its answer never comes back. The event stream tells.
+    link.next_ticket(testing::LossyProxy::Ticket::lose_answer);
+    k.tap("home:take");
+    k.tap("service:A");
+    k.tap("category:elderly");
+    k.until([&] { return k.state().outcome && k.state().outcome->print == PrintState::printed; }, "the lost ticket found and printed");
+    CHECK(link.tickets_lost() == 1);
+    CHECK(k.said("answer was lost"));
+    const json& t = k.state().outcome->ticket;
+    CHECK(t["number"] == "A001");
+    CHECK(t["service_name_vi"] == "Hộ tịch");  // the event lacks the words: taken from the services
+    CHECK_FALSE(k.state().outcome->category_vi.empty());
+    CHECK(files_in(dir / "prints", ".bin").size() == 1);
+
+    // The request never reaches the server: after a while, no number, and none was issued.
+    k.tap("ticket:done");
+    link.next_ticket(testing::LossyProxy::Ticket::lose_request);
+    const int64_t seq = s.seq();
+    k.tap("home:take");
+    k.tap("service:A");
+    k.tap("category:normal");
+    k.until([&] { return link.tickets_lost() == 2 && !k.app->busy(); }, "the request lost");
+    CHECK(k.screen() == Screen::issuing);
+    k.advance(9'000);
+    CHECK(k.screen() == Screen::issuing);
+    k.advance(1'500);
+    CHECK(k.screen() == Screen::refused);
+    CHECK(s.seq() == seq);
+    CHECK(files_in(dir / "prints", ".bin").size() == 1);
+
+    // And the link carries on: the next ticket is answered as usual.
+    k.tap("nav:home");
+    k.tap("home:take");
+    k.tap("service:B");
+    k.tap("category:normal");
+    k.until([&] { return k.state().outcome && k.state().outcome->print == PrintState::printed; }, "the next ticket");
+    CHECK(k.state().outcome->ticket["number"] == "B001");
 }
 
 TEST_CASE("idle: the next person starts at home, with what the last one typed and chose cleared") {

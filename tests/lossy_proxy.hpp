@@ -1,0 +1,130 @@
+// lossy_proxy: a TCP relay between a client and a server on loopback that can
+// lose a ticket request's answer (the server got the request and issued the
+// ticket, the network died on the way back) or the request itself (it never
+// reached the server). Everything else — the event stream, other requests —
+// passes both ways untouched. One thread per connection, for tests.
+#pragma once
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace testing {
+
+class LossyProxy {
+public:
+    enum class Ticket { pass, lose_answer, lose_request };
+
+    explicit LossyProxy(uint16_t upstream) : upstream_(upstream) {
+        listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr = loopback(0);
+        socklen_t len = sizeof addr;
+        if (::bind(listener_, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(listener_, 16) != 0 ||
+            ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+            throw std::runtime_error("proxy: cannot listen");
+        port_ = ntohs(addr.sin_port);
+        if (::pipe(stop_.data()) != 0) throw std::runtime_error("pipe");
+        accepter_ = std::thread([this] { accept_loop(); });
+    }
+    ~LossyProxy() {
+        (void)!::write(stop_[1], "x", 1);
+        accepter_.join();
+        for (auto& t : relays_) t.join();
+        ::close(listener_);
+        ::close(stop_[0]);
+        ::close(stop_[1]);
+    }
+
+    uint16_t port() const { return port_; }
+    // What happens to the next POST /api/tickets (then back to passing).
+    void next_ticket(Ticket t) { mode_ = t; }
+    int tickets_lost() const { return lost_; }
+
+private:
+    static sockaddr_in loopback(uint16_t port) {
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        a.sin_port = htons(port);
+        return a;
+    }
+
+    // Waits for one of the fds or the stop pipe; false when stopping.
+    bool wait(std::vector<pollfd>& fds) {
+        fds.push_back({stop_[0], POLLIN, 0});
+        const int n = ::poll(fds.data(), fds.size(), -1);
+        const bool stopping = n < 0 || (fds.back().revents & POLLIN);
+        fds.pop_back();
+        return !stopping;
+    }
+
+    void accept_loop() {
+        for (;;) {
+            std::vector<pollfd> fds{{listener_, POLLIN, 0}};
+            if (!wait(fds)) return;
+            const int client = ::accept(listener_, nullptr, nullptr);
+            if (client < 0) continue;
+            relays_.emplace_back([this, client] { relay(client); });
+        }
+    }
+
+    void relay(int client) {
+        const int server = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr = loopback(upstream_);
+        if (::connect(server, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+            ::close(server);
+            ::close(client);
+            return;
+        }
+        bool first = true, drop_answer = false;
+        std::array<char, 16384> buf;
+        for (;;) {
+            std::vector<pollfd> fds{{client, POLLIN, 0}, {server, POLLIN, 0}};
+            if (!wait(fds)) break;
+            if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+                const ssize_t n = ::read(client, buf.data(), buf.size());
+                if (n <= 0) break;
+                if (first && std::string(buf.data(), static_cast<size_t>(n)).rfind("POST /api/tickets ", 0) == 0) {
+                    const Ticket t = mode_.exchange(Ticket::pass);
+                    if (t == Ticket::lose_request) {
+                        ++lost_;
+                        break;  // the server never hears of it
+                    }
+                    drop_answer = t == Ticket::lose_answer;
+                }
+                first = false;
+                if (::write(server, buf.data(), static_cast<size_t>(n)) != n) break;
+            }
+            if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+                const ssize_t n = ::read(server, buf.data(), buf.size());
+                if (n <= 0) break;
+                if (drop_answer) {
+                    ++lost_;
+                    break;  // the answer is lost on the way back
+                }
+                if (::write(client, buf.data(), static_cast<size_t>(n)) != n) break;
+            }
+        }
+        ::close(server);
+        ::close(client);
+    }
+
+    uint16_t upstream_, port_ = 0;
+    int listener_ = -1;
+    std::array<int, 2> stop_{};
+    std::atomic<Ticket> mode_{Ticket::pass};
+    std::atomic<int> lost_{0};
+    std::thread accepter_;
+    std::vector<std::thread> relays_;  // only the accepter adds to it; joined at the end
+};
+
+}  // namespace testing
