@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
     cli.add_option("--paper", paper, "paper width in mm")->check(CLI::IsMember({58, 80}));
     cli.add_option("--logo", logo, "logo image printed on tickets");
     cli.add_option("--cache", cache_dir, "folder of the catalog cache");
-    cli.add_option("--size", width, "window width (windowed)");
+    cli.add_option("--width", width, "window width (windowed)");
     cli.add_option("--height", height, "window height (windowed)");
     cli.add_flag("--windowed", windowed, "a window, not full screen (the demo)");
     cli.add_option("--screenshot", shot, "write a PNG of the screen after each change (at most once a second)");

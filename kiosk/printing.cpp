@@ -59,7 +59,7 @@ drivers::TicketContent ticket_content(const nlohmann::json& ticket, const std::s
     t.issued_at = local_time_text(field<int64_t>(ticket, "issued_at", 0), calendar);
     t.people_ahead = field<int>(ticket, "people_ahead", -1);
     const int est = field<int>(ticket, "est_wait_s", -1);
-    t.estimated_wait_minutes = est < 0 ? -1 : (est + 59) / 60;
+    t.estimated_wait_minutes = est <= 0 ? -1 : (est + 59) / 60;  // no estimate yet: not printed as "~0 minutes"
     if (!config.follow_url.empty()) {
         std::string url = replaced(config.follow_url, "{number}", t.number);
         url = replaced(url, "{id}", std::to_string(field<int64_t>(ticket, "id", 0)));
