@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "catalog.hpp"
+#include "common/http_url.hpp"
 #include "catalog_queries.hpp"
 #include "generated_catalog.hpp"
 #include "import.hpp"
@@ -53,20 +54,6 @@ void print_ms(const char* what, std::vector<double> v) {
     std::printf("  %-48s p50 %7.3f ms   p99 %7.3f ms   max %7.3f ms   (n=%zu)\n", what, at(0.5), at(0.99), v.back(), v.size());
 }
 
-std::string percent_encode(const std::string& s) {
-    std::string out;
-    char b[4];
-    for (unsigned char c : s) {
-        if (std::isalnum(c)) {
-            out += static_cast<char>(c);
-        } else {
-            std::snprintf(b, sizeof b, "%%%02X", c);
-            out += b;
-        }
-    }
-    return out;
-}
-
 }  // namespace
 
 double median(std::vector<double> v) {
@@ -81,7 +68,7 @@ struct Typist {
     boost::beast::flat_buffer buffer;
     explicit Typist(uint16_t port) { socket.connect({asio::ip::make_address("127.0.0.1"), port}); }
     double search(const std::string& prefix) {
-        http::request<http::empty_body> req(http::verb::get, "/api/procedures?limit=10&q=" + percent_encode(prefix), 11);
+        http::request<http::empty_body> req(http::verb::get, "/api/procedures?limit=10&q=" + common::percent_encode(prefix), 11);
         req.set(http::field::host, "127.0.0.1");
         const auto t0 = Clock::now();
         http::write(socket, req);

@@ -28,35 +28,25 @@
 #include <thread>
 
 #include "app.hpp"
+#include "figures.hpp"
 #include "common/local_time.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
 #include "http_client.hpp"
 
+using bench::ms_since;
+using bench::percentile;
+using bench::print_latency;
+using bench::status_kib;
 using Steady = std::chrono::steady_clock;
 using json = nlohmann::json;
 
 namespace {
 
-double ms_since(Steady::time_point t) { return std::chrono::duration<double, std::milli>(Steady::now() - t).count(); }
-
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
-}
-
 double cpu_seconds() {
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
     return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-long status_kib(const char* field) {
-    std::ifstream in("/proc/self/status");
-    for (std::string line; std::getline(in, line);)
-        if (line.rfind(field, 0) == 0) return std::stol(line.substr(std::string(field).size()));
-    return 0;
 }
 
 // What the board thread reports to the thread making calls.
@@ -98,11 +88,6 @@ std::string call_next(Center& c, int64_t& held) {
     const json r = c.post("/api/counters/1/next", json::object(), c.admin);
     held = r["ticket"]["id"].get<int64_t>();
     return r["ticket"]["number"].get<std::string>();
-}
-
-void print_latency(const char* what, const std::vector<double>& v) {
-    std::printf("  %-44s p50 %6.2f ms   p99 %6.2f ms   max %6.2f ms   (n=%zu)\n", what, percentile(v, 0.5), percentile(v, 0.99),
-                percentile(v, 1.0), v.size());
 }
 
 }  // namespace

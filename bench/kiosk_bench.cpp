@@ -27,6 +27,7 @@
 
 #include "app.hpp"
 #include "common/local_time.hpp"
+#include "figures.hpp"
 #include "generated_catalog.hpp"
 #include "http_client.hpp"
 #include "kiosk_touch.hpp"
@@ -34,30 +35,13 @@
 #include "temp_dir.hpp"
 #include "usb_printer_emulator.hpp"
 
+using bench::ms_since;
+using bench::percentile;
+using bench::print_latency;
 using Steady = std::chrono::steady_clock;
 using json = nlohmann::json;
 
 namespace {
-
-double ms_since(Steady::time_point t) { return std::chrono::duration<double, std::milli>(Steady::now() - t).count(); }
-
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
-}
-
-void print_latency(const char* what, const std::vector<double>& v) {
-    std::printf("  %-52s p50 %7.2f ms   p99 %7.2f ms   max %7.2f ms   (n=%zu)\n", what, percentile(v, 0.5), percentile(v, 0.99),
-                percentile(v, 1.0), v.size());
-}
-
-double status_mib(const std::string& field) {
-    std::ifstream in("/proc/self/status");
-    for (std::string line; std::getline(in, line);)
-        if (line.rfind(field, 0) == 0) return static_cast<double>(std::stol(line.substr(field.size()))) / 1024.0;
-    return 0;
-}
 
 std::string read_text(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
@@ -252,7 +236,7 @@ int run(int argc, char** argv) {
     keystrokes(k, server, "40 procedures", rounds);
     tickets(k, server, count, "file");
     malloc_trim(0);
-    const double rss_small = status_mib("VmRSS:");
+    const double rss_small = bench::status_kib("VmRSS:") / 1024.0;
 
 
     // 10,000 procedures: imported by the admin, announced, copied by the kiosk.
@@ -270,7 +254,7 @@ int run(int argc, char** argv) {
                 k.app->catalog().size(), ms_since(announced));
     keystrokes(k, server, "10,000 procedures", rounds);
     malloc_trim(0);  // what the earlier kiosks of this process freed, given back, so the figure is the one kiosk's
-    const double rss_one = status_mib("VmRSS:");
+    const double rss_one = bench::status_kib("VmRSS:") / 1024.0;
     std::vector<double> cold_10k;
     for (int i = 0; i < 3; ++i) cold_10k.push_back(cold_start_ms(file_config));
     std::printf("cold start → first frame:\n");
@@ -280,7 +264,7 @@ int run(int argc, char** argv) {
     std::printf("RSS with one kiosk open on the demo's 40 procedures, after %d tickets: %.1f MiB\n", count, rss_small);
     std::printf("RSS with one kiosk open on 10,000 procedures, after %d tickets: %.1f MiB; peak of this process "
                 "(it also built the 10,000-procedure import, and had two kiosks open at times; the server is another process): %.1f MiB\n",
-                count, rss_one, status_mib("VmHWM:"));
+                count, rss_one, bench::status_kib("VmHWM:") / 1024.0);
     // Last: a second kiosk in this process would leave the first one's figure above with its freed memory.
     if (usb) {
         testing::EmulatedUsbPrinter device;

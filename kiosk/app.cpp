@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "common/http_url.hpp"
 #include "common/text.hpp"
 #include "screens.hpp"
 #include "telex.hpp"
@@ -21,25 +22,12 @@ constexpr int64_t kCornerWindowMs = 3000;
 
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
-std::string url_decode(const std::string& s) {
-    std::string out;
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-            std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-            out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-            i += 2;
-        } else {
-            out += s[i] == '+' ? ' ' : s[i];
-        }
-    }
-    return out;
-}
-
 std::string query_param(const std::string& url, const std::string& name) {
     for (size_t at = url.find(name + "="); at != std::string::npos; at = url.find(name + "=", at + 1)) {
         if (at > 0 && url[at - 1] != '?' && url[at - 1] != '&') continue;
         const size_t start = at + name.size() + 1;
-        return url_decode(url.substr(start, url.find('&', start) - start));
+        const std::string value = url.substr(start, url.find('&', start) - start);
+        return common::percent_decode(value).value_or(value);  // a bad escape: the text as scanned
     }
     return "";
 }

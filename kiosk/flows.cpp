@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "app.hpp"
+#include "common/http_url.hpp"
 #include "drivers/errors.hpp"
 
 namespace kiosk {
@@ -290,7 +291,7 @@ void KioskApp::lookup_dossier(bool quiet) {
     if (!quiet) go(Screen::dossier_looking);
     ++jobs_;
     net_->post([this, code, check, quiet] {
-        Reply r = api_->get("/api/dossiers/" + url_encode(code) + "?check=" + url_encode(check));
+        Reply r = api_->get("/api/dossiers/" + common::percent_encode(code) + "?check=" + common::percent_encode(check));
         post_ui([this, r = std::move(r), quiet] {
             --jobs_;
             looked_up(r, quiet);

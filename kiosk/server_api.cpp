@@ -5,6 +5,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "common/http_url.hpp"
 #include "event_stream.hpp"
 
 namespace kiosk {
@@ -65,21 +66,6 @@ Reply ServerApi::request(const std::string& method, const std::string& target, c
         reply.maybe_applied = sent && method != "GET";
     }
     return reply;
-}
-
-std::string url_encode(const std::string& text) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
 }
 
 }  // namespace kiosk

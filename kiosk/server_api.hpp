@@ -42,7 +42,5 @@ private:
     std::chrono::milliseconds timeout_;
 };
 
-// Percent-encoding for a query value or a path segment (UTF-8 bytes kept as %XX).
-std::string url_encode(const std::string& text);
 
 }  // namespace kiosk

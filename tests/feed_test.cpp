@@ -2,6 +2,8 @@
 // HTTP server — pages, cursor, restart, failures of every kind, slow answers,
 // duplicates and out-of-order updates — plus its backoff, URLs and pages.
 #include <catch2/catch.hpp>
+
+#include "common/http_url.hpp"
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -264,6 +266,19 @@ TEST_CASE("pull URLs: http with host, port, path and query, anything else refuse
     CHECK_THROWS_AS(feed::parse_http_url("http://x:99999/"), feed::UrlError);
     CHECK_THROWS_AS(feed::parse_http_url("http://user:pw@x/"), feed::UrlError);
     CHECK_THROWS_AS(feed::parse_http_url("http://x/a b"), feed::UrlError);
+}
+
+TEST_CASE("percent-encoding: a cursor, a query or a dossier code there and back, and malformed escapes refused") {
+    CHECK(common::percent_encode("abc-_.~09") == "abc-_.~09");
+    CHECK(common::percent_encode("a b&c=d/e") == "a%20b%26c%3Dd%2Fe");
+    CHECK(common::percent_encode("Đăng ký") == "%C4%90%C4%83ng%20k%C3%BD");  // UTF-8 bytes
+    for (const std::string text : {"Đăng ký khai sinh", "000.00.01.H29-260310-0420", "a+b c%d", ""})
+        CHECK(common::percent_decode(common::percent_encode(text)) == text);
+    CHECK(common::percent_decode("dang+ky") == "dang ky");
+    CHECK(common::percent_decode("%c4%90") == "Đ");
+    CHECK_FALSE(common::percent_decode("%4"));
+    CHECK_FALSE(common::percent_decode("%zz"));
+    CHECK_FALSE(common::percent_decode("abc%"));
 }
 
 TEST_CASE("feed pages and pushes are read strictly") {

@@ -127,6 +127,14 @@ struct Kiosk {
         REQUIRE(testing::push_scan(text));
         app->run_once(0);
     }
+    // Three taps — take a number, the service, the category — then the print's outcome.
+    const TicketOutcome& take_number(const std::string& service, const std::string& category = "normal") {
+        tap("home:take");
+        tap("service:" + service);
+        tap("category:" + category);
+        until([&] { return state().outcome && state().outcome->print != PrintState::printing; }, "the ticket printed or not");
+        return *state().outcome;
+    }
     void advance(int64_t ms) {
         now += ms;
         app->run_once(0);
@@ -385,10 +393,7 @@ TEST_CASE("taking a number: three taps, and the ticket printed at once shows the
     // "Done" goes home; so does the ticket screen by itself after a while.
     k.tap("ticket:done");
     CHECK(k.screen() == Screen::home);
-    k.tap("home:take");
-    k.tap("service:B");
-    k.tap("category:normal");
-    k.until([&] { return k.state().outcome && k.state().outcome->print == PrintState::printed; }, "the second ticket");
+    REQUIRE(k.take_number("B").print == PrintState::printed);
     CHECK(k.state().outcome->ticket["number"] == "B001");
     k.advance(19'000);
     CHECK(k.screen() == Screen::ticket);
@@ -567,10 +572,7 @@ TEST_CASE("the printer out of paper: the number is shown with a QR to photograph
     k.app->run_once(0);
     CHECK(k.app->target("lang"));  // the header shows it; staff see it on the dashboard
 
-    k.tap("home:take");
-    k.tap("service:C");
-    k.tap("category:normal");
-    k.until([&] { return k.state().outcome && k.state().outcome->print != PrintState::printing; }, "the print attempt");
+    k.take_number("C");
     const TicketOutcome& o = *k.state().outcome;
     CHECK(o.print == PrintState::failed);
     CHECK(o.ticket["number"] == "C001");
@@ -628,10 +630,7 @@ TEST_CASE("the server stopped mid-flow: no number is promised, search works from
     again.sync(s);
     CHECK(s.seq() == tickets_before);  // nothing was issued while it was away
     again.tap("nav:home");
-    again.tap("home:take");
-    again.tap("service:A");
-    again.tap("category:normal");
-    again.until([&] { return again.state().outcome && again.state().outcome->print == PrintState::printed; }, "a ticket after the server is back");
+    REQUIRE(again.take_number("A").print == PrintState::printed);
     CHECK(again.state().outcome->ticket["number"] == "A001");
 }
 
@@ -646,10 +645,7 @@ TEST_CASE("a ticket whose answer was lost on the way back is shown and printed a
 
     // The server issues it; its answer never comes back. The event stream tells.
     link.next_ticket(testing::LossyProxy::Ticket::lose_answer);
-    k.tap("home:take");
-    k.tap("service:A");
-    k.tap("category:elderly");
-    k.until([&] { return k.state().outcome && k.state().outcome->print == PrintState::printed; }, "the lost ticket found and printed");
+    REQUIRE(k.take_number("A", "elderly").print == PrintState::printed);
     CHECK(link.tickets_lost() == 1);
     CHECK(k.said("answer was lost"));
     const json& t = k.state().outcome->ticket;
@@ -676,10 +672,7 @@ TEST_CASE("a ticket whose answer was lost on the way back is shown and printed a
 
     // And the link carries on: the next ticket is answered as usual.
     k.tap("nav:home");
-    k.tap("home:take");
-    k.tap("service:B");
-    k.tap("category:normal");
-    k.until([&] { return k.state().outcome && k.state().outcome->print == PrintState::printed; }, "the next ticket");
+    REQUIRE(k.take_number("B").print == PrintState::printed);
     CHECK(k.state().outcome->ticket["number"] == "B001");
 }
 

@@ -1,6 +1,8 @@
 // http_url: an http:// URL split for an Asio/Beast client (see http_url.hpp).
 #include "common/http_url.hpp"
 
+#include <charconv>
+
 namespace common {
 
 HttpUrl parse_http_url(const std::string& url, const std::string& what, const std::string& default_port) {
@@ -33,6 +35,40 @@ HttpUrl parse_http_url(const std::string& url, const std::string& what, const st
     out.host = authority;
     for (char c : out.target)
         if (static_cast<unsigned char>(c) <= ' ') throw UrlError(what + " must not hold spaces or control characters");
+    return out;
+}
+
+std::string percent_encode(std::string_view text) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+std::optional<std::string> percent_decode(std::string_view s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '+') {
+            out += ' ';
+        } else if (s[i] == '%') {
+            int v = 0;
+            if (i + 2 >= s.size()) return std::nullopt;
+            auto [end, ec] = std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
+            if (ec != std::errc{} || end != s.data() + i + 3) return std::nullopt;
+            out += static_cast<char>(v);
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
     return out;
 }
 

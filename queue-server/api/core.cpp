@@ -1,6 +1,8 @@
 // core: routing, roles, commands and durable replies (see core.hpp).
 #include "core.hpp"
 
+#include "common/http_url.hpp"
+
 #include <charconv>
 #include <spdlog/spdlog.h>
 
@@ -44,26 +46,6 @@ Target parse_target(const std::string& target) {
         k = amp + 1;
     }
     return t;
-}
-
-// %XX and '+' in a query value; nullopt for a malformed escape.
-std::optional<std::string> url_decode(const std::string& s) {
-    std::string out;
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '+') {
-            out += ' ';
-        } else if (s[i] == '%') {
-            int v = 0;
-            if (i + 2 >= s.size()) return std::nullopt;
-            auto [end, ec] = std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
-            if (ec != std::errc{} || end != s.data() + i + 3) return std::nullopt;
-            out += static_cast<char>(v);
-            i += 2;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
 }
 
 template <class T>
@@ -557,7 +539,7 @@ bool Core::catalog_request(const Request& req, const std::vector<std::string>& p
         for (const auto& f : cat.fields()) fields.push_back({{"field", f.field}, {"count", f.count}, {"levels", f.levels}});
         respond(ok_json({{"version", cat.version()}, {"fields", fields}}));
     } else if (p.size() == 2 && p[1] == "procedures") {
-        const auto q = url_decode(query.contains("q") ? query.at("q") : "");
+        const auto q = common::percent_decode(query.contains("q") ? query.at("q") : "");
         const auto limit_text = query.contains("limit") ? query.at("limit") : "10";
         const auto limit = parse_id<int>(limit_text);
         if (!q) return respond(error_reply(400, "bad_query", "q has a malformed %-escape")), true;
@@ -571,7 +553,7 @@ bool Core::catalog_request(const Request& req, const std::vector<std::string>& p
             respond(error_reply(400, "bad_query", e.what()));
         }
     } else if (p.size() == 3 && p[1] == "procedures") {
-        const auto code = url_decode(p[2]);
+        const auto code = common::percent_decode(p[2]);
         auto record = code ? cat.procedure(*code) : std::nullopt;
         if (record) respond(ok_json(*record));
         else respond(error_reply(404, "unknown_procedure", "no procedure with that code"));
@@ -662,8 +644,8 @@ bool Core::dossier_request(const Request& req, const std::vector<std::string>& p
         respond(unauthorized_reply());
         return true;
     }
-    const auto code = url_decode(p[2]);
-    const auto check = url_decode(query.contains("check") ? query.at("check") : "");
+    const auto code = common::percent_decode(p[2]);
+    const auto check = common::percent_decode(query.contains("check") ? query.at("check") : "");
     if (!code || !check) {
         respond(error_reply(400, "bad_query", "malformed %-escape"));
         return true;

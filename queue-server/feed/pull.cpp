@@ -16,21 +16,6 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-std::string percent_encode(const std::string& s) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
-
 }  // namespace
 
 nlohmann::json PullStatus::to_json() const {
@@ -110,7 +95,7 @@ void PullConnector::poll() {
     auto a = std::make_shared<Attempt>(io_);
     attempt_ = a;
     const std::string target = url_.target + (url_.target.find('?') == std::string::npos ? "?" : "&") +
-                               "cursor=" + percent_encode(cursor_) + "&limit=" + std::to_string(config_.page_size);
+                               "cursor=" + common::percent_encode(cursor_) + "&limit=" + std::to_string(config_.page_size);
     a->request = {http::verb::get, target, 11};
     a->request.set(http::field::host, url_.host);
     a->request.set(http::field::accept, "application/json");
