@@ -507,8 +507,10 @@ int dossier_result(Ui& ui, const Scene& sc, const Box& b) {
     const std::string label = sc.state.lang == Lang::en ? field<std::string>(status, "english", "") : field<std::string>(status, "label", "");
     ui.canvas().text(sc.t("dossier.status") + ": " + label, {top.x + m.d(2), top.y + m.d(6), top.w - m.d(4), m.d(8)}, m.px(4.4), true,
                      colors::white);
-    ui.canvas().paragraph(field<std::string>(status, "text", ""), {top.x + m.d(2), top.y + m.d(14), top.w - m.d(4), m.d(6)},
-                          m.px(2.6), false, colors::white);
+    // The status's plain explanation exists in Vietnamese only (statuses.tsv): not shown in English.
+    if (sc.state.lang == Lang::vi)
+        ui.canvas().paragraph(field<std::string>(status, "text", ""), {top.x + m.d(2), top.y + m.d(14), top.w - m.d(4), m.d(6)},
+                              m.px(2.6), false, colors::white);
     return flow(ui, dossier_blocks(sc), b.below(top.h + m.d(2)), sc.state.page);
 }
 

@@ -799,3 +799,34 @@ TEST_CASE("every screen fits its window at kiosk sizes, in large text too, and m
         }
     }
 }
+
+TEST_CASE("in English: the same screens in the second language, the services' and categories' English names, and golden images") {
+    TestServer s;
+    feed_dossiers(s);
+    issue(s, "A");
+    testing::TempDir dir;
+    KioskConfig c = config_for(s, dir, 1920, 1080);
+    c.english_first = true;
+    Kiosk k(c, s.clock_ms.load());
+    k.sync(s);
+    CHECK(k.state().lang == Lang::en);
+    auto shot = [&](const std::string& screen) {
+        k.app->run_once(0);
+        check_targets_fit(k, screen + " in English");
+        check_golden(k, "kiosk-en-" + screen + "-1920x1080");
+    };
+    shot("home");
+    k.tap("home:take");
+    k.tap("service:A");
+    shot("category");
+    k.tap("nav:home");
+    REQUIRE(k.take_number("A", "pregnant").print == PrintState::printed);
+    CHECK(k.state().outcome->category_en == "Pregnant or with a child under 6");
+    shot("ticket");
+    k.tap("nav:home");
+    k.scan("H55.26-1124-0002 5678");
+    k.until([&] { return k.screen() == Screen::dossier_result; }, "the dossier");
+    shot("dossier-result");
+    k.advance(60'000);
+    CHECK(k.state().lang == Lang::en);  // the next person starts in the kiosk's first language
+}
