@@ -39,6 +39,7 @@ void KioskApp::link_changed(bool up, const std::string& why) {
     reported_.clear();  // a restarted server has forgotten the printer's state
     report_printer();
     if (my_source_.empty()) ask_who_am_i();
+    if (state_.screen == Screen::dossier_result) lookup_dossier(true);  // it may have changed while the link was down
 }
 
 void KioskApp::receive(const nlohmann::json& m) {

@@ -553,6 +553,33 @@ TEST_CASE("a dossier by a scanner typing its QR into the kiosk, by the keyboard,
     CHECK(k.state().dossier_message == "dossier.need_both");
 }
 
+TEST_CASE("a dossier on screen is asked again after the link comes back, and shows what changed meanwhile") {
+    TestServer s;
+    feed_dossiers(s);
+    testing::TempDir dir;
+    Kiosk k(s, dir);
+    k.sync(s);
+    k.scan("H55.26-1124-0002|5678");
+    k.until([&] { return k.screen() == Screen::dossier_result; }, "the dossier shown");
+    CHECK(k.state().dossier["status"]["code"] == 5);
+    s.stop();
+    k.until([&] { return !k.app->online(); }, "the link down");
+    {   // the backend's word reaches the server's dossier file while no kiosk can hear of it
+        dossier::Store store((s.dir / "dossiers.db").string());
+        dossier::Update ready;
+        ready.event_id = "k5";
+        ready.code = "H55.26-1124-0002";
+        ready.at = s.clock_ms.load();
+        ready.status = 9;
+        ready.pickup = "Quầy số 2";
+        store.ingest({ready});
+    }
+    s.start(false);
+    k.until([&] { return k.app->online() && k.state().dossier["status"]["code"] == 9 && !k.app->busy(); }, "the new status");
+    CHECK(k.screen() == Screen::dossier_result);
+    CHECK(k.state().dossier["pickup"] == "Quầy số 2");
+}
+
 TEST_CASE("the printer out of paper: the number is shown with a QR to photograph, the server is told, no paper is promised") {
     TestServer s;
     testing::TempDir dir;
