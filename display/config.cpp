@@ -116,15 +116,11 @@ std::pair<int, int> parse_quiet_hours(const std::string& text) {
 }
 
 std::string read_token_file(const std::filesystem::path& file) {
-    std::string line;
     try {
-        line = common::first_line_of(file);
-    } catch (const common::TomlError&) {
-        throw ConfigError(file.string() + ": cannot read the token file");
+        return common::first_line_of(file);
+    } catch (const common::TomlError& e) {
+        throw ConfigError(std::string(e.what()) + " (the token file)");
     }
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-    if (line.empty()) throw ConfigError(file.string() + ": the token file is empty");
-    return line;
 }
 
 DisplayConfig parse_display_config(const std::string& text, const std::string& source) {

@@ -20,6 +20,7 @@
 
 #include "app.hpp"
 #include "common/text.hpp"
+#include "common/toml_file.hpp"
 #include "config.hpp"
 #include "escpos_decoder.hpp"
 #include "fake_network_printer.hpp"
@@ -27,6 +28,7 @@
 #include "golden_image.hpp"
 #include "kiosk_touch.hpp"
 #include "lossy_proxy.hpp"
+#include "process.hpp"
 #include "strings.hpp"
 #include "telex.hpp"
 #include "test_server.hpp"
@@ -856,4 +858,41 @@ TEST_CASE("in English: the same screens in the second language, the services' an
     shot("dossier-result");
     k.advance(60'000);
     CHECK(k.state().lang == Lang::en);  // the next person starts in the kiosk's first language
+}
+
+// The program as a center runs it: what it says to a bad start, and how it stops.
+TEST_CASE("the kiosk program: a clear error for a bad config, no token or an empty token file, and a clean stop on SIGTERM") {
+    headless();
+    testing::TempDir dir;
+    auto run = [&](const std::string& args) {  // exit code and everything it printed
+        FILE* pipe = ::popen((std::string(KIOSK_BIN) + " " + args + " 2>&1").c_str(), "r");
+        REQUIRE(pipe);
+        std::string out;
+        char buf[512];
+        while (std::fgets(buf, sizeof buf, pipe)) out += buf;
+        const int status = ::pclose(pipe);
+        return std::pair{WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+    };
+    auto [code, out] = run("--server http://127.0.0.1:9 --windowed");
+    CHECK(code == 2);
+    CHECK_THAT(out, Catch::Contains("no device token"));
+    std::ofstream(dir / "bad.toml") << "[kiosk]\npaper_mm = 57\n";
+    std::tie(code, out) = run("--config " + (dir / "bad.toml").string());
+    CHECK(code == 2);
+    CHECK_THAT(out, Catch::Contains("paper_mm") && Catch::Contains("80 or 58"));
+    std::ofstream(dir / "empty-token") << "\n";
+    std::tie(code, out) = run("--token-file " + (dir / "empty-token").string());
+    CHECK(code == 2);
+    CHECK_THAT(out, Catch::Contains("empty-token: is empty"));
+    std::ofstream(dir / "crlf-token") << "abc123 \r\nnext line\n";  // written on Windows, a space after
+    CHECK(common::first_line_of(dir / "crlf-token") == "abc123");
+
+    TestServer s;
+    std::ofstream(dir / "token") << s.kiosk << "\n";
+    testing::Process kiosk({KIOSK_BIN, "--server", "http://127.0.0.1:" + std::to_string(s.port), "--token-file",
+                            (dir / "token").string(), "--printer", "file:" + (dir / "prints").string(), "--cache",
+                            (dir / "cache").string(), "--windowed", "--width", "540", "--height", "960"});
+    CHECK_FALSE(kiosk.wait_for_line("connected to").empty());
+    kiosk.kill(SIGTERM);
+    CHECK(kiosk.wait_exit() == 0);
 }

@@ -34,6 +34,8 @@ std::string first_line_of(const std::filesystem::path& file) {
     if (!in) throw TomlError(file.string() + ": cannot be read");
     std::string line;
     std::getline(in, line);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+    if (line.empty()) throw TomlError(file.string() + ": is empty");
     return line;
 }
 

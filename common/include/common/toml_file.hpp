@@ -20,7 +20,8 @@ nlohmann::json toml_to_json(const std::string& text, const std::string& source);
 // The whole file as text; throws TomlError "FILE: cannot be read".
 std::string read_config_text(const std::filesystem::path& file);
 // The first line of a file that holds one secret (a token, a key), without its
-// newline; throws TomlError "FILE: cannot be read".
+// newline or trailing spaces; throws TomlError "FILE: cannot be read" or, for a
+// file with nothing on its first line, "FILE: is empty" (every secret is needed).
 std::string first_line_of(const std::filesystem::path& file);
 
 }  // namespace common
