@@ -211,6 +211,7 @@ std::string ocr(const std::filesystem::path& png) {
     std::string out;
     char buf[512];
     while (std::fgets(buf, sizeof buf, pipe)) out += buf;
+    INFO("tesseract (Debian's tesseract-ocr, which ./center test installs) must be on the PATH");
     REQUIRE(::pclose(pipe) == 0);
     return out;
 }
