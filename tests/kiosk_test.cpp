@@ -120,6 +120,10 @@ struct Kiosk {
         finger(SDL_FINGERDOWN, box->x + box->w / 2, box->y + box->h / 2);
         finger(SDL_FINGERUP, box->x + box->w / 2, box->y + box->h / 2);
     }
+    void tap_at(int x, int y) {
+        finger(SDL_FINGERDOWN, x, y);
+        finger(SDL_FINGERUP, x, y);
+    }
     // Typing on the on-screen keyboard, one key tap per character.
     void type(const std::string& text) {
         for (char c : text) tap(testing::key_for(c));
@@ -616,6 +620,19 @@ TEST_CASE("the printer out of paper: the number is shown with a QR to photograph
     CHECK(k.screen() == Screen::ticket);
     k.advance(40'000);
     CHECK(k.screen() == Screen::home);
+
+    // The same in landscape.
+    testing::TempDir wide_dir;
+    KioskConfig wide = c;
+    wide.width = 1920;
+    wide.height = 1080;
+    wide.cache_dir = wide_dir / "cache";
+    Kiosk landscape(wide, s.clock_ms.load());
+    landscape.sync(s);
+    landscape.until([&] { return landscape.app->reported_printer() == "paper_out"; }, "the printer's state");
+    REQUIRE(landscape.take_number("C").print == PrintState::failed);
+    CHECK(landscape.state().outcome->ticket["number"] == "C002");
+    check_golden(landscape, "kiosk-paper-out-1920x1080");
 }
 
 TEST_CASE("the server stopped mid-flow: no number is promised, search works from the cache, and the kiosk recovers by itself") {
@@ -636,7 +653,6 @@ TEST_CASE("the server stopped mid-flow: no number is promised, search works from
     CHECK(k.state().refusal == "refused.offline");
     CHECK_FALSE(k.state().outcome);
     CHECK(files_in(dir / "prints", ".bin").empty());
-    check_golden(k, "kiosk-refused-offline-1080x1920");
 
     // Search keeps working from the saved catalog, and says so.
     k.tap("nav:home");
@@ -760,17 +776,14 @@ TEST_CASE("the admin's way out: five taps in the corner and the PIN, and a wrong
     Kiosk k(s, dir);
     k.sync(s);
     for (int i = 0; i < 4; ++i) {
-        k.finger(SDL_FINGERDOWN, 5, 5);
-        k.finger(SDL_FINGERUP, 5, 5);
+        k.tap_at(5, 5);
     }
     k.advance(4'000);  // too slow: the taps are forgotten
     for (int i = 0; i < 4; ++i) {
-        k.finger(SDL_FINGERDOWN, 5, 5);
-        k.finger(SDL_FINGERUP, 5, 5);
+        k.tap_at(5, 5);
     }
     CHECK(k.screen() == Screen::home);
-    k.finger(SDL_FINGERDOWN, 5, 5);
-    k.finger(SDL_FINGERUP, 5, 5);
+    k.tap_at(5, 5);
     CHECK(k.screen() == Screen::admin);
     for (const char* d : {"1", "1", "1", "1", "ok"}) k.tap(std::string("pin:") + d);
     CHECK(k.state().pin_wrong);
@@ -813,6 +826,9 @@ TEST_CASE("every screen fits its window at kiosk sizes, in large text too, and m
             k.tap("ticket:done");
             k.tap("home:procedures");
             shot("search-fields");
+            k.tap("field:0");
+            shot("field");
+            k.tap("nav:back");
             k.type("dang ky khai sinh");
             shot("search");
             k.tap("hit:0");
@@ -826,6 +842,19 @@ TEST_CASE("every screen fits its window at kiosk sizes, in large text too, and m
             k.tap("dossier:search");
             k.until([&] { return k.screen() == Screen::dossier_result; }, "the dossier");
             shot("dossier-result");
+            k.tap("nav:home");
+            for (int i = 0; i < 5; ++i) k.tap_at(5, 5);  // the admin's corner
+            REQUIRE(k.screen() == Screen::admin);
+            k.tap("pin:1");
+            shot("admin");
+            k.tap("nav:home");
+            s.stop();
+            k.until([&] { return !k.app->online(); }, "the kiosk to notice the server is gone");
+            k.tap("home:take");
+            k.tap("service:A");
+            k.tap("category:normal");
+            REQUIRE(k.screen() == Screen::refused);
+            shot("refused-offline");
         }
     }
 }
