@@ -100,6 +100,10 @@ struct Kiosk {
         until([&] { return app->online() && app->mirror().seq() >= seq && !app->busy(); }, "the kiosk to catch up");
         app->run_once(0);
     }
+    // The server's catalog copied into the kiosk's cache.
+    void has_catalog(size_t procedures) {
+        until([&] { return app->catalog().size() == procedures; }, "the catalog copied");
+    }
     void idle() {
         until([&] { return !app->busy(); }, "the kiosk's requests and print jobs");
         app->run_once(0);
@@ -444,7 +448,7 @@ TEST_CASE("search by tapping keys: 'dang ky khai sinh' finds Đăng ký khai sin
     testing::TempDir dir;
     Kiosk k(s, dir);
     k.sync(s);
-    k.until([&] { return k.app->catalog().size() == 40; }, "the catalog copied");
+    k.has_catalog(40);
     k.tap("home:procedures");
     CHECK(k.screen() == Screen::search);
     k.type("dang ky khai sinh");
@@ -488,7 +492,7 @@ TEST_CASE("Telex on the on-screen keyboard writes Đăng ký, and browsing by fi
     testing::TempDir dir;
     Kiosk k(s, dir, 1920, 1080);
     k.sync(s);
-    k.until([&] { return k.app->catalog().size() == 40; }, "the catalog copied");
+    k.has_catalog(40);
     k.tap("home:procedures");
     k.tap("key:telex");
     CHECK(k.state().telex);
@@ -641,7 +645,7 @@ TEST_CASE("the server stopped mid-flow: no number is promised, search works from
     testing::TempDir dir;
     Kiosk k(s, dir);
     k.sync(s);
-    k.until([&] { return k.app->catalog().size() == 40; }, "the catalog copied");
+    k.has_catalog(40);
     k.tap("home:take");
     CHECK(k.screen() == Screen::services);
     const int64_t tickets_before = s.seq();
@@ -807,7 +811,7 @@ TEST_CASE("every screen fits its window at kiosk sizes, in large text too, and m
             testing::TempDir dir;
             Kiosk k(s, dir, w, h);
             k.sync(s);
-            k.until([&] { return k.app->catalog().size() == 40; }, "the catalog copied");
+            k.has_catalog(40);
             if (large) k.tap("large");
             const std::string size = std::to_string(w) + "x" + std::to_string(h);
             auto shot = [&](const std::string& screen) {
