@@ -19,6 +19,7 @@ struct HttpReply {
     int status = 0;
     json body;
     std::string raw;
+    std::string content_type;
 };
 
 // One request per connection: simple, and every test sees the server's real framing.
@@ -42,6 +43,7 @@ inline HttpReply http_call(uint16_t port, const std::string& method, const std::
     HttpReply r;
     r.status = static_cast<int>(parser.get().result_int());
     r.raw = parser.get().body();
+    r.content_type = std::string(parser.get()[http::field::content_type]);
     r.body = json::parse(r.raw, nullptr, false);
     return r;
 }

@@ -222,6 +222,7 @@ void Core::fail_stop() {
 void Core::publish(const std::vector<engine::Event>& events) {
     for (const auto& e : events) {
         note_staff(e);
+        count_published(e);
         auto text = std::make_shared<const std::string>(dump(engine::event_to_json(e)));
         recent_.emplace_back(e.seq, text);
         if (recent_.size() > options_.replay_window) recent_.pop_front();
@@ -330,6 +331,7 @@ void Core::handle(const Request& req, Respond respond) {
     if (p.size() == 1 && p[0] == "healthz" && get)
         return respond(ok_json({{"status", failed_ ? "failed" : "ok"}, {"seq", engine_.state().seq},
                                 {"durable_seq", durable_seq_}, {"day", engine_.state().day}}));
+    if (p.size() == 1 && p[0] == "metrics" && get) return respond({200, metrics_text(), "text/plain; version=0.0.4; charset=utf-8"});
     if ((p.empty() || p[0] != "api") && get && options_.web)
         if (const WebFile* f = options_.web->find(req.target.substr(0, req.target.find('?'))))
             return respond({200, f->body, f->content_type, f->immutable ? "public, max-age=31536000, immutable" : "no-cache"});
@@ -461,7 +463,7 @@ void Core::counter_verb(const Principal& who, int counter, const std::string& ve
                 if (auto* f = std::get_if<engine::TicketFinished>(&e.body)) j["finished"] = f->ticket;
             }
             return ok_json(j);
-        }, std::move(respond), who.name);
+        }, timed_call(std::move(respond)), who.name);
     }
     if (verb == "pause" || verb == "resume") {
         return execute(engine::SetCounterPaused{counter, verb == "pause"}, [this, counter](const engine::Outcome&) {

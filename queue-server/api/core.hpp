@@ -28,6 +28,7 @@
 #include "common/json_reader.hpp"
 #include "common/local_time.hpp"
 #include "engine.hpp"
+#include "metrics.hpp"
 #include "pull.hpp"
 #include "store.hpp"
 #include "writer.hpp"
@@ -140,8 +141,12 @@ public:
     int64_t durable_seq() const { return durable_seq_; }
     store::WriterStats writer_stats() const;
     size_t subscriber_count() const { return subscribers_.size(); }
+    // GET /metrics: the Prometheus text (metrics.cpp). On the loop.
+    std::string metrics_text() const;
 
 private:
+    void count_published(const engine::Event& e);
+    Respond timed_call(Respond respond);  // observes how long the answer took
     struct Route;
     struct Sub {
         std::weak_ptr<Subscriber> who;
@@ -233,6 +238,9 @@ private:
         int64_t at = 0;
     };
     std::map<std::string, DeviceReport> device_reports_;  // by device name: what kiosks say of their printers
+    std::map<std::string, uint64_t> issued_total_;          // tickets published since start, by service
+    uint64_t calls_total_ = 0;
+    Histogram call_seconds_{{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
 };
 
 }  // namespace api

@@ -87,6 +87,9 @@ bool Writer::commit(std::vector<Work>& batch) {
     stats_.events += events;
     stats_.commit_us_total += us;
     stats_.commit_us_max = std::max(stats_.commit_us_max, us);
+    size_t bucket = 0;
+    while (bucket < kCommitBoundsUs.size() && us > kCommitBoundsUs[bucket]) ++bucket;
+    ++stats_.commit_us_buckets[bucket];
     return true;
 }
 

@@ -8,6 +8,7 @@
 // batch hears `false`, and the writer refuses all later work: the server must
 // stop and rebuild from the log, since its memory is ahead of the disk.
 #pragma once
+#include <array>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -20,12 +21,16 @@
 
 namespace store {
 
+// Upper bounds of the commit-time buckets (µs); a last bucket holds the slower ones.
+inline constexpr std::array<uint64_t, 10> kCommitBoundsUs = {250, 500, 1000, 2000, 5000, 10'000, 20'000, 50'000, 100'000, 250'000};
+
 struct WriterStats {
     uint64_t batches = 0;
     uint64_t jobs = 0;
     uint64_t events = 0;
     uint64_t commit_us_total = 0;
     uint64_t commit_us_max = 0;
+    std::vector<uint64_t> commit_us_buckets = std::vector<uint64_t>(kCommitBoundsUs.size() + 1, 0);
 };
 
 class Writer {
