@@ -112,6 +112,7 @@ test('a transfer to a service that no longer exists is explained', async () => {
   await page.keyboard.press('n');
   await page.waitForSelector(`.current[data-ticket="${t.number}"]`);
   await page.keyboard.press('t');
+  await page.waitForSelector('select[name=to_service]');  // the dialog renders after the key
   // The service list of an open dialog, as it was before an admin removed "Z".
   await page.evaluate(() => { const o = document.createElement('option'); o.value = 'Z'; o.text = 'Z'; document.querySelector('select[name=to_service]').append(o); });
   await page.selectOption('select[name=to_service]', 'Z');
