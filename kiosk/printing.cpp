@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "mirror.hpp"
+#include "strings.hpp"
 #include "drivers/transport.hpp"
 
 namespace kiosk {
@@ -21,12 +22,6 @@ drivers::LayoutConfig layout_config(const KioskConfig& config) {
     c.fonts.bold = config.font_bold;
     if (!config.logo.empty()) c.logo = config.logo;
     return c;
-}
-
-std::string replaced(std::string text, const std::string& hole, const std::string& value) {
-    for (auto at = text.find(hole); at != std::string::npos; at = text.find(hole, at + value.size()))
-        text.replace(at, hole.size(), value);
-    return text;
 }
 
 }  // namespace
@@ -61,9 +56,9 @@ drivers::TicketContent ticket_content(const nlohmann::json& ticket, const std::s
     const int est = field<int>(ticket, "est_wait_s", -1);
     t.estimated_wait_minutes = est <= 0 ? -1 : (est + 59) / 60;  // no estimate yet: not printed as "~0 minutes"
     if (!config.follow_url.empty()) {
-        std::string url = replaced(config.follow_url, "{number}", t.number);
-        url = replaced(url, "{id}", std::to_string(field<int64_t>(ticket, "id", 0)));
-        t.follow_url = replaced(url, "{day}", std::to_string(field<int>(ticket, "day", 0)));
+        t.follow_url = filled(config.follow_url, {{"number", t.number},
+                                                  {"id", std::to_string(field<int64_t>(ticket, "id", 0))},
+                                                  {"day", std::to_string(field<int>(ticket, "day", 0))}});
     }
     t.footer = config.ticket_footer;
     return t;

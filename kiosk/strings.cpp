@@ -31,14 +31,17 @@ const std::string& Strings::get(std::string_view key, Lang lang) const {
     return lang == Lang::vi ? it->second.first : it->second.second;
 }
 
-std::string Strings::fill(std::string_view key, Lang lang, const std::vector<std::pair<std::string, std::string>>& values) const {
-    std::string text = get(key, lang);
+std::string filled(std::string text, const std::vector<std::pair<std::string, std::string>>& values) {
     for (const auto& [name, value] : values) {
         const std::string hole = "{" + name + "}";
         for (size_t at = text.find(hole); at != std::string::npos; at = text.find(hole, at + value.size()))
             text.replace(at, hole.size(), value);
     }
     return text;
+}
+
+std::string Strings::fill(std::string_view key, Lang lang, const std::vector<std::pair<std::string, std::string>>& values) const {
+    return filled(get(key, lang), values);
 }
 
 const Strings& builtin_strings() {

@@ -31,6 +31,10 @@ private:
     mutable std::string missing_;
 };
 
+// `text` with each "{name}" hole replaced by its value (the words table's holes,
+// and those of the ticket's follow_url).
+std::string filled(std::string text, const std::vector<std::pair<std::string, std::string>>& values);
+
 // The built-in table (kiosk/strings.tsv).
 const Strings& builtin_strings();
 

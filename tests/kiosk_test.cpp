@@ -392,6 +392,8 @@ TEST_CASE("taking a number: three taps, and the ticket printed at once shows the
     const std::string center = "Trung tâm Phục vụ hành chính công (thử nghiệm)";
     const auto expected = printer.ticket_pages(ticket_content(o.ticket, center, "", c, calendar));
     CHECK(same_dots(job.pages[0], expected[0]));
+    CHECK(ticket_content(o.ticket, center, "", c, calendar).follow_url ==
+          "https://hcc.example.vn/q?n=A003&d=" + std::to_string(o.ticket["day"].get<int>()));
     json other = o.ticket;
     other["number"] = "A004";
     CHECK_FALSE(same_dots(job.pages[0], printer.ticket_pages(ticket_content(other, center, "", c, calendar))[0]));
