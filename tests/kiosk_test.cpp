@@ -213,14 +213,10 @@ std::vector<std::filesystem::path> files_in(const std::filesystem::path& dir, co
 
 // What tesseract reads in an image, one word or line of text per line.
 std::string ocr(const std::filesystem::path& png) {
-    const std::string command = "tesseract '" + png.string() + "' stdout --psm 11 2>/dev/null";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe);
-    std::string out;
-    char buf[512];
-    while (std::fgets(buf, sizeof buf, pipe)) out += buf;
+    // Its notes on stderr ("Estimating resolution…") are not what it read.
+    const auto [code, out] = testing::run_command("(tesseract '" + png.string() + "' stdout --psm 11 2>/dev/null)");
     INFO("tesseract (Debian's tesseract-ocr, which ./center test installs) must be on the PATH");
-    REQUIRE(::pclose(pipe) == 0);
+    REQUIRE(code == 0);
     return out;
 }
 
@@ -900,15 +896,7 @@ TEST_CASE("in English: the same screens in the second language, the services' an
 TEST_CASE("the kiosk program: a clear error for a bad config, no token or an empty token file, and a clean stop on SIGTERM") {
     headless();
     testing::TempDir dir;
-    auto run = [&](const std::string& args) {  // exit code and everything it printed
-        FILE* pipe = ::popen((std::string(KIOSK_BIN) + " " + args + " 2>&1").c_str(), "r");
-        REQUIRE(pipe);
-        std::string out;
-        char buf[512];
-        while (std::fgets(buf, sizeof buf, pipe)) out += buf;
-        const int status = ::pclose(pipe);
-        return std::pair{WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-    };
+    auto run = [&](const std::string& args) { return testing::run_command(std::string(KIOSK_BIN) + " " + args); };
     auto [code, out] = run("--server http://127.0.0.1:9 --windowed");
     CHECK(code == 2);
     CHECK_THAT(out, Catch::Contains("no device token"));

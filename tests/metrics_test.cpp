@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "metrics.hpp"
+#include "process.hpp"
 #include "test_server.hpp"
 
 using testing::TestServer;
@@ -28,14 +29,9 @@ json parsed(const std::string& text) {
         "    out += [{'family': f.name, 'type': f.type, 'name': s.name, 'labels': s.labels, 'value': s.value} for s in f.samples]\n"
         "print(json.dumps(out))\n";
     std::ofstream(dir / "parse.py") << script;
-    const std::string command = "/usr/bin/python3 " + (dir / "parse.py").string() + " " + (dir / "metrics.txt").string() + " 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe);
-    std::string out;
-    char buf[4096];
-    while (std::fgets(buf, sizeof buf, pipe)) out += buf;
+    const auto [code, out] = testing::run_command("/usr/bin/python3 " + (dir / "parse.py").string() + " " + (dir / "metrics.txt").string());
     INFO("the parser said: " << out << "\n(python3-prometheus-client, which ./center test installs)");
-    REQUIRE(::pclose(pipe) == 0);
+    REQUIRE(code == 0);
     return json::parse(out);
 }
 

@@ -47,11 +47,11 @@ public:
         return "";
     }
 
-    // Reads stdout to its end and returns the exit code (-1 if killed by a signal).
-    int wait_exit() {
+    // Reads stdout to its end (into `output`, if given) and returns the exit code (-1 if killed by a signal).
+    int wait_exit(std::string* output = nullptr) {
         char buf[4096];
-        while (std::fgets(buf, sizeof buf, out_)) {
-        }
+        while (std::fgets(buf, sizeof buf, out_))
+            if (output) *output += buf;
         int status = 0;
         ::waitpid(pid_, &status, 0);
         pid_ = -1;
@@ -72,11 +72,12 @@ private:
     FILE* out_ = nullptr;
 };
 
-// Runs a shell command to its end: its exit code and the first line it printed (stdout and stderr).
+// Runs a shell command to its end: its exit code and all it printed (stdout and stderr).
 inline std::pair<int, std::string> run_command(const std::string& command) {
     Process p({"/bin/sh", "-c", command + " 2>&1"});
-    std::string first = p.wait_for_line("");
-    return {p.wait_exit(), first};
+    std::string output;
+    const int code = p.wait_exit(&output);
+    return {code, output};
 }
 
 // "queue-server listening on http://127.0.0.1:41234 ..." -> 41234
