@@ -20,8 +20,6 @@ namespace {
 constexpr int kCornerTaps = 5;
 constexpr int64_t kCornerWindowMs = 3000;
 
-bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
-
 std::string query_param(const std::string& url, const std::string& name) {
     for (size_t at = url.find(name + "="); at != std::string::npos; at = url.find(name + "=", at + 1)) {
         if (at > 0 && url[at - 1] != '?' && url[at - 1] != '&') continue;
@@ -240,20 +238,20 @@ void KioskApp::act(const std::string& id) {
     else if (id == "home:take") go(Screen::services);
     else if (id == "home:procedures") go(Screen::search);
     else if (id == "home:dossier") go(Screen::dossier);
-    else if (starts_with(id, "service:")) choose_service(arg);
-    else if (starts_with(id, "category:")) issue(state_.service, arg);
-    else if (starts_with(id, "key:")) key(arg);
-    else if (starts_with(id, "field:")) open_field(std::stoul(arg));
-    else if (starts_with(id, "hit:") && std::stoul(arg) < state_.hits.size())
+    else if (id.starts_with("service:")) choose_service(arg);
+    else if (id.starts_with("category:")) issue(state_.service, arg);
+    else if (id.starts_with("key:")) key(arg);
+    else if (id.starts_with("field:")) open_field(std::stoul(arg));
+    else if (id.starts_with("hit:") && std::stoul(arg) < state_.hits.size())
         open_procedure(state_.hits[std::stoul(arg)].code, Screen::search);
-    else if (starts_with(id, "proc:") && std::stoul(arg) < state_.field_list.size())
+    else if (id.starts_with("proc:") && std::stoul(arg) < state_.field_list.size())
         open_procedure(state_.field_list[std::stoul(arg)].code, Screen::field);
     else if (id == "procedure:print") print_checklist();
     else if (id == "procedure:take") choose_service(client::field<std::string>(state_.procedure, "service", ""));
     else if (id == "dossier:code") state_.focus = 0;
     else if (id == "dossier:check") state_.focus = 1;
     else if (id == "dossier:search") lookup_dossier(false);
-    else if (starts_with(id, "pin:")) pin_key(arg);
+    else if (id.starts_with("pin:")) pin_key(arg);
     dirty_ = true;
 }
 
