@@ -124,33 +124,31 @@ std::string read_token_file(const std::filesystem::path& file) {
 }
 
 DisplayConfig parse_display_config(const std::string& text, const std::string& source) {
-    json j;
     try {
-        j = common::toml_to_json(text, source);
+        return common::read_toml_config(text, source, [](const json& j) {
+            JsonReader top(j, "", {"display", "voice"});
+            DisplayConfig c;
+            if (top.has("display"))
+                read_display(JsonReader(top.raw("display"), "display",
+                                        {"server", "token_file", "layout", "counter", "orientation", "services", "counters",
+                                         "english", "fullscreen", "width", "height", "calls_shown", "blink_seconds",
+                                         "center_name", "logo", "ticker", "ticker_speed", "font_regular", "font_bold",
+                                         "timezone", "offline_mark_seconds", "renderer"}),
+                             c);
+            if (top.has("voice"))
+                read_voice(JsonReader(top.raw("voice"), "voice",
+                                      {"enabled", "pack", "custom", "wording", "number_reading", "zero_tens_le",
+                                       "thousand_ngan", "four_tu", "chime", "volume", "quiet_hours", "max_pending",
+                                       "max_delay_seconds"}),
+                           c.voice);
+            common::require_file(c.font_regular, "display.font_regular");
+            common::require_file(c.font_bold, "display.font_bold");
+            common::require_time_zone(c.timezone, "display.timezone");
+            if (!c.logo.empty()) common::require_file(c.logo, "display.logo");
+            return c;
+        });
     } catch (const common::TomlError& e) {
         throw ConfigError(e.what());
-    }
-    try {
-        JsonReader top(j, source, {"display", "voice"});
-        DisplayConfig c;
-        if (top.has("display"))
-            read_display(JsonReader(top.raw("display"), "display",
-                                    {"server", "token_file", "layout", "counter", "orientation", "services", "counters",
-                                     "english", "fullscreen", "width", "height", "calls_shown", "blink_seconds",
-                                     "center_name", "logo", "ticker", "ticker_speed", "font_regular", "font_bold",
-                                     "timezone", "offline_mark_seconds", "renderer"}),
-                         c);
-        if (top.has("voice"))
-            read_voice(JsonReader(top.raw("voice"), "voice",
-                                  {"enabled", "pack", "custom", "wording", "number_reading", "zero_tens_le",
-                                   "thousand_ngan", "four_tu", "chime", "volume", "quiet_hours", "max_pending",
-                                   "max_delay_seconds"}),
-                       c.voice);
-        return c;
-    } catch (const common::FieldError& e) {
-        throw ConfigError(source + ": " + e.what());
-    } catch (const ConfigError& e) {
-        throw ConfigError(source + ": " + e.what());
     }
 }
 

@@ -63,25 +63,25 @@ void read_kiosk(const JsonReader& k, KioskConfig& c) {
 }  // namespace
 
 KioskConfig parse_kiosk_config(const std::string& text, const std::string& source) {
-    nlohmann::json j;
     try {
-        j = common::toml_to_json(text, source);
-        JsonReader top(j, source, {"kiosk"});
-        KioskConfig c;
-        if (top.has("kiosk"))
-            read_kiosk(JsonReader(top.raw("kiosk"), "kiosk",
-                                  {"server", "token_file", "printer", "paper_mm", "logo", "ticket_footer", "follow_url",
-                                   "fullscreen", "width", "height", "english_first", "idle_seconds", "ticket_seconds",
-                                   "admin_pin", "cache_dir", "font_regular", "font_bold", "timezone",
-                                   "printer_check_seconds", "request_timeout_ms", "renderer"}),
-                       c);
-        return c;
+        return common::read_toml_config(text, source, [](const nlohmann::json& j) {
+            JsonReader top(j, "", {"kiosk"});
+            KioskConfig c;
+            if (top.has("kiosk"))
+                read_kiosk(JsonReader(top.raw("kiosk"), "kiosk",
+                                      {"server", "token_file", "printer", "paper_mm", "logo", "ticket_footer", "follow_url",
+                                       "fullscreen", "width", "height", "english_first", "idle_seconds", "ticket_seconds",
+                                       "admin_pin", "cache_dir", "font_regular", "font_bold", "timezone",
+                                       "printer_check_seconds", "request_timeout_ms", "renderer"}),
+                           c);
+            common::require_file(c.font_regular, "kiosk.font_regular");
+            common::require_file(c.font_bold, "kiosk.font_bold");
+            common::require_time_zone(c.timezone, "kiosk.timezone");
+            if (!c.logo.empty()) common::require_file(c.logo, "kiosk.logo");
+            return c;
+        });
     } catch (const common::TomlError& e) {
         throw ConfigError(e.what());
-    } catch (const common::FieldError& e) {
-        throw ConfigError(source + ": " + e.what());
-    } catch (const ConfigError& e) {
-        throw ConfigError(source + ": " + e.what());
     }
 }
 

@@ -1,7 +1,6 @@
 // config_file: TOML center config -> engine::Center (see config_file.hpp).
 #include "config_file.hpp"
 
-
 #include "codec.hpp"
 #include "common/json_reader.hpp"
 #include "common/toml_file.hpp"
@@ -16,55 +15,52 @@ using common::JsonReader;
 using json = nlohmann::json;
 
 // [dossier_feed]: where and how often to poll the dossier backend.
-void read_feed_section(const json& j, const std::string& source, CenterConfig& config) {
+void read_feed_section(const json& j, CenterConfig& config) {
     JsonReader sec(j, "dossier_feed", {"pull_url", "pull_token_file", "poll_seconds", "timeout_seconds", "page_size"});
     feed::PullConfig pull;
     pull.url = sec.get<std::string>("pull_url");
     try {
         feed::parse_http_url(pull.url);
     } catch (const feed::UrlError& e) {
-        throw ConfigError(source + ": dossier_feed.pull_url: " + e.what());
+        throw ConfigError(std::string("dossier_feed.pull_url: ") + e.what());
     }
     const int poll = sec.get<int>("poll_seconds", 30), timeout = sec.get<int>("timeout_seconds", 15);
     pull.page_size = sec.get<int>("page_size", 500);
     if (poll < 1 || poll > 86400 || timeout < 1 || timeout > 600 || pull.page_size < 1 || pull.page_size > 5000)
-        throw ConfigError(source + ": dossier_feed: poll_seconds 1-86400, timeout_seconds 1-600, page_size 1-5000");
+        throw ConfigError("dossier_feed: poll_seconds 1-86400, timeout_seconds 1-600, page_size 1-5000");
     pull.interval = std::chrono::seconds(poll);
     pull.timeout = std::chrono::seconds(timeout);
     config.pull_token_file = sec.get<std::string>("pull_token_file", "");
     config.pull = pull;
 }
 
+CenterConfig read_center_config(const json& j) {
+    JsonReader top(j, "", {"center", "policy", "services", "counters", "categories", "security", "dossier_feed"});
+    json center = top.raw("center");
+    for (const char* key : {"policy", "services", "counters", "categories"})
+        if (top.has(key)) center[key] = top.raw(key);
+    CenterConfig config;
+    config.center = engine::center_from_json(center);
+    common::require_time_zone(config.center.timezone, "center.timezone");
+    if (top.has("security")) {
+        JsonReader sec(top.raw("security"), "security", {"password_ops", "password_memory_kib"});
+        config.password_cost.ops = sec.get<unsigned>("password_ops", 2);
+        config.password_cost.mem_bytes = size_t{sec.get<unsigned>("password_memory_kib", 19 * 1024)} * 1024;
+        if (config.password_cost.ops < 1 || config.password_cost.mem_bytes < 8 * 1024)
+            throw ConfigError("security: password_ops >= 1 and password_memory_kib >= 8");
+    }
+    if (top.has("dossier_feed")) read_feed_section(top.raw("dossier_feed"), config);
+    if (auto problem = engine::validate(config.center)) throw ConfigError(*problem);
+    return config;
+}
+
 }  // namespace
 
 CenterConfig parse_config(const std::string& text, const std::string& source) {
-    json j;
     try {
-        j = common::toml_to_json(text, source);
+        return common::read_toml_config(text, source, read_center_config);
     } catch (const common::TomlError& e) {
         throw ConfigError(e.what());
-    }
-    try {
-        JsonReader top(j, source, {"center", "policy", "services", "counters", "categories", "security", "dossier_feed"});
-        json center = top.raw("center");
-        for (const char* key : {"policy", "services", "counters", "categories"})
-            if (top.has(key)) center[key] = top.raw(key);
-        CenterConfig config;
-        config.center = engine::center_from_json(center);
-        if (top.has("security")) {
-            JsonReader sec(top.raw("security"), "security", {"password_ops", "password_memory_kib"});
-            config.password_cost.ops = sec.get<unsigned>("password_ops", 2);
-            config.password_cost.mem_bytes = size_t{sec.get<unsigned>("password_memory_kib", 19 * 1024)} * 1024;
-            if (config.password_cost.ops < 1 || config.password_cost.mem_bytes < 8 * 1024)
-                throw ConfigError(source + ": security: password_ops >= 1 and password_memory_kib >= 8");
-        }
-        if (top.has("dossier_feed")) read_feed_section(top.raw("dossier_feed"), source, config);
-        if (auto problem = engine::validate(config.center)) throw ConfigError(source + ": " + *problem);
-        return config;
-    } catch (const common::FieldError& e) {
-        throw ConfigError(source + ": " + e.what());
-    } catch (const json::exception& e) {
-        throw ConfigError(source + ": " + e.what());
     }
 }
 

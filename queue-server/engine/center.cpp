@@ -35,30 +35,74 @@ std::vector<Category> default_categories() {
 
 namespace {
 
-std::optional<std::string> validate_service(const Service& s) {
-    const std::string where = "service '" + s.code + "': ";
-    if (s.code.empty() || s.code.size() > 16) return "a service code must have 1 to 16 characters";
-    if (s.name_vi.empty()) return where + "name_vi is empty";
-    if (s.prefix.size() > 4) return where + "prefix is longer than 4 characters";
-    if (s.first < 0 || s.last < s.first || s.last > 99999) return where + "number range must satisfy 0 <= first <= last <= 99999";
+// Messages lead with the path of the bad field ("services[1].first: ..."), as
+// the config readers name it, so a config file's error can point at its line.
+std::string at_service(size_t i) { return "services[" + std::to_string(i) + "]"; }
+std::string at_counter(size_t i) { return "counters[" + std::to_string(i) + "]"; }
+
+std::optional<std::string> validate_service(const Service& s, const std::string& where) {
+    if (s.code.empty() || s.code.size() > 16) return where + ".code: a service code must have 1 to 16 characters";
+    if (s.name_vi.empty()) return where + ".name_vi: is empty";
+    if (s.prefix.size() > 4) return where + ".prefix: longer than 4 characters";
+    if (s.first < 0 || s.last < s.first || s.last > 99999)
+        return where + ".first: the number range must satisfy 0 <= first <= last <= 99999";
     if (s.open_minute < 0 || s.close_minute > 1440 || s.open_minute >= s.close_minute)
-        return where + "opening hours must satisfy 0 <= open < close <= 24:00";
-    if (s.daily_cap < 0) return where + "daily_cap must not be negative";
-    if (s.avg_handle_s <= 0) return where + "avg_handle_s must be positive";
+        return where + ".open: opening hours must satisfy 0 <= open < close <= 24:00";
+    if (s.daily_cap < 0) return where + ".daily_cap: must not be negative";
+    if (s.avg_handle_s <= 0) return where + ".avg_handle_s: must be positive";
     return std::nullopt;
 }
 
-std::optional<std::string> validate_counter(const Center& c, const Counter& k) {
-    const std::string where = "counter " + std::to_string(k.id) + ": ";
-    if (k.id <= 0) return "counter ids must be positive";
-    if (k.tiers.empty()) return where + "serves no service";
+std::string range_text(const Service& s) { return format_number(s, s.first) + "-" + format_number(s, s.last); }
+
+// Two services' printed numbers must never read alike. Services sharing a prefix
+// share one numbering (the engine counts per prefix), so they must share its
+// range too: A1-A99 beside A001-A999 would print "A01" and "A001", both called
+// "A một". Prefixes where one is the other plus digits ("A" and "A1") collide
+// when "A" + 4 digits meets "A1" + 3: A1000 would be two tickets.
+std::optional<std::string> numbers_collide(const Service& a, const Service& b) {
+    if (a.prefix == b.prefix) {
+        if (a.first == b.first && a.last == b.last && a.wrap == b.wrap) return std::nullopt;
+        return "shares prefix '" + a.prefix + "' with service '" + a.code + "' (" + range_text(a) +
+               ") but not its number range and wrap (" + range_text(b) + "): one prefix is one numbering";
+    }
+    const Service& shorter = a.prefix.size() < b.prefix.size() ? a : b;
+    const Service& longer = &shorter == &a ? b : a;
+    if (!longer.prefix.starts_with(shorter.prefix)) return std::nullopt;
+    const std::string extra = longer.prefix.substr(shorter.prefix.size());
+    if (extra.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    const size_t short_width = std::to_string(shorter.last).size(), long_width = std::to_string(longer.last).size();
+    if (short_width != extra.size() + long_width) return std::nullopt;
+    int64_t scale = 1;
+    for (size_t i = 0; i < long_width; ++i) scale *= 10;
+    const int64_t low = std::stoll(extra) * scale + longer.first, high = std::stoll(extra) * scale + longer.last;
+    if (high < shorter.first || low > shorter.last) return std::nullopt;
+    return "its numbers " + range_text(b) + " overlap those of service '" + a.code + "' (" + range_text(a) + ")";
+}
+
+std::optional<std::string> validate_counter(const Center& c, const Counter& k, const std::string& where) {
+    if (k.id <= 0) return where + ".id: counter ids must be positive";
+    if (k.tiers.empty()) return where + ".tiers: serves no service";
     std::set<std::string> seen;
     for (const auto& tier : k.tiers) {
-        if (tier.empty()) return where + "has an empty tier";
+        if (tier.empty()) return where + ".tiers: has an empty tier";
         for (const auto& code : tier) {
-            if (!c.service(code)) return where + "serves unknown service '" + code + "'";
-            if (!seen.insert(code).second) return where + "lists service '" + code + "' twice";
+            if (!c.service(code)) return where + ".tiers: serves unknown service '" + code + "'";
+            if (!seen.insert(code).second) return where + ".tiers: lists service '" + code + "' twice";
         }
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> validate_services(const Center& c) {
+    if (c.services.empty()) return "services: the center has no service";
+    std::set<std::string> codes;
+    for (size_t i = 0; i < c.services.size(); ++i) {
+        const Service& s = c.services[i];
+        if (auto e = validate_service(s, at_service(i))) return e;
+        if (!codes.insert(s.code).second) return at_service(i) + ".code: service code '" + s.code + "' is used twice";
+        for (size_t j = 0; j < i; ++j)
+            if (auto e = numbers_collide(c.services[j], s)) return at_service(i) + ".prefix: " + *e;
     }
     return std::nullopt;
 }
@@ -66,26 +110,22 @@ std::optional<std::string> validate_counter(const Center& c, const Counter& k) {
 }  // namespace
 
 std::optional<std::string> validate(const Center& c) {
-    if (c.services.empty()) return "the center has no service";
-    if (c.counters.empty()) return "the center has no counter";
-    std::set<std::string> codes;
-    for (const auto& s : c.services) {
-        if (auto e = validate_service(s)) return e;
-        if (!codes.insert(s.code).second) return "service code '" + s.code + "' is used twice";
-    }
+    if (auto e = validate_services(c)) return e;
+    if (c.counters.empty()) return "counters: the center has no counter";
     std::set<int> ids;
-    for (const auto& k : c.counters) {
-        if (auto e = validate_counter(c, k)) return e;
-        if (!ids.insert(k.id).second) return "counter id " + std::to_string(k.id) + " is used twice";
+    for (size_t i = 0; i < c.counters.size(); ++i) {
+        const Counter& k = c.counters[i];
+        if (auto e = validate_counter(c, k, at_counter(i))) return e;
+        if (!ids.insert(k.id).second) return at_counter(i) + ".id: counter id " + std::to_string(k.id) + " is used twice";
     }
-    if (!c.category("normal")) return "the categories must include 'normal'";
+    if (!c.category("normal")) return "categories: must include 'normal'";
     std::set<std::string> cats;
     for (const auto& k : c.categories)
-        if (k.code.empty() || !cats.insert(k.code).second) return "category codes must be unique and non-empty";
+        if (k.code.empty() || !cats.insert(k.code).second) return "categories: codes must be unique and non-empty";
     const auto& p = c.policy;
     if (p.max_priority_streak < 0 || p.ageing_minutes <= 0 || p.no_show_after_recalls < 0 ||
         p.no_show_after_minutes < 0 || p.recent_calls <= 0 || p.recent_calls > 100)
-        return "policy values are out of range";
+        return "policy: values are out of range";
     return std::nullopt;
 }
 

@@ -22,11 +22,11 @@ public:
     using json = nlohmann::json;
 
     JsonReader(const json& j, std::string path, std::initializer_list<const char*> keys) : j_(j), path_(std::move(path)) {
-        if (!j.is_object()) throw FieldError(path_ + ": expected an object");
+        if (!j.is_object()) throw FieldError(prefix() + "expected an object");
         for (const auto& [key, value] : j.items()) {
             bool known = false;
             for (const char* k : keys) known = known || key == k;
-            if (!known) throw FieldError(path_ + ": unknown key '" + key + "'");
+            if (!known) throw FieldError(prefix() + "unknown key '" + key + "'");
         }
     }
 
@@ -46,7 +46,8 @@ public:
         return j_.at(key);
     }
     bool has(const char* key) const { return j_.contains(key); }
-    std::string path(const char* key) const { return path_ + "." + key; }
+    // An empty path is the top of a document: its keys are named bare.
+    std::string path(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
 
     template <class T>
     static T as(const json& v, const std::string& where) {
@@ -72,6 +73,8 @@ public:
     }
 
 private:
+    std::string prefix() const { return path_.empty() ? "" : path_ + ": "; }
+
     const json& j_;
     std::string path_;
 };
