@@ -15,7 +15,9 @@
 #include "dossier_store.hpp"
 #include "import.hpp"
 #include "core.hpp"
+#include "data_lock.hpp"
 #include "server.hpp"
+#include "watchdog.hpp"
 
 namespace api {
 extern const char* const kDemoCatalogJson;  // assets/catalog-sample.json, built in
@@ -144,7 +146,13 @@ int run_app(const AppOptions& o) {
         std::cerr << "queue-server: bad config: " << e.what() << std::endl;
         return 2;
     }
-    std::filesystem::create_directories(o.data);
+    std::optional<store::DataLock> lock;
+    try {
+        lock.emplace(o.data);
+    } catch (const store::LockedError& e) {
+        std::cerr << "queue-server: " << e.what() << std::endl;
+        return 2;
+    }
     store::Store store(o.data / "center.db");
 
     Core::Options core_options;
@@ -206,15 +214,18 @@ int run_app(const AppOptions& o) {
                 }});
     std::shared_ptr<feed::PullConnector> pull;
     if (config && config->pull) pull = start_pull(io, core, *config);
+    Watchdog watchdog(io, [&core] { return Watchdog::Progress{core.submitted_seq(), core.durable_seq()}; });
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code&, int sig) {
         spdlog::info("signal {}: stopping", sig);
+        watchdog.stopping();
         if (pull) pull->stop();
         server.stop();
         io.stop();
     });
     std::cout << "queue-server listening on http://" << o.host << ":" << server.port() << " data=" << o.data.string()
               << " seq=" << core.engine().state().seq << std::endl;
+    watchdog.ready("serving on port " + std::to_string(server.port()) + ", event " + std::to_string(core.engine().state().seq));
     io.run();
     core.stop();  // whatever was submitted is committed before we exit
     slow_work.join();

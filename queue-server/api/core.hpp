@@ -139,6 +139,7 @@ public:
 
     const engine::Engine& engine() const { return engine_; }
     int64_t durable_seq() const { return durable_seq_; }
+    int64_t submitted_seq() const { return submitted_seq_; }
     store::WriterStats writer_stats() const;
     size_t subscriber_count() const { return subscribers_.size(); }
     // GET /metrics: the Prometheus text (metrics.cpp). On the loop.

@@ -53,6 +53,8 @@ public:
     double double_at(int col) const;
     std::string text_at(int col) const;
     bool null_at(int col) const;
+    int column_count() const { return sqlite3_column_count(stmt_); }
+    std::string column_name(int col) const { return sqlite3_column_name(stmt_, col); }
     void reset();
 
 private:

@@ -1,0 +1,162 @@
+// setup: first run of a center — config, admin, device tokens (see setup.hpp).
+#include "setup.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "auth.hpp"
+#include "common/text.hpp"
+#include "common/toml_file.hpp"
+#include "config_file.hpp"
+#include "data_lock.hpp"
+#include "store.hpp"
+
+namespace api {
+extern const char* const kStarterCenterToml;  // assets/center-starter.toml, built in
+}
+
+namespace ops {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kMinPassword = 10;
+
+// TOML basic strings: the name goes in quotes, so quotes and backslashes are escaped.
+std::string toml_escaped(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        if (static_cast<unsigned char>(c) >= 0x20) out += c;
+    }
+    return out;
+}
+
+std::string replaced(std::string text, const std::string& hole, const std::string& value) {
+    for (size_t at; (at = text.find(hole)) != std::string::npos;) text.replace(at, hole.size(), value);
+    return text;
+}
+
+void write_private(const fs::path& file, const std::string& text) {
+    fs::create_directories(file.parent_path().empty() ? fs::path(".") : file.parent_path());
+    const mode_t old = ::umask(077);
+    std::ofstream out(file, std::ios::trunc);
+    ::umask(old);
+    out << text << '\n';
+    out.close();
+    if (!out) throw std::runtime_error("cannot write " + file.string());
+    ::chmod(file.c_str(), 0600);
+}
+
+api::CenterConfig ensure_config(const SetupOptions& o, std::ostream& out) {
+    if (!fs::exists(o.config)) {
+        if (o.center_name.empty()) throw std::runtime_error("--center-name is needed to write " + o.config.string());
+        const auto name = common::to_nfc(o.center_name);
+        if (!name) throw std::runtime_error("--center-name is not UTF-8 text");
+        std::string text = replaced(api::kStarterCenterToml, "{name}", toml_escaped(*name));
+        text = replaced(replaced(text, "{timezone}", toml_escaped(o.timezone)), "{level}", toml_escaped(o.level));
+        api::parse_config(text, o.config.string());  // refuse a bad time zone before writing anything
+        fs::create_directories(o.config.parent_path().empty() ? fs::path(".") : o.config.parent_path());
+        std::ofstream(o.config) << text;
+        out << "wrote " << o.config.string() << ": two services and two counters to edit\n";
+    } else {
+        out << "config " << o.config.string() << " exists: checked, left as it is\n";
+    }
+    return api::load_config_file(o.config);
+}
+
+std::string read_line(std::istream& in, const std::string& prompt, bool secret) {
+    const bool tty = &in == &std::cin && ::isatty(STDIN_FILENO);
+    if (tty) std::cerr << prompt << std::flush;
+    termios saved{};
+    if (tty && secret && ::tcgetattr(STDIN_FILENO, &saved) == 0) {
+        termios quiet = saved;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    std::string line;
+    std::getline(in, line);
+    if (tty && secret) {
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+        std::cerr << '\n';
+    }
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+}
+
+std::string admin_password(const SetupOptions& o, std::istream& in) {
+    std::string password;
+    if (o.admin_password_file) {
+        password = common::first_line_of(*o.admin_password_file);
+    } else {
+        password = read_line(in, "Password for " + o.admin + ": ", true);
+        if (&in == &std::cin && ::isatty(STDIN_FILENO) && read_line(in, "Again: ", true) != password)
+            throw std::runtime_error("the two passwords differ");
+    }
+    if (password.size() < kMinPassword)
+        throw std::runtime_error("the admin password needs at least " + std::to_string(kMinPassword) + " characters");
+    return password;
+}
+
+bool has_user(store::Store& store, const std::string& name) {
+    for (const auto& u : store.users())
+        if (u.name == name) return true;
+    return false;
+}
+
+// "Kiosk sảnh 1" -> "kiosk-sảnh-1": a file name that a shell and a config take as it is.
+std::string file_name_for(const std::string& role, const std::string& name) {
+    std::string out = role + "-";
+    for (unsigned char c : name) out += (c == ' ' || c == '/' || c == '\\' || c < 0x20) ? '-' : static_cast<char>(c);
+    return out + ".token";
+}
+
+void ensure_device(store::Store& store, const SetupOptions& o, const std::string& role, const std::string& name, std::ostream& out) {
+    if (name.empty()) throw std::runtime_error("a " + role + " needs a name");
+    const fs::path file = o.tokens / file_name_for(role, name);
+    if (fs::exists(file)) {
+        out << role << " '" << name << "': " << file.string() << " exists, left as it is\n";
+        return;
+    }
+    const std::string token = api::new_token();
+    store.put_device({api::token_hash(token), role, name, 0});
+    write_private(file, token);
+    out << role << " '" << name << "': token in " << file.string() << " (name it in its config's token_file)\n";
+}
+
+}  // namespace
+
+void setup_center(const SetupOptions& o, std::istream& in, std::ostream& out) {
+    if (sodium_init() < 0) throw std::runtime_error("libsodium failed to start");
+    store::DataLock lock(o.data);
+    store::Store store(o.data / "center.db");
+    // The password is asked for first: a refused one leaves nothing half done.
+    const bool new_admin = !has_user(store, o.admin);
+    const std::string password = new_admin ? admin_password(o, in) : "";
+    const api::CenterConfig config = ensure_config(o, out);
+    if (new_admin) {
+        store.put_user({o.admin, "admin", 0, api::hash_password(password, config.password_cost)});
+        out << "created the admin account " << o.admin << " (Argon2id)\n";
+    } else {
+        out << "account " << o.admin << " exists: left as it is\n";
+    }
+    for (const auto& k : o.kiosks) ensure_device(store, o, "kiosk", k, out);
+    for (const auto& d : o.displays) ensure_device(store, o, "display", d, out);
+    out << "done: start the server with --config " << o.config.string() << " --data " << o.data.string() << "\n";
+}
+
+int run_setup(const SetupOptions& o) {
+    try {
+        setup_center(o, std::cin, std::cout);
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "queue-server setup: " << e.what() << std::endl;
+        return 2;
+    }
+}
+
+}  // namespace ops
