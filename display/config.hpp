@@ -2,9 +2,11 @@
 // (deploy/display.example.toml shows every key) and the command line.
 //
 // A bad file is refused with the line and the reason, as the server's config
-// is; but a missing font or voice folder named in a good file is not fatal: the
-// board falls back to the default and says so in its log (a blank hall screen
-// is worse than the wrong typeface).
+// is, and so is a font, a logo or a time zone that is not there: at start an
+// operator is watching, and boxes for letters are worse found later. A font or
+// voice folder that goes missing while the board runs is not fatal: the board
+// falls back to the default and says so in its log (a blank hall screen is
+// worse than the wrong typeface).
 #pragma once
 #include <filesystem>
 #include <optional>

@@ -19,7 +19,7 @@ std::filesystem::path default_voice_pack() {
         SDL_free(base);
         if (std::filesystem::is_directory(beside)) return beside;
     }
-    return "/usr/share/center/voice-pack";
+    return "/usr/share/service-center/voice-pack";
 }
 
 // `display say A105 3 --wav out.wav`: one announcement to a file, to hear a voice pack.

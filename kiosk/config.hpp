@@ -1,9 +1,10 @@
 // config: one kiosk — its server, printer, screen and the admin's way out —
 // from a TOML file (deploy/kiosk.example.toml shows every key) and the command line.
 //
-// As with the display, a bad file is refused with the key and the reason; a
-// printer that is missing or out of paper is not a config error (the kiosk runs
-// and shows tickets on screen), and neither is a missing font (the defaults).
+// As with the display, a bad file is refused with the line, the key and the
+// reason, and so is a missing font, logo or an unknown time zone; a printer
+// that is missing or out of paper is not a config error (the kiosk runs and
+// shows tickets on screen).
 #pragma once
 #include <filesystem>
 #include <stdexcept>

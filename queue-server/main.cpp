@@ -39,6 +39,7 @@ void add_ops_commands(CLI::App& cli, OpsCommands& c) {
     c.setup->add_option("--admin-password-file", s.admin_password_file, "file holding the admin's password (else it is asked)");
     c.setup->add_option("--kiosk", s.kiosks, "a kiosk's name (repeatable): a token for it");
     c.setup->add_option("--display", s.displays, "a display's name (repeatable): a token for it");
+    c.setup->add_option("--owner", s.owner, "the user the server runs as (packaged: service-center): DATA becomes its");
 }
 
 // The operator's command given, if any; nullopt to run the server.

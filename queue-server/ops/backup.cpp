@@ -7,6 +7,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sodium.h>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -195,7 +196,14 @@ void restore_data(const fs::path& backup, const fs::path& data, int64_t now_ms) 
                 fs::create_directories(replaced);
                 fs::rename(data / (name + suffix), replaced / (name + suffix));
             }
-    for (const auto& name : names) fs::rename(data / (name + ".restoring"), data / name);
+    // Run as root for a packaged server, the files must stay its user's: they take the folder's owner.
+    struct stat folder {};
+    const bool as_folder = ::stat(data.c_str(), &folder) == 0 && ::geteuid() == 0;
+    for (const auto& name : names) {
+        fs::rename(data / (name + ".restoring"), data / name);
+        if (as_folder && ::chown((data / name).c_str(), folder.st_uid, folder.st_gid) != 0)
+            throw std::runtime_error("cannot give " + (data / name).string() + " to the data folder's owner");
+    }
     fsync_path(data);
 }
 

@@ -2,6 +2,8 @@
 #include "setup.hpp"
 
 #include <fstream>
+#include <grp.h>
+#include <pwd.h>
 #include <iostream>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -128,6 +130,21 @@ void ensure_device(store::Store& store, const SetupOptions& o, const std::string
     out << role << " '" << name << "': token in " << file.string() << " (name it in its config's token_file)\n";
 }
 
+// The packaged server runs as its own user: it must own what setup made as root.
+void hand_over(const SetupOptions& o, std::ostream& out) {
+    const passwd* pw = ::getpwnam(o.owner.c_str());
+    if (!pw) throw std::runtime_error("--owner: no user '" + o.owner + "'");
+    auto give = [&](const fs::path& p, uid_t uid, gid_t gid) {
+        if (::chown(p.c_str(), uid, gid) != 0) throw std::runtime_error("cannot hand " + p.string() + " over to " + o.owner);
+    };
+    give(o.data, pw->pw_uid, pw->pw_gid);
+    for (const auto& entry : fs::directory_iterator(o.data))
+        if (entry.is_regular_file()) give(entry.path(), pw->pw_uid, pw->pw_gid);
+    give(o.config, 0, pw->pw_gid);
+    ::chmod(o.config.c_str(), 0640);
+    out << "handed " << o.data.string() << " to " << o.owner << ", and " << o.config.string() << " to its group (0640)\n";
+}
+
 }  // namespace
 
 void setup_center(const SetupOptions& o, std::istream& in, std::ostream& out) {
@@ -146,6 +163,7 @@ void setup_center(const SetupOptions& o, std::istream& in, std::ostream& out) {
     }
     for (const auto& k : o.kiosks) ensure_device(store, o, "kiosk", k, out);
     for (const auto& d : o.displays) ensure_device(store, o, "display", d, out);
+    if (!o.owner.empty()) hand_over(o, out);
     out << "done: start the server with --config " << o.config.string() << " --data " << o.data.string() << "\n";
 }
 

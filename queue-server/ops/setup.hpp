@@ -23,6 +23,9 @@ struct SetupOptions {
     std::string admin = "admin";
     std::optional<std::filesystem::path> admin_password_file;  // else asked for (twice on a terminal)
     std::vector<std::string> kiosks, displays;    // device names
+    // Run as root for a packaged server: DATA's files become this user's, and the
+    // config readable by its group (0640), as queue-server.service runs as it.
+    std::string owner;
 };
 
 // Does the work, saying each step on `out`; throws std::runtime_error with the reason.
