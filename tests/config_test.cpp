@@ -97,6 +97,19 @@ TEST_CASE("center config: numbers of two services that would read alike are refu
           "center.toml:14: services[1].prefix: its numbers A900-A999 overlap those of service 'A' (A001-A999)");
 }
 
+TEST_CASE("center config: the [central] section, with its line when wrong") {
+    const std::string central = kCenter + "\n[central]\nconninfo = \"host=db dbname=centers\"\ncenter_code = \"tan-phu\"\n";
+    const auto ok = api::parse_config(central, "center.toml");
+    REQUIRE(ok.central);
+    CHECK(ok.central->center_code == "tan-phu");
+    CHECK(ok.central->center_name == "Trung tâm xã");  // from [center]
+    CHECK(ok.central->interval == std::chrono::seconds(60));
+    CHECK(refusal(central + "batch = 0\n") == "center.toml:24: central.batch: 1-10000");
+    CHECK(refusal(kCenter + "\n[central]\nconninfo = \"x\"\ncenter_code = \"Tân Phú\"\n").starts_with("center.toml:23: central.center_code:"));
+    CHECK(refusal(kCenter + "\n[central]\ncenter_code = \"x\"\n") == "center.toml:21: central.conninfo: missing");
+    CHECK(refusal(central + "password = \"x\"\n") == "center.toml:24: central: unknown key 'password'");
+}
+
 TEST_CASE("the example and demo configs pass the same checks") {
     CHECK_NOTHROW(api::load_config_file(EXAMPLE_CENTER_TOML));
     CHECK_NOTHROW(api::demo_config());

@@ -2,7 +2,9 @@
 // lose a ticket request's answer (the server got the request and issued the
 // ticket, the network died on the way back) or the request itself (it never
 // reached the server). Everything else — the event stream, other requests —
-// passes both ways untouched. One thread per connection, for tests.
+// passes both ways untouched. It can also cut the link: in the middle of what
+// the client is sending (after a number of bytes), and refuse connections until
+// the link is restored. One thread per connection, for tests.
 #pragma once
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -10,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <mutex>
@@ -48,6 +51,14 @@ public:
     // What happens to the next POST /api/tickets (then back to passing).
     void next_ticket(Ticket t) { mode_ = t; }
     int tickets_lost() const { return lost_; }
+    // The link dies after `bytes` more bytes from clients (mid-message if so),
+    // and stays down (new connections are closed at once) until restore().
+    void cut_after(int64_t bytes) { budget_ = bytes; }
+    void restore() {
+        down_ = false;
+        budget_ = -1;
+    }
+    bool down() const { return down_; }
 
 private:
     static sockaddr_in loopback(uint16_t port) {
@@ -73,6 +84,10 @@ private:
             if (!wait(fds)) return;
             const int client = ::accept(listener_, nullptr, nullptr);
             if (client < 0) continue;
+            if (down_) {
+                ::close(client);
+                continue;
+            }
             relays_.emplace_back([this, client] { relay(client); });
         }
     }
@@ -102,7 +117,9 @@ private:
                     drop_answer = t == Ticket::lose_answer;
                 }
                 first = false;
-                if (::write(server, buf.data(), static_cast<size_t>(n)) != n) break;
+                const ssize_t pass = spend(n);
+                if (pass > 0 && ::write(server, buf.data(), static_cast<size_t>(pass)) != pass) break;
+                if (pass < n) break;  // cut: the rest never arrives
             }
             if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
                 const ssize_t n = ::read(server, buf.data(), buf.size());
@@ -118,11 +135,24 @@ private:
         ::close(client);
     }
 
+    // How much of n bytes from a client may pass before the cut; the cut brings the link down.
+    ssize_t spend(ssize_t n) {
+        const int64_t budget = budget_;
+        if (down_) return 0;
+        if (budget < 0) return n;
+        const ssize_t pass = std::min<ssize_t>(n, budget);
+        budget_ = budget - pass;
+        if (pass < n) down_ = true;
+        return pass;
+    }
+
     uint16_t upstream_, port_ = 0;
     int listener_ = -1;
     std::array<int, 2> stop_{};
     std::atomic<Ticket> mode_{Ticket::pass};
     std::atomic<int> lost_{0};
+    std::atomic<int64_t> budget_{-1};  // bytes clients may still send; -1: no limit
+    std::atomic<bool> down_{false};
     std::thread accepter_;
     std::vector<std::thread> relays_;  // only the accepter adds to it; joined at the end
 };

@@ -24,8 +24,9 @@ inline engine::Center small_center() {
 }
 
 // A clock the test turns by hand, read in Hà Nội time (UTC+7): starts 2026-11-24 08:00.
+constexpr int64_t kClockStartMs = 1'795'482'000'000;  // 2026-11-24 01:00:00 UTC
 struct Clock {
-    int64_t ms = 1'795'482'000'000;  // 2026-11-24 01:00:00 UTC
+    int64_t ms = kClockStartMs;
     common::LocalCalendar calendar{"UTC+07:00"};
     common::Instant now() const { return calendar.at(ms); }
     void advance_minutes(int m) { ms += int64_t{m} * 60'000; }

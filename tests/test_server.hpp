@@ -18,7 +18,8 @@ namespace testing {
 
 struct TestServer {
     TempDir dir;
-    std::atomic<int64_t> clock_ms{Clock{}.ms};
+    static constexpr int64_t kStartMs = kClockStartMs;
+    std::atomic<int64_t> clock_ms{kStartMs};
     engine::Center center = [] {
         auto c = small_center();
         c.timezone = "UTC+07:00";
@@ -39,7 +40,8 @@ struct TestServer {
     const api::WebFiles* web = nullptr;  // set before start() to serve a UI folder
     std::string kiosk, display, admin_password = "admin-password";
 
-    TestServer() {
+    TestServer() : TestServer(kStartMs) {}
+    explicit TestServer(int64_t start_ms) : clock_ms(start_ms) {
         REQUIRE(sodium_init() >= 0);
         start(true);
     }

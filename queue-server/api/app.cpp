@@ -214,6 +214,13 @@ int run_app(const AppOptions& o) {
                 }});
     std::shared_ptr<feed::PullConnector> pull;
     if (config && config->pull) pull = start_pull(io, core, *config);
+    // The hall never waits on the province: the shipper reads the file on its own thread.
+    std::unique_ptr<central::ShipperThread> shipper;
+    if (config && config->central) {
+        shipper = std::make_unique<central::ShipperThread>(o.data / "center.db", *config->central);
+        core.set_central_status([&shipper] { return shipper->status(); });
+        spdlog::info("central: shipping to the province as '{}'", config->central->center_code);
+    }
     Watchdog watchdog(io, [&core] { return Watchdog::Progress{core.submitted_seq(), core.durable_seq()}; });
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code&, int sig) {
@@ -227,6 +234,7 @@ int run_app(const AppOptions& o) {
               << " seq=" << core.engine().state().seq << std::endl;
     watchdog.ready("serving on port " + std::to_string(server.port()) + ", event " + std::to_string(core.engine().state().seq));
     io.run();
+    if (shipper) shipper->stop();
     core.stop();  // whatever was submitted is committed before we exit
     slow_work.join();
     imports.join();

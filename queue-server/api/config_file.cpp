@@ -34,8 +34,28 @@ void read_feed_section(const json& j, CenterConfig& config) {
     config.pull = pull;
 }
 
+// [central]: the province's PostgreSQL, and this center's name in it.
+void read_central_section(const json& j, CenterConfig& config) {
+    JsonReader sec(j, "central", {"conninfo", "center_code", "batch", "interval_seconds"});
+    central::ShipConfig c;
+    c.conninfo = sec.get<std::string>("conninfo");
+    c.center_code = sec.get<std::string>("center_code");
+    if (c.center_code.empty() || c.center_code.size() > 64 ||
+        c.center_code.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_.") != std::string::npos)
+        throw ConfigError("central.center_code: 1-64 of a-z 0-9 - _ . (the center's stable name in the province)");
+    c.batch = sec.get<int>("batch", c.batch);
+    if (c.batch < 1 || c.batch > 10000) throw ConfigError("central.batch: 1-10000");
+    const int interval = sec.get<int>("interval_seconds", 60);
+    if (interval < 1 || interval > 86400) throw ConfigError("central.interval_seconds: 1-86400");
+    c.interval = std::chrono::seconds(interval);
+    c.center_name = config.center.name;
+    c.level = config.center.level;
+    c.timezone = config.center.timezone;
+    config.central = c;
+}
+
 CenterConfig read_center_config(const json& j) {
-    JsonReader top(j, "", {"center", "policy", "services", "counters", "categories", "security", "dossier_feed"});
+    JsonReader top(j, "", {"center", "policy", "services", "counters", "categories", "security", "dossier_feed", "central"});
     json center = top.raw("center");
     for (const char* key : {"policy", "services", "counters", "categories"})
         if (top.has(key)) center[key] = top.raw(key);
@@ -50,6 +70,7 @@ CenterConfig read_center_config(const json& j) {
             throw ConfigError("security: password_ops >= 1 and password_memory_kib >= 8");
     }
     if (top.has("dossier_feed")) read_feed_section(top.raw("dossier_feed"), config);
+    if (top.has("central")) read_central_section(top.raw("central"), config);
     if (auto problem = engine::validate(config.center)) throw ConfigError(*problem);
     return config;
 }

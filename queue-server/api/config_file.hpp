@@ -10,6 +10,7 @@
 #include "auth.hpp"
 #include "center.hpp"
 #include "pull.hpp"
+#include "shipper.hpp"
 
 namespace api {
 
@@ -18,6 +19,7 @@ struct CenterConfig {
     PasswordCost password_cost;
     std::optional<feed::PullConfig> pull;  // [dossier_feed] pull_url: poll the dossier backend
     std::filesystem::path pull_token_file;  // its bearer token, read when the server starts
+    std::optional<central::ShipConfig> central;  // [central]: ship tickets and figures to the province
 };
 
 struct ConfigError : std::runtime_error {

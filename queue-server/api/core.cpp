@@ -725,7 +725,13 @@ void Core::feed_status(const Request& req, Respond& respond) {
     const json push = {{"requests", push_stats_.requests}, {"refused", push_stats_.refused},
                        {"applied", push_stats_.applied}, {"duplicates", push_stats_.duplicates},
                        {"last_ms", push_stats_.last_ms}, {"last_error", push_stats_.last_error}};
-    respond(ok_json({{"push", push}, {"pull", pull_status_ ? pull_status_() : json(nullptr)}}));
+    json central = nullptr;
+    if (central_status_) {
+        const central::ShipStatus c = central_status_();
+        central = {{"shipped_seq", c.shipped_seq}, {"behind", std::max<int64_t>(0, durable_seq_ - c.shipped_seq)},
+                   {"rows", c.rows}, {"failures", c.failures}, {"last_error", c.last_error}};
+    }
+    respond(ok_json({{"push", push}, {"pull", pull_status_ ? pull_status_() : json(nullptr)}, {"central", central}}));
 }
 
 void Core::take_pulled_page(std::string body, std::function<void(const Ingested&)> done) {

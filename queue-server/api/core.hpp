@@ -30,6 +30,7 @@
 #include "engine.hpp"
 #include "metrics.hpp"
 #include "pull.hpp"
+#include "shipper.hpp"
 #include "store.hpp"
 #include "writer.hpp"
 
@@ -131,6 +132,7 @@ public:
     std::string pull_cursor() const { return options_.dossiers ? options_.dossiers->cursor() : ""; }
     // What GET /api/admin/feed shows of the pull connector, when there is one.
     void set_pull_status(std::function<json()> status) { pull_status_ = std::move(status); }
+    void set_central_status(std::function<central::ShipStatus()> status) { central_status_ = std::move(status); }
 
     std::optional<Principal> authenticate(const std::string& token) const;
     // Sends what the subscriber missed after `since` (or a snapshot), then every new event.
@@ -233,6 +235,7 @@ private:
         std::string last_error;
     } push_stats_;  // signed requests that reached the checks of the body
     std::function<json()> pull_status_;
+    std::function<central::ShipStatus()> central_status_;
     std::map<int, std::string> counter_staff_;  // counter → the user who last acted there
     struct DeviceReport {
         std::string role, printer, detail;

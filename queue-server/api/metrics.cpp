@@ -132,6 +132,15 @@ std::string Core::metrics_text() const {
     m.sample("center_websocket_clients", {}, static_cast<double>(subscribers_.size()));
     m.family("center_printer_state", "gauge", "1 for the printer state each device last reported (ok, paper_low, paper_out, offline, error)");
     for (const auto& [name, r] : device_reports_) m.sample("center_printer_state", {{"device", name}, {"state", r.printer}}, 1);
+    if (central_status_) {
+        const central::ShipStatus c = central_status_();
+        m.family("center_central_shipped_seq", "gauge", "the central database's cursor: tickets changed up to this event are shipped");
+        m.sample("center_central_shipped_seq", {}, static_cast<double>(c.shipped_seq));
+        m.family("center_central_rows_total", "counter", "ticket rows shipped to the central database since the server started");
+        m.sample("center_central_rows_total", {}, static_cast<double>(c.rows));
+        m.family("center_central_failures_total", "counter", "failed shipping rounds (central database unreachable or refusing)");
+        m.sample("center_central_failures_total", {}, static_cast<double>(c.failures));
+    }
     return m.text();
 }
 

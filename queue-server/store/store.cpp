@@ -88,6 +88,12 @@ const char* const kMigrations[] = {
     CREATE INDEX tickets_stats ON tickets(day, service, counter, state, issued_at, first_called_at,
                                           started_at, finished_at, est_wait_s, staff, rating);
     )sql",
+    // 4: the shipper to the central database (queue-server/central) reads "what
+    // changed since the cursor" in (updated_seq, id) order; without this, each
+    // batch of a week's catching up would scan every ticket.
+    R"sql(
+    CREATE INDEX tickets_updated ON tickets(updated_seq, id);
+    )sql",
 };
 
 }  // namespace
