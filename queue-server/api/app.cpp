@@ -159,6 +159,7 @@ int run_app(const AppOptions& o) {
     if (config) {
         core_options.timezone = config->center.timezone;
         core_options.password_cost = config->password_cost;
+        if (config->central) core_options.central_conninfo = config->central->conninfo;
     }
     catalog::Catalog procedures(o.data / "catalog.db", catalog::kSynonymsTsv);
     if (o.demo && procedures.size() == 0) {

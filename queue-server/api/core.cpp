@@ -338,6 +338,7 @@ void Core::handle(const Request& req, Respond respond) {
     if (p.empty() || p[0] != "api") return respond(error_reply(404, "not_found", "no such path: " + req.target.substr(0, 200)));
 
     if (p.size() == 2 && p[1] == "stats") return stats_request(req, t.query, respond);
+    if (p.size() == 2 && p[1] == "province" && get) return province_request(req, t.query, respond);
     if (p.size() == 3 && p[1] == "stats" && p[2] == "tickets") return tickets_export(req, t.query, respond);
     if (catalog_request(req, p, t.query, respond)) return;
     if (dossier_request(req, p, t.query, respond)) return;

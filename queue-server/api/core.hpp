@@ -108,6 +108,7 @@ public:
         int lookups_per_minute = 10;          // per device or user, against guessing codes
         const WebFiles* web = nullptr;        // the browser UI's files; none: only /api and /healthz
         std::filesystem::path stats_db;       // center.db, read for /api/stats; empty: 404
+        std::string central_conninfo;  // [central]: GET /api/province reads the province's database
     };
 
     // Rebuilds the state from the log and loads the accounts.
@@ -204,6 +205,7 @@ private:
     bool manager_get(const Request& req, Respond& respond);
     void feed_status(const Request& request, Respond& respond);
     void stats_request(const Request& req, const std::map<std::string, std::string>& query, Respond& respond);
+    void province_request(const Request& req, const std::map<std::string, std::string>& query, Respond& respond);
     void count_push(const Ingested& r);
     void look_up_dossier(const Principal& who, const std::string& code, const std::string& check, Respond respond);
     Reply ticket_reply(int64_t id, int status = 200) const;

@@ -5,6 +5,7 @@
 // so calling numbers never waits for a report.
 #include "core.hpp"
 #include "common/csv.hpp"
+#include "province.hpp"
 #include "stats.hpp"
 
 namespace api {
@@ -132,6 +133,39 @@ void Core::tickets_export(const Request& req, const std::map<std::string, std::s
     }
     read_stats("the tickets", [q](stats::Stats& st) { return Reply{200, st.tickets_csv(q), "text/csv; charset=utf-8"}; },
                std::move(respond));
+}
+
+// The province's centers side by side, from the central database this center
+// ships to: read on the offload thread (a network round trip), answered on the loop.
+void Core::province_request(const Request& req, const std::map<std::string, std::string>& query, Respond& respond) {
+    if (!manager_get(req, respond)) return;
+    if (options_.central_conninfo.empty())
+        return respond(error_reply(404, "not_found", "this center ships to no central database ([central] in its config)"));
+    stats::Query q;
+    try {
+        q = range_of(query);
+    } catch (const stats::QueryError& e) {
+        return respond(error_reply(400, "bad_range", e.what()));
+    }
+    offload_([this, q, respond = std::move(respond)]() mutable {
+        Reply reply;
+        try {
+            const auto view = central::province_view(options_.central_conninfo, q.from_day, q.to_day, q.target_wait_s);
+            json centers = json::array(), days = json::array();
+            for (const auto& c : view.centers)
+                centers.push_back({{"code", c.code}, {"name", c.name}, {"level", c.level}, {"issued", c.issued},
+                                   {"called", c.called}, {"served", c.served}, {"no_show", c.no_show},
+                                   {"wait_avg_s", c.wait_avg_s}, {"wait_p90_s", c.wait_p90_s},
+                                   {"service_avg_s", c.service_avg_s}, {"within_target", c.within_target},
+                                   {"shipped_at", c.shipped_at_ms}});
+            for (const auto& d : view.days)
+                days.push_back({{"center", d.code}, {"day", d.day}, {"issued", d.issued}, {"wait_avg_s", d.wait_avg_s}});
+            reply = ok_json({{"from", q.from_day}, {"to", q.to_day}, {"target_s", q.target_wait_s}, {"centers", centers}, {"days", days}});
+        } catch (const std::exception& e) {
+            reply = error_reply(502, "central_unreachable", e.what());
+        }
+        post_([reply = std::move(reply), respond = std::move(respond)]() mutable { respond(std::move(reply)); });
+    });
 }
 
 // A GET of the statistics by a manager or an admin, on a server that keeps them.

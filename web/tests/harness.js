@@ -4,7 +4,7 @@
 // Nothing here sleeps on the clock: every wait is for a line, a reply or a
 // thing on the page.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -15,19 +15,32 @@ const here = import.meta.dirname;
 export const serverBinary = process.env.QUEUE_SERVER ?? resolve(here, '../../build-test/queue-server/queue-server');
 export const webDist = resolve(here, '../dist');
 export const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+export const demoCenterToml = resolve(here, '../../assets/demo-center.toml');
 
 export class Server {
-  constructor() {
+  // `central`: { conninfo, code } ships this demo center to a central PostgreSQL every second.
+  constructor({ central } = {}) {
     this.data = mkdtempSync(join(tmpdir(), 'center-web-'));
     this.port = 0;
+    this.args = [];
+    if (central) {
+      const config = join(this.data, 'center.toml');
+      writeFileSync(config, readFileSync(demoCenterToml, 'utf8') +
+        `\n[central]\nconninfo = "${central.conninfo}"\ncenter_code = "${central.code}"\ninterval_seconds = 1\n`);
+      this.args = ['--config', config];
+      this.logLevel = 'info';  // the shipper's "shipped" lines are what a test waits on
+    }
+    this.waiters = [];
+    this.logLevel ??= 'warn';
   }
 
   // Starts (or starts again on the same port and data) and resolves once it listens.
   async start() {
     this.proc = spawn(serverBinary, ['--data', this.data, '--listen', `127.0.0.1:${this.port}`, '--demo', '--web', webDist,
-                                     '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+                                     '--log-level', this.logLevel, ...this.args], { stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise((_, reject) => this.proc.once('exit', (code) => reject(new Error(`queue-server exited with ${code}`))));
     const lines = createInterface({ input: this.proc.stdout });
+    lines.on('line', (line) => { this.waiters = this.waiters.filter((w) => !(w.pattern.test(line) && (w.ok(line), true))); });
     const listening = new Promise((ok) => lines.on('line', (line) => {
       const m = line.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
       if (m) ok(Number(m[1]));
@@ -36,6 +49,11 @@ export class Server {
     this.url = `http://127.0.0.1:${this.port}`;
     this.creds = JSON.parse(readFileSync(join(this.data, 'demo-credentials.json'), 'utf8'));
     return this;
+  }
+
+  // Resolves with the next line of the server's output that matches (a log line: an event, not a clock).
+  line(pattern) {
+    return new Promise((ok) => this.waiters.push({ pattern, ok }));
   }
 
   async kill() {

@@ -1,7 +1,8 @@
 // dashboard: the managers' page. "Live" folds the event stream (waiting per
 // service, longest wait, counters and who works there, calls per hour today,
 // alerts); "Statistics" asks the server for figures over any range — computed
-// there from the indexed tickets view, never by loading tickets into the page.
+// there from the indexed tickets view, never by loading tickets into the page;
+// "Province" compares the province's centers from the central database.
 import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, download, type Me } from '../lib/api';
@@ -163,9 +164,70 @@ function StatsView({ state }: { state: QueueState | null }) {
   );
 }
 
+interface CenterFigures {
+  code: string; name: string; level: string; issued: number; called: number; served: number; no_show: number;
+  wait_avg_s: number; wait_p90_s: number; service_avg_s: number; within_target: number; shipped_at: number;
+}
+
+// Every center of the province side by side, from the central database this
+// center ships to (GET /api/province): the figures are the province's, exact
+// over the range, and each center's row says how fresh its figures are.
+function ProvinceView({ state }: { state: QueueState | null }) {
+  const today = state?.day || dayOf(new Date());
+  const [from, setFrom] = useState(today);
+  const [to, setTo] = useState(today);
+  const [centers, setCenters] = useState<CenterFigures[] | null>(null);
+  const [none, setNone] = useState(false);
+  const [error, setError] = useState('');
+  const show = async () => {
+    setError('');
+    try {
+      setCenters((await api.get(`/api/province?from=${from}&to=${to}`)).centers);
+    } catch (e: any) {
+      if (e?.status === 404) setNone(true);
+      else setError(errorText(e));
+    }
+  };
+  useEffect(() => { show(); }, []);
+  if (none) return <p class="muted" data-province="none">{t('province_none')}</p>;
+  return (
+    <div class="stats">
+      <form class="filters" onSubmit={(e) => { e.preventDefault(); show(); }}>
+        <label>{t('from')}<input type="date" name="from" value={dayToInput(from)} onInput={(e) => setFrom(inputToDay(e.currentTarget.value))} /></label>
+        <label>{t('to')}<input type="date" name="to" value={dayToInput(to)} onInput={(e) => setTo(inputToDay(e.currentTarget.value))} /></label>
+        <button type="submit" class="primary">{t('show')}</button>
+      </form>
+      <ErrorLine error={error} onClose={() => setError('')} />
+      {centers && (
+        <table class="grid" data-table="province">
+          <thead><tr>
+            <th>{t('center')}</th><th>{t('issued')}</th><th>{t('served')}</th><th>{t('no_show')}</th><th>{t('wait_avg')}</th>
+            <th>{t('wait_p90')}</th><th>{t('service_avg')}</th><th>{t('within')}</th><th>{t('shipped_at')}</th>
+          </tr></thead>
+          <tbody>{centers.map((c) => (
+            <tr data-center={c.code}>
+              <td>{c.name} <span class="muted">({c.code})</span></td><td class="num" data-col="issued">{c.issued}</td><td class="num" data-col="served">{c.served}</td>
+              <td class="num">{c.no_show}</td><td class="num" data-col="wait_avg">{minutes(c.wait_avg_s)}</td>
+              <td class="num">{minutes(c.wait_p90_s)}</td><td class="num">{minutes(c.service_avg_s)}</td>
+              <td class="num">{c.called ? percent(c.within_target) : '—'}</td>
+              <td>{c.shipped_at ? `${dayToInput(dayOf(new Date(c.shipped_at)))} ${clock(c.shipped_at)}` : t('never')}</td>
+            </tr>
+          ))}</tbody>
+        </table>
+      )}
+      <p class="muted">{t('wait_avg')}, {t('wait_p90')}… : {t('minutes')}</p>
+      {centers && centers.length > 0 && (
+        <section><h2>{t('wait_by_center')}</h2>
+          <Chart bars labels={centers.map((c) => c.code)} series={[{ name: t('wait_avg'), values: centers.map((c) => Math.round(c.wait_avg_s / 60)), color: '#c0392b' }]} /></section>
+      )}
+    </div>
+  );
+}
+
 function Dashboard({ me }: { me: Me }) {
   const live = useLive(useMemo(() => new Live(), []));
-  const [tab, setTab] = useState<'live' | 'stats'>(location.hash === '#stats' ? 'stats' : 'live');
+  const [tab, setTab] = useState<'live' | 'stats' | 'province'>(
+    location.hash === '#stats' ? 'stats' : location.hash === '#province' ? 'province' : 'live');
   const [callsByHour, setCallsByHour] = useState<Map<string, number>>(new Map());
   const [error, setError] = useState('');
   const state = live.state;
@@ -189,11 +251,14 @@ function Dashboard({ me }: { me: Me }) {
         <nav class="tabs">
           <button type="button" class={tab === 'live' ? 'on' : ''} onClick={() => setTab('live')}>{t('live')}</button>
           <button type="button" class={tab === 'stats' ? 'on' : ''} onClick={() => setTab('stats')}>{t('statistics')}</button>
+          <button type="button" data-tab="province" class={tab === 'province' ? 'on' : ''} onClick={() => setTab('province')}>{t('province')}</button>
         </nav>
       </TopBar>
       <main>
         {tab === 'live' && (state ? <LiveView state={state} targetMin={15} callsByHour={callsByHour} /> : <p class="loading">{t('connecting')}</p>)}
-        {tab === 'stats' && <StatsView state={state} />}
+        {/* Both ask for the center's day (its time zone, not the browser's): wait for the state. */}
+        {tab === 'stats' && (state ? <StatsView state={state} /> : <p class="loading">{t('connecting')}</p>)}
+        {tab === 'province' && (state ? <ProvinceView state={state} /> : <p class="loading">{t('connecting')}</p>)}
       </main>
       <ErrorLine error={error} onClose={() => setError('')} />
       <footer class="muted">{state ? `seq ${state.seq} · ${clock(Date.now())}` : ''}</footer>
