@@ -1,5 +1,7 @@
 // http_client: one blocking HTTP request on its own connection, for tests and benchmarks.
 #pragma once
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -23,13 +25,22 @@ struct HttpReply {
 };
 
 // One request per connection: simple, and every test sees the server's real framing.
-inline HttpReply http_call(uint16_t port, const std::string& method, const std::string& target, const std::string& body = "",
-                           const std::string& token = "", const std::map<std::string, std::string>& headers = {}) {
+// To another host (a test's network namespace), `timeout_ms` bounds the connect
+// and each read (a pulled cable answers nothing); it throws system_error then.
+inline HttpReply http_call_to(const std::string& host, uint16_t port, const std::string& method, const std::string& target,
+                              const std::string& body = "", const std::string& token = "",
+                              const std::map<std::string, std::string>& headers = {}, int timeout_ms = 0) {
     asio::io_context io;
     tcp::socket socket(io);
-    socket.connect({asio::ip::make_address("127.0.0.1"), port});
+    socket.open(tcp::v4());
+    if (timeout_ms > 0) {
+        const timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+        ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);  // connect() honours it
+        ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    }
+    socket.connect({asio::ip::make_address(host), port});
     http::request<http::string_body> req(http::string_to_verb(method), target, 11);
-    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::host, host);
     if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
     for (const auto& [name, value] : headers) req.set(name, value);
     if (!body.empty()) req.set(http::field::content_type, "application/json");
@@ -46,6 +57,11 @@ inline HttpReply http_call(uint16_t port, const std::string& method, const std::
     r.content_type = std::string(parser.get()[http::field::content_type]);
     r.body = json::parse(r.raw, nullptr, false);
     return r;
+}
+
+inline HttpReply http_call(uint16_t port, const std::string& method, const std::string& target, const std::string& body = "",
+                           const std::string& token = "", const std::map<std::string, std::string>& headers = {}) {
+    return http_call_to("127.0.0.1", port, method, target, body, token, headers);
 }
 
 }  // namespace testing
