@@ -79,6 +79,16 @@ function LiveView({ state, targetMin, callsByHour }: { state: QueueState; target
   );
 }
 
+// The range of local days a report covers, as two date inputs.
+function DateRange({ from, to, setFrom, setTo }: { from: number; to: number; setFrom: (d: number) => void; setTo: (d: number) => void }) {
+  return (
+    <>
+      <label>{t('from')}<input type="date" name="from" value={dayToInput(from)} onInput={(e) => setFrom(inputToDay(e.currentTarget.value))} /></label>
+      <label>{t('to')}<input type="date" name="to" value={dayToInput(to)} onInput={(e) => setTo(inputToDay(e.currentTarget.value))} /></label>
+    </>
+  );
+}
+
 const groupings = ['service', 'counter', 'staff', 'hour', 'weekday', 'day'] as const;
 
 function StatsView({ state }: { state: QueueState | null }) {
@@ -120,8 +130,7 @@ function StatsView({ state }: { state: QueueState | null }) {
   return (
     <div class="stats">
       <form class="filters" onSubmit={(e) => { e.preventDefault(); show(); }}>
-        <label>{t('from')}<input type="date" name="from" value={dayToInput(from)} onInput={(e) => setFrom(inputToDay(e.currentTarget.value))} /></label>
-        <label>{t('to')}<input type="date" name="to" value={dayToInput(to)} onInput={(e) => setTo(inputToDay(e.currentTarget.value))} /></label>
+        <DateRange from={from} to={to} setFrom={setFrom} setTo={setTo} />
         <label>{t('group_by')}<select name="by" value={by} onChange={(e) => setBy(e.currentTarget.value as any)}>
           {groupings.map((g) => <option value={g}>{t(`by_${g}` as any)}</option>)}</select></label>
         <label>{t('target')}<input type="number" name="target" min={1} value={target} onInput={(e) => setTarget(Number(e.currentTarget.value))} /></label>
@@ -193,8 +202,7 @@ function ProvinceView({ state }: { state: QueueState | null }) {
   return (
     <div class="stats">
       <form class="filters" onSubmit={(e) => { e.preventDefault(); show(); }}>
-        <label>{t('from')}<input type="date" name="from" value={dayToInput(from)} onInput={(e) => setFrom(inputToDay(e.currentTarget.value))} /></label>
-        <label>{t('to')}<input type="date" name="to" value={dayToInput(to)} onInput={(e) => setTo(inputToDay(e.currentTarget.value))} /></label>
+        <DateRange from={from} to={to} setFrom={setFrom} setTo={setTo} />
         <button type="submit" class="primary">{t('show')}</button>
       </form>
       <ErrorLine error={error} onClose={() => setError('')} />
