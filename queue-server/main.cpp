@@ -97,7 +97,12 @@ int main(int argc, char** argv) {
     OpsCommands ops_commands;
     add_ops_commands(cli, ops_commands);
     CLI11_PARSE(cli, argc, argv);
-    api::setup_logging(log_format, log_level);
+    try {
+        api::setup_logging(log_format, log_level);
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "queue-server: " << e.what() << std::endl;
+        return 2;
+    }
     if (import_cmd->parsed()) return api::import_catalog_file(o.data, catalog_file);
     if (dossier_import->parsed()) return api::import_dossier_file(o.data, dossier_file);
     if (auto code = run_ops_command(ops_commands, o.data)) return *code;

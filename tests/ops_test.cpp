@@ -267,4 +267,7 @@ TEST_CASE("logs: --log-format json writes one parseable object per line with lev
     }
     CHECK(objects >= 2);
     CHECK(run_command(kServer + " --log-format xml check-config x").first != 0);
+    const auto level = run_command(kServer + " --log-level loud check-config x");
+    CHECK(level.first == 2);
+    CHECK(level.second.find("unknown log level 'loud'") != std::string::npos);
 }
