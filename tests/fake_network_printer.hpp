@@ -3,6 +3,7 @@
 // can misbehave on purpose: say nothing to status requests, stop reading (a
 // jammed printer with a full buffer), or drop the connection mid-job.
 #pragma once
+#include "loopback.hpp"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -28,14 +29,7 @@ public:
         listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
         int small = 2048;  // a jammed printer's buffer fills fast
         if (mode == Mode::stall) ::setsockopt(listener_, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof addr;
-        if (::bind(listener_, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(listener_, 8) != 0 ||
-            ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-            throw std::runtime_error("fake printer: cannot listen");
-        port_ = ntohs(addr.sin_port);
+        port_ = listen_on_loopback(listener_, 8, "fake printer");
         if (::pipe(stop_.data()) != 0) throw std::runtime_error("pipe");
         thread_ = std::thread([this] { serve(); });
     }

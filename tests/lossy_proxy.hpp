@@ -6,6 +6,7 @@
 // the client is sending (after a number of bytes), and refuse connections until
 // the link is restored. One thread per connection, for tests.
 #pragma once
+#include "loopback.hpp"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -29,12 +30,7 @@ public:
 
     explicit LossyProxy(uint16_t upstream) : upstream_(upstream) {
         listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr = loopback(0);
-        socklen_t len = sizeof addr;
-        if (::bind(listener_, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(listener_, 16) != 0 ||
-            ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-            throw std::runtime_error("proxy: cannot listen");
-        port_ = ntohs(addr.sin_port);
+        port_ = listen_on_loopback(listener_, 16, "proxy");
         if (::pipe(stop_.data()) != 0) throw std::runtime_error("pipe");
         accepter_ = std::thread([this] { accept_loop(); });
     }
@@ -61,14 +57,6 @@ public:
     bool down() const { return down_; }
 
 private:
-    static sockaddr_in loopback(uint16_t port) {
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        a.sin_port = htons(port);
-        return a;
-    }
-
     // Waits for one of the fds or the stop pipe; false when stopping.
     bool wait(std::vector<pollfd>& fds) {
         fds.push_back({stop_[0], POLLIN, 0});
@@ -94,7 +82,7 @@ private:
 
     void relay(int client) {
         const int server = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr = loopback(upstream_);
+        sockaddr_in addr = loopback_address(upstream_);
         if (::connect(server, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
             ::close(server);
             ::close(client);

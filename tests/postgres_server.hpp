@@ -6,13 +6,12 @@
 #include <csignal>
 #include <filesystem>
 #include <memory>
-#include <netinet/in.h>
 #include <stdexcept>
 #include <string>
-#include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
 
+#include "loopback.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
 
@@ -26,21 +25,9 @@ inline std::filesystem::path postgres_bin() {
     throw std::runtime_error("no PostgreSQL server (apt install postgresql)");
 }
 
-inline uint16_t free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), len);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
-
 class PostgresServer {
 public:
-    PostgresServer() : port_(free_port()) {
+    PostgresServer() : port_(free_loopback_port()) {
         const auto bin = postgres_bin();
         const std::string as = ::geteuid() == 0 ? "setpriv --reuid=postgres --regid=postgres --init-groups -- " : "";
         if (::geteuid() == 0 && run_command("chown postgres: " + dir_.path.string()).first != 0)
