@@ -185,6 +185,12 @@ void load_catalog(TestServer& s) {
     REQUIRE(s.call("POST", "/api/admin/catalog", read_file(SAMPLE_CATALOG), admin).status == 200);
 }
 
+// A receipt's QR typed in by the scanner, and the dossier it opens.
+void scan_dossier(Kiosk& k, const std::string& qr) {
+    k.scan(qr);
+    k.until([&] { return k.screen() == Screen::dossier_result; }, "the dossier shown");
+}
+
 void feed_dossiers(TestServer& s) {
     const int64_t day = 24 * 3600 * 1000, now = s.clock_ms.load();
     const json updates = json::array(
@@ -522,8 +528,7 @@ TEST_CASE("a dossier by a scanner typing its QR into the kiosk, by the keyboard,
     Kiosk k(s, dir);
     k.sync(s);
     // The scanner on the home screen: it opens the dossier.
-    k.scan("H55.26-1124-0002|5678");
-    k.until([&] { return k.screen() == Screen::dossier_result; }, "the dossier shown");
+    scan_dossier(k, "H55.26-1124-0002|5678");
     const json& d = k.state().dossier;
     CHECK(d["code"] == "H55.26-1124-0002");
     CHECK(d["applicant"] == "Trần T** B**");  // masked
@@ -568,8 +573,7 @@ TEST_CASE("a dossier on screen is asked again after the link comes back, and sho
     testing::TempDir dir;
     Kiosk k(s, dir);
     k.sync(s);
-    k.scan("H55.26-1124-0002|5678");
-    k.until([&] { return k.screen() == Screen::dossier_result; }, "the dossier shown");
+    scan_dossier(k, "H55.26-1124-0002|5678");
     CHECK(k.state().dossier["status"]["code"] == 5);
     s.stop();
     k.until([&] { return !k.app->online(); }, "the link down");
