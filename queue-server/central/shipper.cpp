@@ -237,15 +237,11 @@ int64_t Shipper::ship_until_caught_up() {
         status_.local_seq = local_seq;
         status_.last_error.clear();
         return total;
-    } catch (const pqxx::broken_connection& e) {
-        impl_->pg.reset();
-        ++status_.failures;
-        status_.last_error = std::string("central database unreachable: ") + e.what();
-        throw ShipError(status_.last_error);
     } catch (const pqxx::failure& e) {
         impl_->pg.reset();  // a fresh connection and schema check on the next round
         ++status_.failures;
-        status_.last_error = std::string("central database: ") + e.what();
+        const bool gone = dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr;
+        status_.last_error = std::string(gone ? "central database unreachable: " : "central database: ") + e.what();
         throw ShipError(status_.last_error);
     } catch (const ShipError& e) {
         ++status_.failures;
