@@ -224,8 +224,9 @@ int run_restore(const fs::path& backup, const fs::path& data) {
     try {
         const int64_t now = common::system_now_ms();
         restore_data(backup, data, now);
+        const fs::path replaced = data / ("replaced-" + utc_stamp(now));
         std::cout << "restored " << backup.string() << " into " << data.string() << " (event " << read_manifest(backup)["seq"]
-                  << "); the files it replaced are in " << (data / ("replaced-" + utc_stamp(now))).string() << std::endl;
+                  << ")" << (fs::exists(replaced) ? "; the files it replaced are in " + replaced.string() : "") << std::endl;
         return 0;
     } catch (const std::exception& e) {
         std::cerr << "queue-server restore: " << e.what() << " (nothing was changed)" << std::endl;
