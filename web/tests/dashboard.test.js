@@ -1,7 +1,8 @@
 // The manager dashboard and the rating tablet in chromium against a real
 // server: live figures follow the stream, a seeded day's statistics on the
 // page equal what the API reports, both CSV exports download the server's
-// numbers, bad ranges are explained, and a citizen's rating reaches the figures.
+// numbers, bad ranges are explained, a server clock that stepped is a warning,
+// and a citizen's rating reaches the figures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -114,6 +115,58 @@ test('a reversed range and a ten-year range are explained on the page', async ()
   await page.fill('input[name=to]', '2026-01-01');
   await page.click('.filters button[type=submit]');
   await page.waitForSelector('.toast:has-text("three years")');
+  await page.context().close();
+});
+
+// The clock status a server reports, put into the real server's snapshots on
+// their way to the page: a test cannot step the machine's clock under it.
+async function dashboardWithClock(clock) {
+  const page = await open(browser, server, '/dashboard/');
+  const route = { clock, send: null };
+  await page.routeWebSocket(/\/api\/events/, (ws) => {
+    let last = null;
+    const patch = (m) => ({ ...m, state: { ...m.state, clock: route.clock } });
+    ws.connectToServer().onMessage((message) => {
+      const m = JSON.parse(message);
+      if (m.type === 'snapshot') last = m;
+      ws.send(JSON.stringify(m.type === 'snapshot' ? patch(m) : m));
+    });
+    route.send = (c) => { route.clock = c; ws.send(JSON.stringify(patch(last))); };
+  });
+  await signIn(page, 'manager', server.creds.manager.password);
+  await page.waitForSelector('.link.online');
+  return { page, route };
+}
+
+function hhmm(ms) {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+test('a server clock that stepped is a warning above the dashboard, until it is fixed', async () => {
+  const plain = await dashboard();
+  await plain.waitForSelector('table[data-table=services]');
+  assert.equal(await plain.locator('[data-clock-warning]').count(), 0, 'the real server: no step, no warning');
+  await plain.context().close();
+
+  const at = Date.now() - 5 * 60_000;
+  const { page, route } = await dashboardWithClock({ ahead_of_wall_ms: 600_000, steps: 1, last_step_at_ms: at, last_step_ms: -600_000 });
+  const banner = page.locator('[data-clock-warning]');
+  await banner.waitFor();
+  const vi = await banner.innerText();
+  assert.ok(vi.includes(`Đồng hồ máy chủ đã bị chỉnh lùi 10 phút lúc ${hhmm(at)}`), vi);
+  assert.ok(vi.includes('giờ hệ thống vẫn chạy tiếp'), vi);
+  assert.ok(vi.includes('đi trước đồng hồ máy chủ 10 phút'), vi);
+  await page.screenshot({ path: join(screenshots, 'dashboard-clock-warning-1366x768.png') });
+  await page.click('.lang button:text("EN")');
+  await page.waitForSelector(`[data-clock-warning]:has-text("The server's clock was set back 10 min at ${hhmm(at)}")`);
+
+  // The wall clock set right again a minute ago: said for an hour, then no more.
+  route.send({ ahead_of_wall_ms: 0, steps: 2, last_step_at_ms: Date.now() - 60_000, last_step_ms: 600_000 });
+  await page.waitForSelector('[data-clock-warning]:has-text("set forward 10 min")');
+  assert.ok(!(await banner.innerText()).includes('ahead'));
+  route.send({ ahead_of_wall_ms: 0, steps: 2, last_step_at_ms: Date.now() - 2 * 3_600_000, last_step_ms: 600_000 });
+  await banner.waitFor({ state: 'detached' });
   await page.context().close();
 });
 

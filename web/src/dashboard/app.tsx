@@ -11,6 +11,7 @@ import { clock, dayOf, dayToInput, duration, inputToDay, minutes, percent } from
 import { language, t } from '../lib/i18n';
 import { Chart, HeatMap } from '../lib/chart';
 import { ErrorLine, errorText, Session, TopBar, useLive, useNow } from '../lib/ui';
+import { ClockBanner } from './clock_banner';
 import '../lib/style.css';
 
 interface Row {
@@ -262,6 +263,7 @@ function Dashboard({ me }: { me: Me }) {
           <button type="button" data-tab="province" class={tab === 'province' ? 'on' : ''} onClick={() => setTab('province')}>{t('province')}</button>
         </nav>
       </TopBar>
+      <ClockBanner status={state?.clock} />
       <main>
         {tab === 'live' && (state ? <LiveView state={state} targetMin={15} callsByHour={callsByHour} /> : <p class="loading">{t('connecting')}</p>)}
         {/* Both ask for the center's day (its time zone, not the browser's): wait for the state. */}

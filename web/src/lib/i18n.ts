@@ -40,6 +40,10 @@ const vi = {
   rate_idle: 'Kính chào quý khách', rate_setup: 'Nhập mã thiết bị đánh giá', reasons: 'Chờ lâu|Thái độ chưa tốt|Hướng dẫn chưa rõ|Thủ tục phức tạp',
   printer_ok: 'bình thường', printer_paper_low: 'sắp hết giấy', printer_paper_out: 'hết giấy', printer_offline: 'mất kết nối', printer_error: 'lỗi',
   error: 'Lỗi', pages: 'Các trang', days_at_most: 'Khoảng ngày', loading: 'Đang tải…', rating_tablet: 'Máy tính bảng đánh giá',
+  seconds: 'giây', hours: 'giờ', days: 'ngày',
+  clock_back: 'Đồng hồ máy chủ đã bị chỉnh lùi {size} lúc {at}; giờ hệ thống vẫn chạy tiếp.',
+  clock_forward: 'Đồng hồ máy chủ đã bị chỉnh tiến {size} lúc {at}.',
+  clock_ahead: 'Giờ hệ thống đang đi trước đồng hồ máy chủ {size}: xin kiểm tra việc đồng bộ giờ (NTP).',
 };
 
 type Key = keyof typeof vi;
@@ -83,6 +87,10 @@ const en: Record<Key, string> = {
   rate_idle: 'Welcome', rate_setup: 'Enter the rating device token', reasons: 'Long wait|Unfriendly|Unclear guidance|Complicated procedure',
   printer_ok: 'ok', printer_paper_low: 'paper low', printer_paper_out: 'out of paper', printer_offline: 'offline', printer_error: 'error',
   error: 'Error', pages: 'Pages', days_at_most: 'Date range', loading: 'Loading…', rating_tablet: 'Rating tablet',
+  seconds: 's', hours: 'h', days: 'days',
+  clock_back: "The server's clock was set back {size} at {at}; the system's time keeps running.",
+  clock_forward: "The server's clock was set forward {size} at {at}.",
+  clock_ahead: "The system's time is {size} ahead of the server's clock: please check its time synchronization (NTP).",
 };
 
 const LANG_KEY = 'center.lang';

@@ -61,6 +61,14 @@ export interface DeviceStatus {
   at: number;
 }
 
+// The server's clock (api::ServerClock): time keeps moving when the wall clock steps back.
+export interface ClockStatus {
+  ahead_of_wall_ms: number; // server time minus the machine's wall clock
+  steps: number; // wall clock steps seen since the server started
+  last_step_at_ms: number; // the wall clock just after the newest step, 0: none
+  last_step_ms: number; // its signed size: < 0 set back, > 0 set forward
+}
+
 export interface QueueState {
   seq: number;
   day: number;
@@ -72,6 +80,7 @@ export interface QueueState {
   devices: Map<string, DeviceStatus>;
   calls: number; // calls (not recalls) seen since the snapshot: pages ask for figures again when it moves
   finished: { ticket: number; number: string; counter: number; at: number }[]; // newest last, for rating tablets
+  clock?: ClockStatus; // absent from a server that does not report it
 }
 
 export type LinkState = 'connecting' | 'online' | 'offline';
@@ -181,7 +190,7 @@ function fromSnapshot(s: any): QueueState {
   const devices = new Map<string, DeviceStatus>();
   for (const d of s.devices ?? []) devices.set(d.device, d);
   return { seq: s.seq, day: s.day, center: s.center, services: s.services, counters, categories: s.categories,
-           tickets, devices, calls: 0, finished: [] };
+           tickets, devices, calls: 0, finished: [], clock: s.clock };
 }
 
 // One event folded into the state, as the engine folds it.
