@@ -4,19 +4,25 @@
 // restarted server) catches up — and the central copy equals the center's to
 // the row and the figure: no duplicate, no gap. Then shipping again changes
 // nothing, and a center restored from an older backup is shipped again whole.
+// Reading the province back (ProvinceReader) keeps its connection between
+// reads, gives up on a database that never answers or a statement that runs too
+// long within seconds and says so, and replaces a connection the server dropped.
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <future>
 #include <map>
 #include <sstream>
 #include <pqxx/pqxx>
 
-#include "backup.hpp"
+#include "ops/backup.hpp"
 #include "lossy_proxy.hpp"
 #include "postgres_server.hpp"
 #include "process.hpp"
-#include "shipper.hpp"
-#include "stats.hpp"
+#include "api/config_file.hpp"
+#include "central/province.hpp"
+#include "central/shipper.hpp"
+#include "stats/stats.hpp"
 #include "test_server.hpp"
 
 using testing::TestServer;
@@ -219,4 +225,129 @@ TEST_CASE("central: the real server ships what its kiosk issues, and /metrics an
     CHECK(feed.body["central"]["rows"] == 3);
     CHECK(feed.body["central"]["failures"] == 0);
     server.kill(SIGTERM);
+}
+
+namespace {
+
+// Long enough for any timeout under test; a read still running then has hung.
+constexpr auto kPatience = std::chrono::seconds(30);
+
+// The fixture's conninfo without its connect_timeout: the reader's own applies.
+std::string without_timeout(std::string conninfo) {
+    const std::string key = " connect_timeout=5";
+    return conninfo.erase(conninfo.find(key), key.size());
+}
+
+// A reader with the shortest timeouts: 1 s a statement, 2 s to connect.
+std::shared_ptr<central::ProvinceReader> reader_for(const std::string& conninfo) {
+    central::ReaderConfig c;
+    c.conninfo = conninfo;
+    c.query_timeout = std::chrono::seconds(1);
+    c.connect_timeout = std::chrono::seconds(2);
+    return std::make_shared<central::ProvinceReader>(c);
+}
+
+// Runs `read` on a thread of its own: "" when it worked, its error, or "hung"
+// after kPatience (the thread is left behind, so a hang fails the test instead of blocking it).
+std::string outcome(std::function<void()> read) {
+    auto task = std::make_shared<std::packaged_task<void()>>(std::move(read));
+    auto done = task->get_future();
+    std::thread([task] { (*task)(); }).detach();
+    if (done.wait_for(kPatience) != std::future_status::ready) return "hung";
+    try {
+        done.get();
+        return "";
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+}
+
+std::string read_outcome(const std::shared_ptr<central::ProvinceReader>& reader) {
+    return outcome([reader] { reader->read(20000101, 20991231, 900); });
+}
+
+// The backends the readers hold (they name themselves queue-server-province), seen from another connection.
+std::vector<int64_t> reader_backends(const std::string& conninfo) {
+    pqxx::connection c(conninfo);
+    pqxx::work tx(c);
+    std::vector<int64_t> pids;
+    for (const auto& r : tx.exec("SELECT pid FROM pg_stat_activity WHERE application_name = 'queue-server-province' ORDER BY pid"))
+        pids.push_back(r[0].as<int64_t>());
+    return pids;
+}
+
+// A center in the central database (its schema made by shipping), for the reads
+// to find: with no tickets, as the reads test the pool, not the figures.
+void ship_a_center(const std::string& conninfo) {
+    TestServer s;
+    central::Shipper(s.dir / "center.db", config_for(conninfo)).ship_until_caught_up();
+}
+
+}  // namespace
+
+TEST_CASE("province reader: two reads share one connection and find the shipped center") {
+    testing::PostgresServer pg;
+    ship_a_center(pg.conninfo());
+    const auto reader = reader_for(without_timeout(pg.conninfo()));
+    const auto first = reader->read(20000101, 20991231, 900);
+    REQUIRE(first.centers.size() == 1);
+    CHECK(first.centers[0].code == "tan-phu");
+    const auto backends = reader_backends(pg.conninfo());
+    CHECK(backends.size() == 1);
+    CHECK(reader->read(20000101, 20991231, 900).centers.size() == 1);
+    CHECK(reader_backends(pg.conninfo()) == backends);  // the same backend, still open
+    CHECK(reader->connections_made() == 1);
+}
+
+TEST_CASE("province reader: a database that accepts and never answers fails within the connect timeout, with the reason") {
+    const int silent = ::socket(AF_INET, SOCK_STREAM, 0);
+    const uint16_t port = testing::listen_on_loopback(silent, 4, "silent database");  // the kernel accepts; nobody answers
+    const std::string conninfo = "host=127.0.0.1 port=" + std::to_string(port) + " user=center dbname=postgres";
+    CHECK(read_outcome(reader_for(conninfo)) ==
+          "the central database did not answer within 2 s (connecting to it)");
+    // The free function GET /api/province calls, with the defaults (3 s).
+    CHECK(outcome([conninfo] { central::province_view(conninfo, 20000101, 20991231, 900); }) ==
+          "the central database did not answer within 3 s (connecting to it)");
+    ::close(silent);
+}
+
+TEST_CASE("province reader: a statement held longer than the query timeout fails with the reason, and the connection stays") {
+    testing::PostgresServer pg;
+    ship_a_center(pg.conninfo());
+    std::ifstream demo(DEMO_CENTER_TOML);
+    std::stringstream toml;
+    toml << demo.rdbuf() << "\n[central]\nconninfo = \"" << without_timeout(pg.conninfo())
+         << "\"\ncenter_code = \"demo\"\nquery_timeout_seconds = 1\nconnect_timeout_seconds = 2\n";
+    const auto config = api::parse_config(toml.str(), "center.toml");
+    REQUIRE(config.province);
+    CHECK(config.province->connect_timeout == std::chrono::seconds(2));
+    const auto reader = std::make_shared<central::ProvinceReader>(*config.province);
+    REQUIRE(read_outcome(reader).empty());
+
+    pqxx::connection other(pg.conninfo());
+    auto holder = std::make_unique<pqxx::work>(other);
+    holder->exec("LOCK TABLE tickets IN ACCESS EXCLUSIVE MODE");  // the read's statement waits on it
+    CHECK(read_outcome(reader) == "the central database did not answer within 1 s");
+    holder->abort();
+    CHECK(read_outcome(reader).empty());
+    CHECK(reader->connections_made() == 1);  // a cancelled statement does not cost the connection
+}
+
+TEST_CASE("province reader: after the server ends its sessions (as a restart does), the next read works on a new connection") {
+    testing::PostgresServer pg;
+    ship_a_center(pg.conninfo());
+    const auto reader = reader_for(without_timeout(pg.conninfo()));
+    REQUIRE(read_outcome(reader).empty());
+    const auto before = reader_backends(pg.conninfo());
+    REQUIRE(before.size() == 1);
+    {
+        // What a restart does to a session: the backend exits with 57P01 "terminating connection due to administrator command".
+        pqxx::connection admin(pg.conninfo());
+        pqxx::work tx(admin);
+        tx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'queue-server-province'");
+        tx.commit();
+    }
+    CHECK(read_outcome(reader).empty());
+    CHECK(reader->connections_made() == 2);
+    CHECK(reader_backends(pg.conninfo()) != before);
 }

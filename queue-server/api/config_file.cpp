@@ -1,7 +1,7 @@
 // config_file: TOML center config -> engine::Center (see config_file.hpp).
-#include "config_file.hpp"
+#include "api/config_file.hpp"
 
-#include "codec.hpp"
+#include "engine/codec.hpp"
 #include "common/json_reader.hpp"
 #include "common/toml_file.hpp"
 
@@ -34,9 +34,23 @@ void read_feed_section(const json& j, CenterConfig& config) {
     config.pull = pull;
 }
 
+// [central]'s timeouts for reading the province back (GET /api/province).
+central::ReaderConfig read_province_reader(const JsonReader& sec, const std::string& conninfo) {
+    central::ReaderConfig r;
+    r.conninfo = conninfo;
+    const int query = sec.get<int>("query_timeout_seconds", static_cast<int>(r.query_timeout.count()));
+    if (query < 1 || query > 600) throw ConfigError("central.query_timeout_seconds: 1-600");
+    const int connect = sec.get<int>("connect_timeout_seconds", static_cast<int>(r.connect_timeout.count()));
+    if (connect < 2 || connect > 600) throw ConfigError("central.connect_timeout_seconds: 2-600 (libpq waits at least 2 s)");
+    r.query_timeout = std::chrono::seconds(query);
+    r.connect_timeout = std::chrono::seconds(connect);
+    return r;
+}
+
 // [central]: the province's PostgreSQL, and this center's name in it.
 void read_central_section(const json& j, CenterConfig& config) {
-    JsonReader sec(j, "central", {"conninfo", "center_code", "batch", "interval_seconds"});
+    JsonReader sec(j, "central",
+                   {"conninfo", "center_code", "batch", "interval_seconds", "query_timeout_seconds", "connect_timeout_seconds"});
     central::ShipConfig c;
     c.conninfo = sec.get<std::string>("conninfo");
     c.center_code = sec.get<std::string>("center_code");
@@ -52,6 +66,7 @@ void read_central_section(const json& j, CenterConfig& config) {
     c.level = config.center.level;
     c.timezone = config.center.timezone;
     config.central = c;
+    config.province = read_province_reader(sec, c.conninfo);
 }
 
 CenterConfig read_center_config(const json& j) {

@@ -7,10 +7,11 @@
 #include <optional>
 #include <string>
 
-#include "auth.hpp"
-#include "center.hpp"
-#include "pull.hpp"
-#include "shipper.hpp"
+#include "api/auth.hpp"
+#include "engine/center.hpp"
+#include "feed/pull.hpp"
+#include "central/province.hpp"
+#include "central/shipper.hpp"
 
 namespace api {
 
@@ -20,6 +21,7 @@ struct CenterConfig {
     std::optional<feed::PullConfig> pull;  // [dossier_feed] pull_url: poll the dossier backend
     std::filesystem::path pull_token_file;  // its bearer token, read when the server starts
     std::optional<central::ShipConfig> central;  // [central]: ship tickets and figures to the province
+    std::optional<central::ReaderConfig> province;  // [central] too: how GET /api/province reads it back
 };
 
 struct ConfigError : std::runtime_error {
