@@ -9,8 +9,8 @@
 #include <filesystem>
 #include <random>
 
-#include "dossier.hpp"
-#include "dossier_store.hpp"
+#include "dossier/dossier.hpp"
+#include "dossier/dossier_store.hpp"
 
 using Clock = std::chrono::steady_clock;
 
@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
     const auto dir = std::filesystem::temp_directory_path() / ("dossier-bench-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     {
-        dossier::Store store((dir / "dossiers.db").string());
+        dossier::Store store((dir / "dossiers.db").string(), (dir / "dossier-key").string());
         std::printf("dossier_bench: %zu dossiers, batches of %zu updates, WAL + synchronous=FULL\n", total, batch);
         // New dossiers (each a first update).
         auto t0 = Clock::now();

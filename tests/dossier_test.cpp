@@ -5,8 +5,8 @@
 
 #include <sodium.h>
 
-#include "dossier.hpp"
-#include "dossier_store.hpp"
+#include "dossier/dossier.hpp"
+#include "dossier/dossier_store.hpp"
 #include <fstream>
 
 #include "process.hpp"
@@ -52,7 +52,7 @@ TEST_CASE("updates arriving out of order build the same timeline, older details 
 
 TEST_CASE("the store applies a batch at most once per event id") {
     testing::TempDir dir;
-    Store store((dir / "dossiers.db").string());
+    Store store((dir / "dossiers.db").string(), (dir / "dossier-key").string());
     auto r = store.ingest({step("e1", 1000, 2), step("e2", 2000, 4)});
     CHECK(r.applied == 2);
     CHECK(r.changed == std::vector<std::string>{"H55-0001"});
@@ -64,7 +64,7 @@ TEST_CASE("the store applies a batch at most once per event id") {
     CHECK(d->history.size() == 3);
     CHECK(d->status() == 4);  // e3 happened before e2
     CHECK_FALSE(store.find("nope"));
-    Store again((dir / "dossiers.db").string());  // durable
+    Store again((dir / "dossiers.db").string(), (dir / "dossier-key").string());  // durable
     CHECK(again.find("H55-0001")->history.size() == 3);
 }
 
@@ -208,7 +208,7 @@ TEST_CASE("a CSV export imports all or nothing, and twice changes nothing") {
     const auto updates = updates_from_csv(csv);
     REQUIRE(updates.size() == 3);
     CHECK(updates[1].supplements == std::vector<std::string>{"Bản sao sổ hộ khẩu", "Ảnh 4x6"});
-    Store store((dir / "dossiers.db").string());
+    Store store((dir / "dossiers.db").string(), (dir / "dossier-key").string());
     CHECK(store.ingest(updates).applied == 3);
     CHECK(store.ingest(updates_from_csv(csv)).duplicates == 3);
     const auto d = store.find("H55-1");
@@ -245,6 +245,6 @@ TEST_CASE("queue-server dossiers import: exit 0 with the count, or 2 with the li
     auto [bad, why] = run("bad.csv");
     CHECK(bad == 2);
     CHECK_THAT(why, Catch::Contains("line 2"));
-    Store check((dir / "data" / "dossiers.db").string());
+    Store check((dir / "data" / "dossiers.db").string(), (dir / "data" / "dossier-key").string());
     CHECK(check.count() == 1);
 }

@@ -18,10 +18,10 @@
 #include <regex>
 #include <set>
 
-#include "app.hpp"
+#include "kiosk/app.hpp"
 #include "common/text.hpp"
 #include "common/toml_file.hpp"
-#include "config.hpp"
+#include "kiosk/config.hpp"
 #include "escpos_decoder.hpp"
 #include "fake_network_printer.hpp"
 #include "feed_signing.hpp"
@@ -29,8 +29,8 @@
 #include "kiosk_touch.hpp"
 #include "lossy_proxy.hpp"
 #include "process.hpp"
-#include "strings.hpp"
-#include "telex.hpp"
+#include "kiosk/strings.hpp"
+#include "kiosk/telex.hpp"
 #include "test_server.hpp"
 
 using namespace kiosk;
@@ -578,7 +578,7 @@ TEST_CASE("a dossier on screen is asked again after the link comes back, and sho
     s.stop();
     k.until([&] { return !k.app->online(); }, "the link down");
     {   // the backend's word reaches the server's dossier file while no kiosk can hear of it
-        dossier::Store store((s.dir / "dossiers.db").string());
+        dossier::Store store((s.dir / "dossiers.db").string(), (s.dir / "dossier-key").string());
         dossier::Update ready;
         ready.event_id = "k5";
         ready.code = "H55.26-1124-0002";

@@ -1,5 +1,5 @@
 // dossier: updates folded into dossiers, the masked public view (see dossier.hpp).
-#include "dossier.hpp"
+#include "dossier/dossier.hpp"
 
 #include <algorithm>
 #include <map>
@@ -276,22 +276,7 @@ Dossier dossier_from_json(const json& j) {
     return d;
 }
 
-std::string mask_name(std::string_view name) {
-    std::istringstream words{std::string(name)};
-    std::string out, w;
-    bool first = true;
-    while (words >> w) {
-        if (first) {
-            out = w;  // the family name is shared by millions: it identifies no one
-            first = false;
-            continue;
-        }
-        size_t len = 1;
-        while (len < w.size() && (static_cast<unsigned char>(w[len]) & 0xC0) == 0x80) ++len;
-        out += " " + w.substr(0, len) + "**";
-    }
-    return out;
-}
+std::string normal_code(std::string_view code) { return common::to_nfc(code).value_or(std::string(code)); }
 
 json public_view(const Dossier& d, const std::string& today) {
     auto status_json = [](int code) {

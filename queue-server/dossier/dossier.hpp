@@ -87,8 +87,18 @@ void apply(Dossier& d, const Update& u);
 nlohmann::json to_json(const Dossier& d);
 Dossier dossier_from_json(const nlohmann::json& j);
 
-// "Nguyễn Văn An" → "Nguyễn V** A**": the family name and each initial.
+// "Nguyễn Văn An" → "Nguyễn V** A**": the family name and each initial
+// (name_mask.cpp). The name is taken in NFC; a word is a run of letters, marks
+// and digits, and anything else (any Unicode space, tab, newline, U+200B and
+// other invisible format characters, punctuation, symbols) only separates
+// words, so no way of writing a space can bring the rest of a word to screen.
+// The promise: the output is the first word whole, then for each later word one
+// space, its first code point and "**"; invalid UTF-8 gives "".
 std::string mask_name(std::string_view name);
+// The form a dossier code is kept and looked up in (NFC; bytes that are not
+// UTF-8 are kept as they are and match no dossier), so a keyboard that sends
+// decomposed letters finds the same dossier and counts against the same limit.
+std::string normal_code(std::string_view code);
 bool finished(int status);  // refused, withdrawn, stopped, returned
 // The kiosk's answer: no check value, no full name. `today` is "YYYY-MM-DD".
 nlohmann::json public_view(const Dossier& d, const std::string& today);

@@ -1,6 +1,6 @@
 // dossier_store: fold and save a batch in one transaction, idempotent on event id
 // (see dossier_store.hpp).
-#include "dossier_store.hpp"
+#include "dossier/dossier_store.hpp"
 
 #include <algorithm>
 
@@ -18,24 +18,61 @@ std::unique_ptr<sqlite::Database> open_file(const std::string& path) {
 
 }  // namespace
 
-Store::Store(const std::string& path) : db_(open_file(path)), writer_(open_file(path)) {
+Store::Store(const std::string& path, const std::string& key_file) : db_(open_file(path)), writer_(open_file(path)) {
     db_->exec("CREATE TABLE IF NOT EXISTS dossiers(code TEXT PRIMARY KEY, record TEXT NOT NULL) STRICT;"
               "CREATE TABLE IF NOT EXISTS feed_events(event_id TEXT PRIMARY KEY, code TEXT NOT NULL) STRICT;"
               "CREATE TABLE IF NOT EXISTS dossier_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;");
     if (sodium_init() < 0) throw std::runtime_error("libsodium failed to start");
-    sqlite::Statement get(*db_, "SELECT value FROM dossier_meta WHERE key = 'check_key'");
-    if (get.step()) {
-        key_ = get.text_at(0);
-        get.reset();
+    key_ = settle_key(key_file);
+}
+
+// Which key this data folder uses, moving one left in the database by an
+// older version out to the key file first.
+std::string Store::settle_key(const std::string& key_file) {
+    const auto in_file = read_key_file(key_file);
+    const auto in_db = key_in_database();
+    if (in_db && !is_check_key(*in_db)) throw KeyError("dossiers.db holds a check key of an unknown form");
+    std::string key;
+    if (in_file) {
+        key = *in_file;
+    } else if (in_db) {
+        key = create_key_file(key_file, *in_db);
+    } else if (has_check_values()) {
+        throw KeyError("the dossier check key " + key_file + " is missing, and dossiers.db has dossiers with check values "
+                       "made with it. Put the key file back (it is kept apart from backups), or move dossiers.db away "
+                       "and have the dossier software send its dossiers again");
     } else {
-        unsigned char raw[crypto_generichash_KEYBYTES];
-        randombytes_buf(raw, sizeof raw);
-        char hex[2 * sizeof raw + 1];
-        sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
-        key_ = hex;  // 64 characters, used as they are as the hash key
-        sqlite::Statement put(*db_, "INSERT INTO dossier_meta(key, value) VALUES('check_key', ?)");
-        put.bind(1, key_).run();
+        key = create_key_file(key_file, new_check_key());
     }
+    if (in_db && *in_db != key)
+        throw KeyError("dossiers.db holds a check key that differs from " + key_file + " (the files are from different centers?)");
+    if (in_db) forget_key_in_database();
+    return key;
+}
+
+std::optional<std::string> Store::key_in_database() const {
+    sqlite::Statement get(*db_, "SELECT value FROM dossier_meta WHERE key = 'check_key'");
+    if (!get.step()) return std::nullopt;
+    std::string key = get.text_at(0);
+    get.reset();
+    return key;
+}
+
+// The row's bytes are overwritten (secure_delete: Debian's SQLite does it by
+// default, others may not) and the WAL emptied, so the key is gone from the
+// file, not only from the table; the file copied into a backup afterwards
+// holds no trace of it. secure_delete stays on, as Debian has it anyway.
+void Store::forget_key_in_database() {
+    writer_->exec("PRAGMA secure_delete=ON; DELETE FROM dossier_meta WHERE key = 'check_key';");
+    writer_->exec("PRAGMA wal_checkpoint(TRUNCATE);");
+}
+
+bool Store::has_check_values() const {
+    sqlite::Statement n(*db_, "SELECT EXISTS(SELECT 1 FROM dossiers WHERE json_extract(record, '$.check') != '')");
+    n.step();
+    const bool any = n.int_at(0) != 0;
+    n.reset();
+    return any;
 }
 
 std::string Store::hash_check(const std::string& check) const {
@@ -105,7 +142,7 @@ std::string Store::cursor() const {
 
 std::optional<Dossier> Store::find(const std::string& code) const {
     sqlite::Statement load(*db_, "SELECT record FROM dossiers WHERE code = ?");
-    load.bind(1, code);
+    load.bind(1, normal_code(code));
     if (!load.step()) return std::nullopt;
     Dossier d = dossier_from_json(nlohmann::json::parse(load.text_at(0)));
     load.reset();

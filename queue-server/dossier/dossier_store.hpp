@@ -3,8 +3,9 @@
 // seen before is skipped, so a backend may resend whatever it is unsure of.
 //
 // The check value (a few digits of the applicant's phone) is personal data and
-// only ever compared, so only its keyed BLAKE2b hash is stored; the key is made
-// once per data folder and kept in the same file.
+// only ever compared, so only its keyed BLAKE2b hash is stored. The key is made
+// once per data folder and kept apart from the database and its backups, in
+// the key file the owner names (DATA/dossier-key, see check_key.hpp).
 //
 // Threads: ingest() writes through its own connection, so it may run on a
 // worker (one at a time) while the event loop keeps looking dossiers up.
@@ -14,8 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "dossier.hpp"
-#include "sqlite.hpp"
+#include "dossier/check_key.hpp"
+#include "dossier/dossier.hpp"
+#include "sqlite/sqlite.hpp"
 
 namespace dossier {
 
@@ -27,7 +29,12 @@ struct IngestResult {
 
 class Store {
 public:
-    explicit Store(const std::string& path);
+    // Opens (or makes) the database at `path` with the check key in `key_file`.
+    // A key file that is missing is made, with a new key, or with the key an
+    // older dossiers.db kept inside (then taken out of the database, so old
+    // check values still match). Throws KeyError rather than make a new key for
+    // a database whose dossiers have check values: every check would fail.
+    Store(const std::string& path, const std::string& key_file);
     ~Store();
 
     // All of `updates` or none. With a cursor (the pull connector's place in the
@@ -42,6 +49,10 @@ public:
 
 private:
     std::string hash_check(const std::string& check) const;
+    std::string settle_key(const std::string& key_file);
+    std::optional<std::string> key_in_database() const;
+    void forget_key_in_database();
+    bool has_check_values() const;
 
     std::unique_ptr<sqlite::Database> db_;      // reads
     std::unique_ptr<sqlite::Database> writer_;  // ingest()
