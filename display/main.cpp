@@ -4,11 +4,12 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <iostream>
+#include <sys/stat.h>
 
-#include "app.hpp"
+#include "display/app.hpp"
 #include "common/local_time.hpp"
-#include "speech.hpp"
-#include "voice.hpp"
+#include "display/speech.hpp"
+#include "display/voice.hpp"
 
 namespace {
 
@@ -34,6 +35,8 @@ int say(const display::DisplayConfig& config, const std::string& ticket, int cou
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Screenshots and WAVs it writes are this display user's alone.
+    ::umask(077);
     CLI::App cli{"display: the hall board — shows and speaks the calls of a queue server"};
     std::string config_file, server, token_file, layout, shot, voice_pack, logo, say_ticket, say_wav;
     int counter = 0, say_counter = 0;

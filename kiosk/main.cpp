@@ -6,8 +6,9 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <iostream>
+#include <sys/stat.h>
 
-#include "app.hpp"
+#include "kiosk/app.hpp"
 #include "common/toml_file.hpp"
 
 namespace {
@@ -17,6 +18,8 @@ void stop(int) { kiosk::KioskApp::request_stop(); }
 }  // namespace
 
 int main(int argc, char** argv) {
+    // The catalog cache, the printed tickets of file:DIR and screenshots are this kiosk user's alone.
+    ::umask(077);
     CLI::App cli{"kiosk: take a number, find a procedure, check a dossier — the touch kiosk of a service hall"};
     std::string config_file, server, token_file, printer, cache_dir, logo, shot;
     int width = 0, height = 0, paper = 0;

@@ -2,13 +2,14 @@
 // and hands over to api::run_app, or to an operator's command (ops/).
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
-#include "app.hpp"
-#include "backup.hpp"
-#include "check.hpp"
-#include "config_file.hpp"
-#include "logging.hpp"
-#include "setup.hpp"
+#include "api/app.hpp"
+#include "ops/backup.hpp"
+#include "ops/check.hpp"
+#include "api/config_file.hpp"
+#include "api/logging.hpp"
+#include "ops/setup.hpp"
 
 namespace {
 
@@ -69,6 +70,10 @@ std::optional<int> run_ops_command(const OpsCommands& c, const std::filesystem::
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Before any file is made: the databases, their -wal and -shm (SQLite gives
+    // them the database's mode), tokens, backups, DATA itself are the service's
+    // alone, whatever umask the shell or the unit left us.
+    ::umask(077);
     CLI::App cli{"queue-server: tickets, counters and calls for a public-service center"};
     cli.fallthrough();  // "queue-server backup --data DIR" as well as "queue-server --data DIR backup"
     api::AppOptions o;

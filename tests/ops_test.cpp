@@ -1,22 +1,25 @@
 // ops_test: the operator's commands against real data folders and real servers —
 // `check` finds a view that drifted from the log, backups are taken while the
 // server writes and restore to the same state, retention keeps the newest, a
-// damaged backup is refused, the data lock keeps two owners apart, first-run
+// damaged backup is refused, a MANIFEST naming a file outside DATA is refused,
+// a restore cut off by a crash is refused by the server and completed by a
+// second restore, the data lock keeps two owners apart, first-run
 // setup makes a center one can log in to, and systemd hears READY and WATCHDOG.
 #include <catch2/catch.hpp>
 
+#include <csignal>
 #include <fstream>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 
-#include "backup.hpp"
-#include "check.hpp"
+#include "ops/backup.hpp"
+#include "ops/check.hpp"
 #include "common/toml_file.hpp"
-#include "data_lock.hpp"
+#include "store/data_lock.hpp"
 #include "process.hpp"
 #include "test_server.hpp"
-#include "watchdog.hpp"
+#include "api/watchdog.hpp"
 
 using testing::run_command;
 using testing::TempDir;
@@ -145,6 +148,121 @@ TEST_CASE("backups: the newest are kept, a partial one is never listed, a damage
     CHECK(code == 2);
     CHECK(output.find("nothing was changed") != std::string::npos);
     CHECK(run_command(kServer + " --data " + s.dir.path.string() + " backup --keep 0").first != 0);
+}
+
+namespace {
+
+// A copy of a whole folder (a data folder as it was, for one more cut-off restore).
+fs::path copy_of(const fs::path& from, const fs::path& to) {
+    fs::copy(from, to, fs::copy_options::recursive);
+    return to;
+}
+
+// restore_data in a child process that dies by SIGKILL right after `at`: a real
+// crash (no unwinding, no destructor), at a step the parent can name.
+void restore_killed_at(const fs::path& backup, const fs::path& data, int64_t now_ms, const std::string& at) {
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        try {
+            ops::restore_data(backup, data, now_ms, [&](const std::string& step) {
+                if (step == at) ::raise(SIGKILL);
+            });
+        } catch (...) {
+            ::_exit(1);
+        }
+        ::_exit(0);  // the step never came
+    }
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    REQUIRE(WIFSIGNALED(status));
+}
+
+// The real server on DATA, its stderr on its stdout.
+std::unique_ptr<testing::Process> start_server(const fs::path& data) {
+    return std::make_unique<testing::Process>(std::vector<std::string>{
+        "/bin/sh", "-c", "exec " + kServer + " --data " + data.string() + " --demo --listen 127.0.0.1:0 2>&1"});
+}
+
+// The first line in which it says that it serves, or why it does not ("" when it ended without either).
+std::string first_word(testing::Process& server) {
+    for (std::string line; !(line = server.wait_for_line("")).empty();)
+        if (line.find("listening") != std::string::npos || line.find("restore") != std::string::npos) return line;
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("restore: a MANIFEST naming a file outside DATA refuses the whole backup, and nothing is written anywhere", "[restore]") {
+    TestServer s;
+    issue(s, "A");
+    TempDir work;
+    const auto b = ops::backup_data(s.dir.path, work / "backups", 3, s.clock_ms.load()).folder;
+    s.stop();
+    // The hand-made backup: a good one, plus "../evil.db" (center.db's bytes, so its hash holds) beside it.
+    fs::copy_file(b / "center.db", work / "backups" / "evil.db");
+    nlohmann::json manifest = nlohmann::json::parse(std::ifstream(b / "MANIFEST"));
+    manifest["files"]["../evil.db"] = manifest["files"]["center.db"];
+    std::ofstream(b / "MANIFEST") << manifest.dump(2);
+    const auto data = work / "data";
+    fs::create_directories(data);
+
+    const auto [code, output] = run_command(kServer + " --data " + data.string() + " restore " + b.string());
+    INFO(output);
+    CHECK(code == 2);
+    CHECK(output.find("MANIFEST names \"../evil.db\", which is not a data file") != std::string::npos);
+    CHECK(output.find("nothing was changed") != std::string::npos);
+    CHECK_FALSE(fs::exists(work / "evil.db"));
+    CHECK_FALSE(fs::exists(work / "evil.db.restoring"));
+    CHECK(fs::is_empty(data));  // not even center.db: the whole backup is refused
+    for (const char* name : {"/tmp/evil.db", "sub/center.db", "center.db-wal", "lock"}) {
+        manifest["files"].erase("../evil.db");
+        manifest["files"][name] = manifest["files"]["center.db"];
+        std::ofstream(b / "MANIFEST") << manifest.dump(2);
+        CHECK_THROWS_WITH(ops::restore_data(b, data, s.clock_ms.load()), Catch::Contains("which is not a data file"));
+        manifest["files"].erase(name);
+    }
+    CHECK(fs::is_empty(data));
+}
+
+TEST_CASE("restore: cut off at any step, the server refuses the folder, and a second restore completes it", "[restore]") {
+    TestServer s;
+    for (int i = 0; i < 3; ++i) issue(s, "A");
+    const int64_t at_backup = s.seq();
+    TempDir work;
+    const auto b = ops::backup_data(s.dir.path, work / "backups", 3, s.clock_ms.load()).folder;
+    issue(s, "A");  // after the backup: the state the restore replaces
+    const int64_t newer = s.seq();
+    s.stop();
+    for (const std::string at : {"marked", "moved center.db", "moved catalog.db", "placed center.db", "placed dossiers.db"}) {
+        DYNAMIC_SECTION("cut off after " << at) {
+            const auto data = copy_of(s.dir.path, work / "data");
+            restore_killed_at(b, data, s.clock_ms.load(), at);
+            const auto refused = start_server(data);
+            const std::string said = first_word(*refused);
+            INFO(said);
+            REQUIRE(said.find("listening") == std::string::npos);  // else it serves a half-restored folder
+            CHECK(refused->wait_exit() == 2);
+            CHECK(said.find("run `queue-server restore --data " + data.string() + " BACKUP` again") != std::string::npos);
+            CHECK(run_command(kServer + " --data " + data.string() + " backup").second.find("cut off") != std::string::npos);
+
+            const auto [code, output] = run_command(kServer + " --data " + data.string() + " restore " + b.string());
+            INFO(output);
+            REQUIRE(code == 0);
+            CHECK(output.find("completed the restore that was cut off") != std::string::npos);
+            CHECK_FALSE(fs::exists(data / ops::kRestoreMarker));
+            const auto aside = data / "replaced-20261124T010000Z";
+            CHECK(ops::check_data(aside).events == newer);  // the old files, all in one place
+            struct stat st {};
+            REQUIRE(::stat((data / "center.db").c_str(), &st) == 0);
+            CHECK((st.st_mode & 077) == 0);
+            CHECK(ops::check_data(data).ok());
+            const auto server = start_server(data);
+            const std::string banner = first_word(*server);
+            REQUIRE(banner.find("listening") != std::string::npos);
+            CHECK(testing::http_call(testing::port_from_banner(banner), "GET", "/healthz").body["seq"] == at_backup);
+        }
+    }
 }
 
 TEST_CASE("one process at a time owns a data folder: a second server is refused while the first runs") {

@@ -7,7 +7,11 @@
 #include <iostream>
 #include <sodium.h>
 #include <spdlog/spdlog.h>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "catalog.hpp"
 #include "common/toml_file.hpp"
@@ -87,12 +91,18 @@ void seed_demo_dossiers(dossier::Store& store, int64_t now_ms) {
     store.ingest(all);
 }
 
+// Born 0600 (a secret that is chmod-ed after it is written can be read before),
+// under a temporary name, synced, then renamed: never seen half written.
 void write_private_file(const std::filesystem::path& file, const std::string& text) {
-    std::ofstream out(file, std::ios::trunc);
-    out << text << '\n';
-    out.close();
-    ::chmod(file.c_str(), 0600);
-    if (!out) throw std::runtime_error("cannot write " + file.string());
+    const std::filesystem::path temp = file.parent_path() / ("." + file.filename().string() + ".new");
+    std::filesystem::remove(temp);  // a crash's leftover: O_EXCL opens only a new file
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) throw std::runtime_error("cannot create " + temp.string() + ": " + std::strerror(errno));
+    const std::string bytes = text + '\n';
+    const bool written = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!written) throw std::runtime_error("cannot write " + temp.string());
+    std::filesystem::rename(temp, file);
 }
 
 std::string feed_secret(const AppOptions& o) {
@@ -151,6 +161,12 @@ int run_app(const AppOptions& o) {
         lock.emplace(o.data);
     } catch (const store::LockedError& e) {
         std::cerr << "queue-server: " << e.what() << std::endl;
+        return 2;
+    }
+    // ops/backup.hpp's kRestoreMarker: a restore was cut off, DATA is neither the old state nor the backup's.
+    if (std::filesystem::exists(o.data / "restore-in-progress")) {
+        std::cerr << "queue-server: " << o.data.string() << ": a restore into this folder was cut off before it finished; run `queue-server restore --data "
+                  << o.data.string() << " BACKUP` again to complete it" << std::endl;
         return 2;
     }
     store::Store store(o.data / "center.db");

@@ -1,20 +1,24 @@
 // backup: SQLite online backups with a manifest, retention, and a verified restore (see backup.hpp).
-#include "backup.hpp"
+#include "ops/backup.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sodium.h>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
-#include "check.hpp"
+#include "ops/check.hpp"
+#include "ops/private_file.hpp"
 #include "common/local_time.hpp"
-#include "data_lock.hpp"
-#include "sqlite.hpp"
+#include "store/data_lock.hpp"
+#include "sqlite/sqlite.hpp"
 
 namespace ops {
 namespace {
@@ -32,14 +36,6 @@ std::string utc_stamp(int64_t ms) {
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
     return buf;
-}
-
-void fsync_path(const fs::path& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw std::runtime_error("cannot open " + path.string() + " to sync it");
-    const int rc = ::fsync(fd);
-    ::close(fd);
-    if (rc != 0) throw std::runtime_error("fsync of " + path.string() + " failed");
 }
 
 std::string sha256_of(const fs::path& file) {
@@ -111,18 +107,169 @@ json read_manifest(const fs::path& backup) {
     }
 }
 
-// The manifest's files are all there, whole, and the log agrees with its views.
-void verify_backup(const fs::path& backup, const json& manifest) {
-    if (!manifest.contains("files") || !manifest["files"].contains("center.db"))
-        throw std::runtime_error(backup.string() + ": the MANIFEST names no center.db");
+// The names the MANIFEST lists, each one of kDataFiles. Whoever could write the
+// backup wrote the MANIFEST, and restore joins these names to DATA as root: a
+// "../x" would write (and chown) outside it. One bad name refuses the backup.
+std::vector<std::string> manifest_names(const fs::path& backup, const json& manifest) {
+    if (!manifest.contains("files") || !manifest["files"].is_object())
+        throw std::runtime_error(backup.string() + ": the MANIFEST lists no files");
+    std::vector<std::string> names;
     for (const auto& [name, info] : manifest["files"].items()) {
+        if (std::find(kDataFiles.begin(), kDataFiles.end(), name) == kDataFiles.end())
+            throw std::runtime_error(backup.string() + "/MANIFEST names " + json(name).dump() +
+                                     ", which is not a data file (center.db, catalog.db, dossiers.db): the backup is refused");
+        names.push_back(name);
+    }
+    if (std::find(names.begin(), names.end(), "center.db") == names.end())
+        throw std::runtime_error(backup.string() + ": the MANIFEST names no center.db");
+    return names;
+}
+
+void check_hash(const fs::path& file, const json& info) {
+    if (fs::file_size(file) != info.at("bytes").get<uintmax_t>() || sha256_of(file) != info.at("sha256").get<std::string>())
+        throw std::runtime_error(file.string() + ": does not match its MANIFEST (damaged or changed)");
+}
+
+// The manifest's files are all there, whole, and the log agrees with its views.
+void verify_backup(const fs::path& backup, const json& manifest, const std::vector<std::string>& names) {
+    for (const auto& name : names) {
         const fs::path file = backup / name;
-        if (!fs::exists(file)) throw std::runtime_error(file.string() + ": missing from the backup");
-        if (fs::file_size(file) != info.at("bytes").get<uintmax_t>() || sha256_of(file) != info.at("sha256").get<std::string>())
-            throw std::runtime_error(file.string() + ": does not match its MANIFEST (damaged or changed)");
+        if (!fs::exists(fs::symlink_status(file))) throw std::runtime_error(file.string() + ": missing from the backup");
+        if (!fs::is_regular_file(fs::symlink_status(file)))
+            throw std::runtime_error(file.string() + ": not a plain file (a link or a folder): the backup is refused");
+        check_hash(file, manifest["files"][name]);
     }
     const CheckReport r = check_data(backup);
     if (!r.ok()) throw std::runtime_error(backup.string() + ": fails the check: " + r.problems.front());
+}
+
+// ---- restore ----
+
+// One open file, closed on every way out.
+struct Fd {
+    int fd;
+    explicit Fd(int f) : fd(f) {}
+    ~Fd() {
+        if (fd >= 0) ::close(fd);
+    }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+};
+
+// Run as root for a packaged server, what restore puts in DATA must stay the
+// service's: the folder's owner, or nullopt when there is no one to give it to.
+std::optional<struct stat> owner_to_give(const fs::path& data) {
+    struct stat st {};
+    if (::geteuid() != 0 || ::stat(data.c_str(), &st) != 0) return std::nullopt;
+    return st;
+}
+
+// `from` into the new file `to`: born 0600, the owner's before it has its
+// final name, synced, and never through a link on either side (the service's
+// user can write both the backups and DATA).
+void copy_private(const fs::path& from, const fs::path& to, const std::optional<struct stat>& owner) {
+    fs::remove(to);
+    Fd in(::open(from.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (in.fd < 0) throw std::runtime_error("cannot read " + from.string() + ": " + std::strerror(errno));
+    Fd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (out.fd < 0) throw std::runtime_error("cannot create " + to.string() + ": " + std::strerror(errno));
+    char buf[1 << 16];
+    for (ssize_t n; (n = ::read(in.fd, buf, sizeof buf)) != 0;) {
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw std::runtime_error("cannot read " + from.string() + ": " + std::strerror(errno));
+        write_fully(out.fd, buf, static_cast<size_t>(n), to);
+    }
+    if (owner && ::fchown(out.fd, owner->st_uid, owner->st_gid) != 0)
+        throw std::runtime_error("cannot give " + to.string() + " to the data folder's owner");
+    if (::fsync(out.fd) != 0) throw std::runtime_error("fsync of " + to.string() + " failed");
+}
+
+// Every copy beside its place, whole, synced and hashed again (what goes in is
+// what was verified), before anything is moved: a full disk or a file changed
+// under us leaves DATA as it was.
+void stage_copies(const fs::path& backup, const fs::path& data, const json& manifest, const std::vector<std::string>& names,
+                  const std::optional<struct stat>& owner) {
+    try {
+        for (const auto& name : names) {
+            copy_private(backup / name, data / (name + ".restoring"), owner);
+            check_hash(data / (name + ".restoring"), manifest["files"][name]);
+        }
+    } catch (...) {
+        std::error_code ec;
+        for (const auto& name : names) fs::remove(data / (name + ".restoring"), ec);
+        throw;
+    }
+}
+
+// What DATA/restore-in-progress holds: where the replaced files go, and how far
+// it got ("moving": the old files go aside; "placing": they all have, and the
+// files under the data names are the restore's own).
+struct Marker {
+    std::string replaced;
+    std::string stage;
+};
+
+std::optional<Marker> read_marker(const fs::path& data) {
+    const fs::path file = data / kRestoreMarker;
+    if (!fs::exists(fs::symlink_status(file))) return std::nullopt;
+    std::ifstream in(file);
+    const json j = json::parse(in, nullptr, false);
+    Marker m;
+    if (j.is_object() && j.value("replaced", json()).is_string() && j.value("stage", json()).is_string())
+        m = {j["replaced"].get<std::string>(), j["stage"].get<std::string>()};
+    // Its folder name is joined to DATA as root: a plain "replaced-…" only.
+    if (!m.replaced.starts_with("replaced-") || m.replaced.find('/') != std::string::npos ||
+        (m.stage != "moving" && m.stage != "placing"))
+        throw std::runtime_error(file.string() + ": not a marker that restore wrote; look at DATA by hand");
+    return m;
+}
+
+void write_marker(const fs::path& data, const Marker& m) {
+    write_private_file(data / kRestoreMarker, json{{"replaced", m.replaced}, {"stage", m.stage}}.dump() + "\n");
+}
+
+// replaced-YYYYMMDDTHHMMSSZ, or -2, -3… when an earlier restore took that name.
+std::string fresh_replaced(const fs::path& data, int64_t now_ms) {
+    const std::string base = "replaced-" + utc_stamp(now_ms);
+    for (int n = 1;; ++n) {
+        const std::string name = n == 1 ? base : base + "-" + std::to_string(n);
+        if (!fs::exists(fs::symlink_status(data / name))) return name;
+    }
+}
+
+// DATA's databases and their -wal and -shm into `replaced` (made only when
+// something goes there): nothing is deleted. Done again after a cut, it moves
+// what the first run had not.
+void move_aside(const fs::path& data, const fs::path& replaced, const RestoreStep& step) {
+    for (const auto& name : kDataFiles)
+        for (const std::string suffix : {"", "-wal", "-shm"}) {
+            const fs::path file = data / (name + suffix), aside = replaced / (name + suffix);
+            if (!fs::exists(fs::symlink_status(file))) continue;
+            make_folder(replaced, 0700);
+            if (!fs::is_directory(fs::symlink_status(replaced)))
+                throw std::runtime_error(replaced.string() + ": not a folder (a link?): the restore stops here");
+            if (fs::exists(fs::symlink_status(aside)))
+                throw std::runtime_error(file.string() + " and " + aside.string() + " both exist: look at DATA by hand");
+            fs::rename(file, aside);
+            if (step) step("moved " + name + suffix);
+        }
+    if (fs::exists(replaced)) fsync_path(replaced);
+    fsync_path(data);
+}
+
+// The copies into their places. Every old file went aside before (stage
+// "placing"), so what DATA holds under a data name now is a cut-off restore's:
+// a -wal or -shm beside it, or a file this backup has not, would be mixed in.
+void place(const fs::path& data, const std::vector<std::string>& names, const RestoreStep& step) {
+    for (const auto& name : kDataFiles) {
+        const bool restored = std::find(names.begin(), names.end(), name) != names.end();
+        for (const std::string suffix : {"-wal", "-shm", ""})
+            if (!restored || !suffix.empty()) fs::remove(data / (name + suffix));
+        if (!restored) continue;
+        fs::rename(data / (name + ".restoring"), data / name);
+        if (step) step("placed " + name);
+    }
+    fsync_path(data);
 }
 
 }  // namespace
@@ -139,8 +286,16 @@ std::vector<fs::path> list_backups(const fs::path& backups) {
     return out;
 }
 
+void refuse_interrupted_restore(const fs::path& data) {
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(data / kRestoreMarker, ec)))
+        throw std::runtime_error(data.string() + ": a restore into this folder was cut off before it finished; run `queue-server restore --data " +
+                                 data.string() + " BACKUP` again to complete it");
+}
+
 BackupResult backup_data(const fs::path& data, const fs::path& backups, int keep, int64_t now_ms) {
     if (keep < 1) throw std::invalid_argument("keep at least one backup");
+    refuse_interrupted_restore(data);
     if (!fs::exists(data / "center.db")) throw std::runtime_error((data / "center.db").string() + ": no such file");
     fs::create_directories(backups);
     BackupResult result;
@@ -171,40 +326,28 @@ BackupResult backup_data(const fs::path& data, const fs::path& backups, int keep
     return result;
 }
 
-void restore_data(const fs::path& backup, const fs::path& data, int64_t now_ms) {
+RestoreResult restore_data(const fs::path& backup, const fs::path& data, int64_t now_ms, const RestoreStep& step) {
     const json manifest = read_manifest(backup);
-    verify_backup(backup, manifest);
+    const auto names = manifest_names(backup, manifest);
+    verify_backup(backup, manifest, names);
+    make_folder(data, 0700);
     store::DataLock lock(data);
-    std::vector<std::string> names;
-    for (const auto& [name, info] : manifest["files"].items()) names.push_back(name);
-    // First every copy beside its place; only then is anything moved, so a full
-    // disk or a bad copy leaves DATA as it was.
-    try {
-        for (const auto& name : names) {
-            fs::copy_file(backup / name, data / (name + ".restoring"), fs::copy_options::overwrite_existing);
-            fsync_path(data / (name + ".restoring"));
-        }
-    } catch (...) {
-        std::error_code ec;
-        for (const auto& name : names) fs::remove(data / (name + ".restoring"), ec);
-        throw;
+    const auto owner = owner_to_give(data);
+    const auto cut_off = read_marker(data);
+    Marker marker = cut_off.value_or(Marker{fresh_replaced(data, now_ms), "moving"});
+    stage_copies(backup, data, manifest, names, owner);
+    const fs::path replaced = data / marker.replaced;
+    if (marker.stage == "moving") {
+        write_marker(data, marker);  // synced before the first move
+        if (step) step("marked");
+        move_aside(data, replaced, step);
+        marker.stage = "placing";
+        write_marker(data, marker);
     }
-    const fs::path replaced = data / ("replaced-" + utc_stamp(now_ms));
-    for (const auto& name : kDataFiles)
-        for (const std::string suffix : {"", "-wal", "-shm"})
-            if (fs::exists(data / (name + suffix))) {
-                fs::create_directories(replaced);
-                fs::rename(data / (name + suffix), replaced / (name + suffix));
-            }
-    // Run as root for a packaged server, the files must stay its user's: they take the folder's owner.
-    struct stat folder {};
-    const bool as_folder = ::stat(data.c_str(), &folder) == 0 && ::geteuid() == 0;
-    for (const auto& name : names) {
-        fs::rename(data / (name + ".restoring"), data / name);
-        if (as_folder && ::chown((data / name).c_str(), folder.st_uid, folder.st_gid) != 0)
-            throw std::runtime_error("cannot give " + (data / name).string() + " to the data folder's owner");
-    }
+    place(data, names, step);
+    fs::remove(data / kRestoreMarker);
     fsync_path(data);
+    return {fs::exists(replaced) ? replaced : fs::path(), last_seq_of(data / "center.db"), cut_off.has_value()};
 }
 
 int run_backup(const fs::path& data, const fs::path& backups, int keep) {
@@ -222,14 +365,16 @@ int run_backup(const fs::path& data, const fs::path& backups, int keep) {
 
 int run_restore(const fs::path& backup, const fs::path& data) {
     try {
-        const int64_t now = common::system_now_ms();
-        restore_data(backup, data, now);
-        const fs::path replaced = data / ("replaced-" + utc_stamp(now));
-        std::cout << "restored " << backup.string() << " into " << data.string() << " (event " << read_manifest(backup)["seq"]
-                  << ")" << (fs::exists(replaced) ? "; the files it replaced are in " + replaced.string() : "") << std::endl;
+        const auto r = restore_data(backup, data, common::system_now_ms());
+        std::cout << (r.resumed ? "completed the restore that was cut off: " : "") << "restored " << backup.string() << " into "
+                  << data.string() << " (event " << r.seq << ")"
+                  << (r.replaced.empty() ? "" : "; the files it replaced are in " + r.replaced.string()) << std::endl;
         return 0;
     } catch (const std::exception& e) {
-        std::cerr << "queue-server restore: " << e.what() << " (nothing was changed)" << std::endl;
+        std::error_code ec;
+        const bool half = fs::exists(fs::symlink_status(data / kRestoreMarker, ec));
+        std::cerr << "queue-server restore: " << e.what()
+                  << (half ? " (DATA is half restored: run the restore again)" : " (nothing was changed)") << std::endl;
         return 2;
     }
 }

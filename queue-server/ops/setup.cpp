@@ -1,5 +1,5 @@
 // setup: first run of a center — config, admin, device tokens (see setup.hpp).
-#include "setup.hpp"
+#include "ops/setup.hpp"
 
 #include <fstream>
 #include <grp.h>
@@ -10,12 +10,14 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "auth.hpp"
+#include "api/auth.hpp"
+#include "ops/backup.hpp"
+#include "ops/private_file.hpp"
 #include "common/text.hpp"
 #include "common/toml_file.hpp"
-#include "config_file.hpp"
-#include "data_lock.hpp"
-#include "store.hpp"
+#include "api/config_file.hpp"
+#include "store/data_lock.hpp"
+#include "store/store.hpp"
 
 namespace api {
 extern const char* const kStarterCenterToml;  // assets/center-starter.toml, built in
@@ -43,17 +45,6 @@ std::string replaced(std::string text, const std::string& hole, const std::strin
     return text;
 }
 
-void write_private(const fs::path& file, const std::string& text) {
-    fs::create_directories(file.parent_path().empty() ? fs::path(".") : file.parent_path());
-    const mode_t old = ::umask(077);
-    std::ofstream out(file, std::ios::trunc);
-    ::umask(old);
-    out << text << '\n';
-    out.close();
-    if (!out) throw std::runtime_error("cannot write " + file.string());
-    ::chmod(file.c_str(), 0600);
-}
-
 api::CenterConfig ensure_config(const SetupOptions& o, std::ostream& out) {
     if (!fs::exists(o.config)) {
         if (o.center_name.empty()) throw std::runtime_error("--center-name is needed to write " + o.config.string());
@@ -62,8 +53,9 @@ api::CenterConfig ensure_config(const SetupOptions& o, std::ostream& out) {
         std::string text = replaced(api::kStarterCenterToml, "{name}", toml_escaped(*name));
         text = replaced(replaced(text, "{timezone}", toml_escaped(o.timezone)), "{level}", toml_escaped(o.level));
         api::parse_config(text, o.config.string());  // refuse a bad time zone before writing anything
-        fs::create_directories(o.config.parent_path().empty() ? fs::path(".") : o.config.parent_path());
-        std::ofstream(o.config) << text;
+        // The folder is entered by the service's user; the file is 0600 until hand_over gives its group 0640.
+        make_folder(o.config.parent_path(), 0755);
+        write_private_file(o.config, text);
         out << "wrote " << o.config.string() << ": two services and two counters to edit\n";
     } else {
         out << "config " << o.config.string() << " exists: checked, left as it is\n";
@@ -126,7 +118,8 @@ void ensure_device(store::Store& store, const SetupOptions& o, const std::string
     }
     const std::string token = api::new_token();
     store.put_device({api::token_hash(token), role, name, 0});
-    write_private(file, token);
+    make_folder(o.tokens, 0700);
+    write_private_file(file, token + "\n");
     out << role << " '" << name << "': token in " << file.string() << " (name it in its config's token_file)\n";
 }
 
@@ -149,6 +142,8 @@ void hand_over(const SetupOptions& o, std::ostream& out) {
 
 void setup_center(const SetupOptions& o, std::istream& in, std::ostream& out) {
     if (sodium_init() < 0) throw std::runtime_error("libsodium failed to start");
+    make_folder(o.data, 0700);
+    ops::refuse_interrupted_restore(o.data);
     store::DataLock lock(o.data);
     store::Store store(o.data / "center.db");
     // The password is asked for first: a refused one leaves nothing half done.
