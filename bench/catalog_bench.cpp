@@ -20,11 +20,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "catalog.hpp"
+#include "catalog/catalog.hpp"
 #include "common/http_url.hpp"
 #include "catalog_queries.hpp"
 #include "generated_catalog.hpp"
-#include "import.hpp"
+#include "catalog/import.hpp"
 
 using Clock = std::chrono::steady_clock;
 namespace asio = boost::asio;

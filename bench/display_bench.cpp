@@ -27,7 +27,7 @@
 #include <sys/resource.h>
 #include <thread>
 
-#include "app.hpp"
+#include "display/app.hpp"
 #include "figures.hpp"
 #include "common/local_time.hpp"
 #include "process.hpp"

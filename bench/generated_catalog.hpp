@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "import.hpp"
+#include "catalog/import.hpp"
 
 namespace bench {
 

@@ -25,7 +25,7 @@
 #include <fstream>
 #include <malloc.h>
 
-#include "app.hpp"
+#include "kiosk/app.hpp"
 #include "common/local_time.hpp"
 #include "figures.hpp"
 #include "generated_catalog.hpp"

@@ -8,13 +8,13 @@
 
 #include <cstdio>
 
-#include "backup.hpp"
-#include "check.hpp"
-#include "engine.hpp"
+#include "ops/backup.hpp"
+#include "ops/check.hpp"
+#include "engine/engine.hpp"
 #include "figures.hpp"
 #include "postgres_server.hpp"
 #include "seeded_year.hpp"
-#include "shipper.hpp"
+#include "central/shipper.hpp"
 #include "temp_dir.hpp"
 
 using bench::ms_since;

@@ -8,8 +8,8 @@
 #include <random>
 #include <string>
 
-#include "sqlite.hpp"
-#include "store.hpp"
+#include "sqlite/sqlite.hpp"
+#include "store/store.hpp"
 
 namespace {
 

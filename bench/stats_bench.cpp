@@ -15,9 +15,9 @@
 #include <random>
 
 #include "common/local_time.hpp"
-#include "sqlite.hpp"
-#include "stats.hpp"
-#include "store.hpp"
+#include "sqlite/sqlite.hpp"
+#include "stats/stats.hpp"
+#include "store/store.hpp"
 #include "seeded_year.hpp"
 #include "temp_dir.hpp"
 

@@ -3,7 +3,7 @@
 // Each attempt has its own socket and a generation number; a failure closes the
 // socket, and handlers of an older generation return without acting, so a late
 // callback from a dead link can never touch the new one.
-#include "event_stream.hpp"
+#include "client/event_stream.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>

@@ -1,5 +1,5 @@
 // mirror: folds the server's snapshot and events into what a screen shows (see mirror.hpp).
-#include "mirror.hpp"
+#include "client/mirror.hpp"
 
 #include <algorithm>
 

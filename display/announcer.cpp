@@ -1,5 +1,5 @@
 // announcer: the queue of calls to speak, with its limits (see announcer.hpp).
-#include "announcer.hpp"
+#include "display/announcer.hpp"
 
 #include <algorithm>
 

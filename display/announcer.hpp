@@ -14,7 +14,7 @@
 #include <optional>
 #include <utility>
 
-#include "mirror.hpp"
+#include "client/mirror.hpp"
 
 namespace display {
 

@@ -1,5 +1,5 @@
 // app: the display's loop — inbox, mirror, board, painter, voice (see app.hpp).
-#include "app.hpp"
+#include "display/app.hpp"
 
 #include <malloc.h>
 
@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 #include "common/text.hpp"
-#include "speech.hpp"
+#include "display/speech.hpp"
 
 namespace display {
 

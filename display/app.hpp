@@ -20,16 +20,16 @@
 #include <optional>
 #include <string>
 
-#include "announcer.hpp"
-#include "audio.hpp"
-#include "board.hpp"
+#include "display/announcer.hpp"
+#include "display/audio.hpp"
+#include "display/board.hpp"
 #include "common/local_time.hpp"
-#include "config.hpp"
-#include "event_stream.hpp"
-#include "layout.hpp"
-#include "mirror.hpp"
-#include "painter.hpp"
-#include "voice.hpp"
+#include "display/config.hpp"
+#include "client/event_stream.hpp"
+#include "display/layout.hpp"
+#include "client/mirror.hpp"
+#include "display/painter.hpp"
+#include "display/voice.hpp"
 
 namespace display {
 

@@ -1,5 +1,5 @@
 // audio: SDL audio device, opened once at 22,050 Hz mono 16-bit (see audio.hpp).
-#include "audio.hpp"
+#include "display/audio.hpp"
 
 namespace display {
 

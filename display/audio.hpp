@@ -10,7 +10,7 @@
 #include <functional>
 #include <string>
 
-#include "voice.hpp"
+#include "display/voice.hpp"
 
 namespace display {
 

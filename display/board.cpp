@@ -1,5 +1,5 @@
 // board: mirror + filters + time → BoardView (see board.hpp).
-#include "board.hpp"
+#include "display/board.hpp"
 
 #include <array>
 #include <cstdio>

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "common/local_time.hpp"
-#include "config.hpp"
-#include "mirror.hpp"
+#include "display/config.hpp"
+#include "client/mirror.hpp"
 
 namespace display {
 

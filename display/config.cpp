@@ -1,5 +1,5 @@
 // config: TOML → DisplayConfig through the strict JSON reader (see config.hpp).
-#include "config.hpp"
+#include "display/config.hpp"
 
 
 #include "common/json_reader.hpp"

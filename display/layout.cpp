@@ -1,5 +1,5 @@
 // layout: shares of the window for each box (see layout.hpp).
-#include "layout.hpp"
+#include "display/layout.hpp"
 
 #include <algorithm>
 #include <cmath>

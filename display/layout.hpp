@@ -7,7 +7,7 @@
 #pragma once
 #include <vector>
 
-#include "config.hpp"
+#include "display/config.hpp"
 
 namespace display {
 

@@ -1,5 +1,5 @@
 // painter: BoardView → pixels (see painter.hpp).
-#include "painter.hpp"
+#include "display/painter.hpp"
 
 #include <SDL2/SDL_image.h>
 

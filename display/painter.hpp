@@ -17,8 +17,8 @@
 #include <tuple>
 #include <vector>
 
-#include "board.hpp"
-#include "layout.hpp"
+#include "display/board.hpp"
+#include "display/layout.hpp"
 
 namespace display {
 

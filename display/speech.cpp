@@ -1,5 +1,5 @@
 // speech: wording + ticket + counter → clip names (see speech.hpp).
-#include "speech.hpp"
+#include "display/speech.hpp"
 
 #include <algorithm>
 #include <map>

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
-#include "voice.hpp"
+#include "display/config.hpp"
+#include "display/voice.hpp"
 
 namespace display {
 

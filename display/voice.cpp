@@ -1,5 +1,5 @@
 // voice: loading, synthesizing and joining clips (see voice.hpp).
-#include "voice.hpp"
+#include "display/voice.hpp"
 
 #include <SDL2/SDL.h>
 #include <espeak-ng/speak_lib.h>

@@ -8,10 +8,10 @@
 #include <set>
 #include <unistd.h>
 
-#include "catalog.hpp"
-#include "dossier.hpp"
-#include "fold.hpp"
-#include "import.hpp"
+#include "catalog/catalog.hpp"
+#include "dossier/dossier.hpp"
+#include "catalog/fold.hpp"
+#include "catalog/import.hpp"
 
 namespace {
 

@@ -3,7 +3,7 @@
 // encode and decode again to the same thing.
 #include <cstdlib>
 
-#include "codec.hpp"
+#include "engine/codec.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);

@@ -8,8 +8,8 @@
 #include <sodium.h>
 #include <unistd.h>
 
-#include "core.hpp"
-#include "import.hpp"
+#include "api/core.hpp"
+#include "catalog/import.hpp"
 
 namespace {
 
@@ -36,7 +36,7 @@ struct World {
         // The catalog and dossier paths too: a small catalog, one dossier, a feed secret.
         procedures = std::make_unique<catalog::Catalog>((dir / "catalog.db").string(), catalog::kSynonymsTsv);
         procedures->replace(catalog::parse_catalog("code,name,field,level\n1.1,Đăng ký khai sinh,Hộ tịch,xã\n"));
-        dossiers = std::make_unique<dossier::Store>((dir / "dossiers.db").string());
+        dossiers = std::make_unique<dossier::Store>((dir / "dossiers.db").string(), (dir / "dossier-key").string());
         dossiers->ingest(dossier::updates_from_csv("code,status,at,check\nH1,4,2026-11-20T08:00:00Z,1234\n"));
         o.catalog = procedures.get();
         o.dossiers = dossiers.get();
@@ -52,10 +52,7 @@ struct World {
         core->add_user_now({"staff1", "staff", 1, api::hash_password("staff-password", o.password_cost)});
         core->add_user_now({"admin", "admin", 0, api::hash_password("admin-password", o.password_cost)});
         kiosk = core->add_device_now("kiosk", "k");
-        core->start({.post = [this](api::Task t) { boost::asio::post(io, std::move(t)); },
-                     .offload = [](api::Task t) { t(); },
-                     .background = [](api::Task t) { t(); },
-                     .fatal = [] { std::abort(); }});
+        core->start({.post = [this](api::Task t) { boost::asio::post(io, std::move(t)); }, .fatal = [] { std::abort(); }});
     }
     ~World() {
         core->stop();
@@ -96,8 +93,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const auto auth = req[http::field::authorization];
     if (auth == "kiosk") token = w.kiosk;
     else if (!auth.empty()) token = std::string(auth);
-    w.call({std::string(req.method_string()), std::string(req.target()), req.body(), token, std::string(req["X-Signature"]),
-            std::string(req["X-Timestamp"])});
-    w.call({"GET", "/healthz", "", "", "", ""});
+    api::Request r;
+    r.method = std::string(req.method_string());
+    r.target = std::string(req.target());
+    r.body = req.body();
+    r.token = token;
+    r.signature = std::string(req["X-Signature"]);
+    r.timestamp = std::string(req["X-Timestamp"]);
+    r.peer = "127.0.0.1";
+    w.call(r);
+    api::Request health;
+    health.method = "GET";
+    health.target = "/healthz";
+    w.call(health);
     return 0;
 }

@@ -1,5 +1,5 @@
 // app: the kiosk's loop — inbox, touches, keys, screens, idle (see app.hpp).
-#include "app.hpp"
+#include "kiosk/app.hpp"
 
 #include <SDL2/SDL_image.h>
 
@@ -8,8 +8,8 @@
 
 #include "common/http_url.hpp"
 #include "common/text.hpp"
-#include "screens.hpp"
-#include "telex.hpp"
+#include "kiosk/screens.hpp"
+#include "kiosk/telex.hpp"
 
 namespace kiosk {
 

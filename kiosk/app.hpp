@@ -31,18 +31,18 @@
 #include <string>
 #include <vector>
 
-#include "canvas.hpp"
-#include "catalog_cache.hpp"
+#include "kiosk/canvas.hpp"
+#include "kiosk/catalog_cache.hpp"
 #include "common/local_time.hpp"
-#include "config.hpp"
-#include "event_stream.hpp"
-#include "mirror.hpp"
-#include "printing.hpp"
-#include "server_api.hpp"
-#include "state.hpp"
-#include "strings.hpp"
-#include "ui.hpp"
-#include "worker.hpp"
+#include "kiosk/config.hpp"
+#include "client/event_stream.hpp"
+#include "client/mirror.hpp"
+#include "kiosk/printing.hpp"
+#include "kiosk/server_api.hpp"
+#include "kiosk/state.hpp"
+#include "kiosk/strings.hpp"
+#include "kiosk/ui.hpp"
+#include "kiosk/worker.hpp"
 
 namespace kiosk {
 

@@ -1,5 +1,5 @@
 // canvas: boxes, fitted and wrapped text, QR codes (see canvas.hpp).
-#include "canvas.hpp"
+#include "kiosk/canvas.hpp"
 
 #include <algorithm>
 #include <stdexcept>

@@ -1,7 +1,7 @@
 // catalog_cache: the server's catalog, kept in a local file (see catalog_cache.hpp).
-#include "catalog_cache.hpp"
+#include "kiosk/catalog_cache.hpp"
 
-#include "import.hpp"
+#include "catalog/import.hpp"
 
 namespace kiosk {
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "catalog.hpp"
+#include "catalog/catalog.hpp"
 
 namespace kiosk {
 

@@ -1,5 +1,5 @@
 // config: TOML → KioskConfig through the strict JSON reader (see config.hpp).
-#include "config.hpp"
+#include "kiosk/config.hpp"
 
 #include <algorithm>
 

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "app.hpp"
+#include "kiosk/app.hpp"
 #include "common/http_url.hpp"
 #include "drivers/errors.hpp"
 

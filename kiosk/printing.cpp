@@ -1,10 +1,10 @@
 // printing: tickets and checklists for the kiosk's printer (see printing.hpp).
-#include "printing.hpp"
+#include "kiosk/printing.hpp"
 
 #include <cstdio>
 
-#include "mirror.hpp"
-#include "strings.hpp"
+#include "client/mirror.hpp"
+#include "kiosk/strings.hpp"
 #include "drivers/transport.hpp"
 
 namespace kiosk {

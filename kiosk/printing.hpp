@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "common/local_time.hpp"
-#include "config.hpp"
+#include "kiosk/config.hpp"
 #include "drivers/layout.hpp"
 #include "drivers/printer.hpp"
 

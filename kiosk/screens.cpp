@@ -1,9 +1,9 @@
 // screens: the kiosk's screens drawn from the state (see screens.hpp).
-#include "screens.hpp"
+#include "kiosk/screens.hpp"
 
 #include <algorithm>
 
-#include "printing.hpp"
+#include "kiosk/printing.hpp"
 
 namespace kiosk {
 

@@ -8,11 +8,11 @@
 
 #include "drivers/escpos.hpp"
 #include "common/local_time.hpp"
-#include "index.hpp"
-#include "mirror.hpp"
-#include "state.hpp"
-#include "strings.hpp"
-#include "ui.hpp"
+#include "catalog/index.hpp"
+#include "client/mirror.hpp"
+#include "kiosk/state.hpp"
+#include "kiosk/strings.hpp"
+#include "kiosk/ui.hpp"
 
 namespace kiosk {
 

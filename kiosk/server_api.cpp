@@ -1,12 +1,12 @@
 // server_api: blocking HTTP with a deadline (see server_api.hpp).
-#include "server_api.hpp"
+#include "kiosk/server_api.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
 #include "common/http_url.hpp"
-#include "event_stream.hpp"
+#include "client/event_stream.hpp"
 
 namespace kiosk {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "index.hpp"
-#include "strings.hpp"
+#include "catalog/index.hpp"
+#include "kiosk/strings.hpp"
 
 namespace kiosk {
 

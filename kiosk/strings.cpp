@@ -1,5 +1,5 @@
 // strings: the kiosk's translation table (see strings.hpp).
-#include "strings.hpp"
+#include "kiosk/strings.hpp"
 
 #include <stdexcept>
 

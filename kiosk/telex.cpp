@@ -1,5 +1,5 @@
 // telex: keys → Vietnamese letters and tones (see telex.hpp).
-#include "telex.hpp"
+#include "kiosk/telex.hpp"
 
 #include <array>
 #include <cctype>

@@ -1,5 +1,5 @@
 // ui: widgets drawn and remembered for touches (see ui.hpp).
-#include "ui.hpp"
+#include "kiosk/ui.hpp"
 
 #include <algorithm>
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "canvas.hpp"
+#include "kiosk/canvas.hpp"
 
 namespace kiosk {
 

@@ -1,5 +1,5 @@
 // worker: a thread and a queue of jobs (see worker.hpp).
-#include "worker.hpp"
+#include "kiosk/worker.hpp"
 
 namespace kiosk {
 

@@ -6,10 +6,10 @@
 #include <fstream>
 #include <utf8proc.h>
 
-#include "catalog.hpp"
+#include "catalog/catalog.hpp"
 #include "common/text.hpp"
-#include "fold.hpp"
-#include "import.hpp"
+#include "catalog/fold.hpp"
+#include "catalog/import.hpp"
 #include "catalog_queries.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"

@@ -10,7 +10,7 @@
 
 #include "../display/config.hpp"
 #include "../kiosk/config.hpp"
-#include "config_file.hpp"
+#include "api/config_file.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
 

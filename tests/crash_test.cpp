@@ -13,7 +13,7 @@
 #include <set>
 
 #include "process.hpp"
-#include "sqlite.hpp"
+#include "sqlite/sqlite.hpp"
 #include "temp_dir.hpp"
 #include "test_server.hpp"
 

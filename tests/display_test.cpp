@@ -12,10 +12,10 @@
 #include <chrono>
 #include <fstream>
 
-#include "app.hpp"
+#include "display/app.hpp"
 #include "common/text.hpp"
 #include "golden_image.hpp"
-#include "layout.hpp"
+#include "display/layout.hpp"
 #include "process.hpp"
 #include "test_server.hpp"
 

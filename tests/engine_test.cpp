@@ -3,8 +3,8 @@
 #include <random>
 #include <set>
 
-#include "codec.hpp"
-#include "engine.hpp"
+#include "engine/codec.hpp"
+#include "engine/engine.hpp"
 #include "test_center.hpp"
 
 using namespace engine;

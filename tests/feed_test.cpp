@@ -9,9 +9,9 @@
 #include <sstream>
 
 #include "common/backoff.hpp"
-#include "config_file.hpp"
+#include "api/config_file.hpp"
 #include "fake_dossier_backend.hpp"
-#include "pull.hpp"
+#include "feed/pull.hpp"
 #include "test_server.hpp"
 
 using json = nlohmann::json;

@@ -22,6 +22,7 @@ struct HttpReply {
     json body;
     std::string raw;
     std::string content_type;
+    std::map<std::string, std::string> headers;  // names in lower case
 };
 
 // One request per connection: simple, and every test sees the server's real framing.
@@ -29,10 +30,12 @@ struct HttpReply {
 // and each read (a pulled cable answers nothing); it throws system_error then.
 inline HttpReply http_call_to(const std::string& host, uint16_t port, const std::string& method, const std::string& target,
                               const std::string& body = "", const std::string& token = "",
-                              const std::map<std::string, std::string>& headers = {}, int timeout_ms = 0) {
+                              const std::map<std::string, std::string>& headers = {}, int timeout_ms = 0,
+                              const std::string& source = "") {
     asio::io_context io;
     tcp::socket socket(io);
     socket.open(tcp::v4());
+    if (!source.empty()) socket.bind({asio::ip::make_address(source), 0});  // another client address (127.0.0.2, ...)
     if (timeout_ms > 0) {
         const timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
         ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);  // connect() honours it
@@ -55,6 +58,11 @@ inline HttpReply http_call_to(const std::string& host, uint16_t port, const std:
     r.status = static_cast<int>(parser.get().result_int());
     r.raw = parser.get().body();
     r.content_type = std::string(parser.get()[http::field::content_type]);
+    for (const auto& f : parser.get()) {
+        std::string name(f.name_string());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        r.headers[name] = std::string(f.value());
+    }
     r.body = json::parse(r.raw, nullptr, false);
     return r;
 }

@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <string>
 
-#include "app.hpp"
+#include "kiosk/app.hpp"
 
 namespace testing {
 

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "metrics.hpp"
+#include "api/metrics.hpp"
 #include "process.hpp"
 #include "test_server.hpp"
 

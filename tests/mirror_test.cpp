@@ -3,8 +3,8 @@
 // event for a counter it never listed, a gap in the sequence, a repeated event.
 #include <catch2/catch.hpp>
 
-#include "event_stream.hpp"
-#include "mirror.hpp"
+#include "client/event_stream.hpp"
+#include "client/mirror.hpp"
 
 using client::Mirror;
 using json = nlohmann::json;

@@ -16,9 +16,9 @@
 #include <sched.h>
 #include <unistd.h>
 
-#include "event_stream.hpp"
+#include "client/event_stream.hpp"
 #include "http_client.hpp"
-#include "mirror.hpp"
+#include "client/mirror.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
 

@@ -3,7 +3,7 @@
 // then every grouping checked to the second, and the ranges that are refused.
 #include <catch2/catch.hpp>
 
-#include "stats.hpp"
+#include "stats/stats.hpp"
 #include "test_server.hpp"
 
 using testing::TestServer;

@@ -3,11 +3,11 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "codec.hpp"
-#include "store.hpp"
+#include "engine/codec.hpp"
+#include "store/store.hpp"
 #include "temp_dir.hpp"
 #include "test_center.hpp"
-#include "writer.hpp"
+#include "store/writer.hpp"
 
 using namespace engine;
 using testing::Clock;

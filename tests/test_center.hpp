@@ -1,7 +1,7 @@
 // test_center: a small center and a hand-turned clock shared by the engine tests.
 #pragma once
 #include "common/local_time.hpp"
-#include "engine.hpp"
+#include "engine/engine.hpp"
 
 namespace testing {
 

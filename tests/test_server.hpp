@@ -7,10 +7,10 @@
 #include <future>
 #include <thread>
 
-#include "auth.hpp"
-#include "core.hpp"
+#include "api/auth.hpp"
+#include "api/core.hpp"
 #include "http_client.hpp"
-#include "server.hpp"
+#include "api/server.hpp"
 #include "temp_dir.hpp"
 #include "test_center.hpp"
 
@@ -31,7 +31,6 @@ struct TestServer {
     std::string feed_secret = "test-feed-secret-0123456789";
     std::unique_ptr<api::Core> core;
     std::unique_ptr<asio::io_context> io;
-    std::unique_ptr<asio::thread_pool> pool, imports;
     std::unique_ptr<api::Server> server;
     std::thread thread;
     uint16_t port = 0;
@@ -58,7 +57,7 @@ struct TestServer {
         o.replay_window = replay_window;
         procedures = std::make_unique<catalog::Catalog>((dir / "catalog.db").string(), catalog::kSynonymsTsv);
         o.catalog = procedures.get();
-        dossiers = std::make_unique<dossier::Store>((dir / "dossiers.db").string());
+        dossiers = std::make_unique<dossier::Store>((dir / "dossiers.db").string(), (dir / "dossier-key").string());
         o.dossiers = dossiers.get();
         o.feed_secret = feed_secret;
         o.web = web;
@@ -74,14 +73,9 @@ struct TestServer {
             display = core->add_device_now("display", "Board 1");
         }
         io = std::make_unique<asio::io_context>(1);
-        pool = std::make_unique<asio::thread_pool>(1);
-        imports = std::make_unique<asio::thread_pool>(1);
         server = std::make_unique<api::Server>(*io, *core, "127.0.0.1", port, limits);
         port = server->port();
-        core->start({.post = [this](api::Task t) { asio::post(*io, std::move(t)); },
-                     .offload = [this](api::Task t) { asio::post(*pool, std::move(t)); },
-                     .background = [this](api::Task t) { asio::post(*imports, std::move(t)); },
-                     .fatal = [] {}});
+        core->start({.post = [this](api::Task t) { asio::post(*io, std::move(t)); }, .fatal = [] {}});
         thread = std::thread([this] {
             auto guard = asio::make_work_guard(*io);
             io->run();
@@ -93,13 +87,9 @@ struct TestServer {
         asio::post(*io, [this] { server->stop(); io->stop(); });
         thread.join();
         core->stop();
-        pool->join();
-        imports->join();
         server.reset();
         io.reset();  // closes the sessions left
         core.reset();
-        pool.reset();
-        imports.reset();
         procedures.reset();
         dossiers.reset();
         store.reset();

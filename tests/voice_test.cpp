@@ -13,12 +13,12 @@
 #include <set>
 #include <sstream>
 
-#include "announcer.hpp"
-#include "audio.hpp"
+#include "display/announcer.hpp"
+#include "display/audio.hpp"
 #include "common/vi_numbers.hpp"
-#include "speech.hpp"
+#include "display/speech.hpp"
 #include "temp_dir.hpp"
-#include "voice.hpp"
+#include "display/voice.hpp"
 
 using namespace display;
 

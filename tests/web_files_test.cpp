@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "test_server.hpp"
-#include "web_files.hpp"
+#include "api/web_files.hpp"
 
 using testing::TempDir;
 using testing::TestServer;

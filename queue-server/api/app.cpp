@@ -1,5 +1,5 @@
 // app: wiring of store, core and server into one process (see app.hpp).
-#include "app.hpp"
+#include "api/app.hpp"
 
 #include <boost/asio.hpp>
 #include <fstream>
@@ -13,15 +13,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "catalog.hpp"
+#include "catalog/catalog.hpp"
 #include "common/toml_file.hpp"
-#include "config_file.hpp"
-#include "dossier_store.hpp"
-#include "import.hpp"
-#include "core.hpp"
-#include "data_lock.hpp"
-#include "server.hpp"
-#include "watchdog.hpp"
+#include "api/config_file.hpp"
+#include "dossier/dossier_store.hpp"
+#include "catalog/import.hpp"
+#include "api/core.hpp"
+#include "engine/codec.hpp"
+#include "store/data_lock.hpp"
+#include "api/server.hpp"
+#include "api/watchdog.hpp"
 
 namespace api {
 extern const char* const kDemoCatalogJson;  // assets/catalog-sample.json, built in
@@ -183,7 +184,7 @@ int run_app(const AppOptions& o) {
         spdlog::info("demo catalog: {} procedures", procedures.size());
     }
     core_options.catalog = &procedures;
-    dossier::Store dossiers((o.data / "dossiers.db").string());
+    dossier::Store dossiers((o.data / "dossiers.db").string(), (o.data / "dossier-key").string());
     if (o.demo && dossiers.count() == 0) seed_demo_dossiers(dossiers, common::system_now_ms());
     core_options.dossiers = &dossiers;
     core_options.feed_secret = feed_secret(o);
@@ -219,12 +220,9 @@ int run_app(const AppOptions& o) {
         spdlog::warn("no center is configured: start with --config FILE or --demo, or PUT /api/admin/center");
 
     asio::io_context io(1);
-    asio::thread_pool slow_work(1), imports(1);
     int exit_code = 0;
     Server server(io, core, o.host, o.port);
     core.start({.post = [&io](Task t) { asio::post(io, std::move(t)); },
-                .offload = [&slow_work](Task t) { asio::post(slow_work, std::move(t)); },
-                .background = [&imports](Task t) { asio::post(imports, std::move(t)); },
                 .fatal = [&] {
                     exit_code = 3;
                     io.stop();
@@ -253,8 +251,6 @@ int run_app(const AppOptions& o) {
     io.run();
     if (shipper) shipper->stop();
     core.stop();  // whatever was submitted is committed before we exit
-    slow_work.join();
-    imports.join();
     return exit_code;
 }
 
@@ -295,7 +291,7 @@ int import_dossier_file(const std::filesystem::path& data, const std::filesystem
     try {
         const auto updates = dossier::updates_from_csv(*text);
         std::filesystem::create_directories(data);
-        dossier::Store store((data / "dossiers.db").string());
+        dossier::Store store((data / "dossiers.db").string(), (data / "dossier-key").string());
         const auto r = store.ingest(updates);
         std::cout << "imported " << r.applied << " dossier steps from " << file.string() << " (" << r.duplicates
                   << " already known)" << std::endl;

@@ -1,14 +1,11 @@
 // auth: Argon2id passwords, device and session tokens (see auth.hpp).
-#include "auth.hpp"
+#include "api/auth.hpp"
 
 #include <sodium.h>
 
 #include <stdexcept>
 
 namespace api {
-
-bool is_user_role(const std::string& r) { return r == "staff" || r == "manager" || r == "admin"; }
-bool is_device_role(const std::string& r) { return r == "kiosk" || r == "display" || r == "rating"; }
 
 std::string hash_password(const std::string& password, const PasswordCost& cost) {
     char out[crypto_pwhash_STRBYTES];
@@ -49,13 +46,19 @@ void Auth::load(store::Store& store, int64_t now_ms) {
 std::optional<Principal> Auth::authenticate(const std::string& token, int64_t now_ms) const {
     if (token.empty() || token.size() > 256) return std::nullopt;
     const std::string h = token_hash(token);
-    if (auto d = devices_.find(h); d != devices_.end()) return Principal{d->second.role, d->second.name, d->second.counter};
+    if (auto d = devices_.find(h); d != devices_.end()) {
+        const auto role = role_from_name(d->second.role);
+        if (!role || !is_device_role(*role)) return std::nullopt;
+        return Principal{*role, d->second.name, d->second.counter, h};
+    }
     auto s = sessions_.find(h);
     if (s == sessions_.end() || s->second.expires_at <= now_ms) return std::nullopt;
     // The user's role or counter may have changed since login: the account decides.
     auto u = users_.find(s->second.user);
     if (u == users_.end()) return std::nullopt;
-    return Principal{u->second.role, u->second.name, u->second.counter};
+    const auto role = role_from_name(u->second.role);
+    if (!role || !is_user_role(*role)) return std::nullopt;
+    return Principal{*role, u->second.name, u->second.counter, h};
 }
 
 const store::User* Auth::user(const std::string& name) const {
@@ -78,16 +81,14 @@ void Auth::end_sessions_of(const std::string& name) {
     std::erase_if(sessions_, [&](const auto& kv) { return kv.second.user == name; });
 }
 
-bool Auth::locked(const std::string& user, int64_t now_ms) const {
-    auto it = failures_.find(user);
-    return it != failures_.end() && it->second.count >= kMaxFailures && now_ms - it->second.last_ms < kLockMs;
-}
-
-void Auth::login_failed(const std::string& user, int64_t now_ms) {
-    auto& f = failures_[user];
-    if (now_ms - f.last_ms >= kLockMs) f.count = 0;
-    ++f.count;
-    f.last_ms = now_ms;
+std::vector<std::string> Auth::purge_expired(int64_t now_ms) {
+    std::vector<std::string> gone;
+    std::erase_if(sessions_, [&](const auto& kv) {
+        if (kv.second.expires_at > now_ms) return false;
+        gone.push_back(kv.first);
+        return true;
+    });
+    return gone;
 }
 
 }  // namespace api

@@ -10,18 +10,19 @@
 #include <optional>
 #include <string>
 
-#include "store.hpp"
+#include <vector>
+
+#include "api/roles.hpp"
+#include "store/store.hpp"
 
 namespace api {
 
 struct Principal {
-    std::string role;  // kiosk, display, rating, staff, manager, admin
+    Role role = Role::kiosk;
     std::string name;  // user name or device name
     int counter = 0;   // staff: the counter they work at; a rating tablet: the counter it stands at
+    std::string token_hash;  // the token it came with: a logout or a revocation ends its streams too
 };
-
-bool is_user_role(const std::string& role);    // staff, manager, admin
-bool is_device_role(const std::string& role);  // kiosk, display, rating
 
 struct PasswordCost {
     unsigned long long ops = 2;         // Argon2id passes
@@ -55,22 +56,18 @@ public:
     void forget_user(const std::string& name);     // and ends their sessions
     void end_sessions_of(const std::string& name);
 
-    // Failed logins per user: after kMaxFailures in a row, the user waits kLockMs.
-    static constexpr int kMaxFailures = 5;
-    static constexpr int64_t kLockMs = 60'000;
-    bool locked(const std::string& user, int64_t now_ms) const;
-    void login_failed(const std::string& user, int64_t now_ms);
-    void login_succeeded(const std::string& user) { failures_.erase(user); }
+    // Checked against for unknown users, so timing tells nothing of which names exist.
+    const std::string& dummy_hash() const { return dummy_hash_; }
+    void set_dummy_hash(std::string hash) { dummy_hash_ = std::move(hash); }
+    // Forgets the sessions that expired; returns their token hashes (their streams end too).
+    std::vector<std::string> purge_expired(int64_t now_ms);
+    bool has_session(const std::string& hash) const { return sessions_.contains(hash); }
 
 private:
-    struct Failures {
-        int count = 0;
-        int64_t last_ms = 0;
-    };
     std::map<std::string, store::User> users_;
     std::map<std::string, store::Device> devices_;
     std::map<std::string, store::Session> sessions_;
-    std::map<std::string, Failures> failures_;
+    std::string dummy_hash_;
 };
 
 }  // namespace api

@@ -1,5 +1,5 @@
 // logging: spdlog sinks for text, JSON lines and the systemd journal (see logging.hpp).
-#include "logging.hpp"
+#include "api/logging.hpp"
 
 #include <chrono>
 #include <cstdio>

@@ -1,13 +1,13 @@
 // metrics: the histogram, the text format, and Core::metrics_text (see metrics.hpp).
-#include "metrics.hpp"
+#include "api/metrics.hpp"
 
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 
-#include "core.hpp"
-#include "engine.hpp"
+#include "api/core.hpp"
+#include "engine/codec.hpp"
 
 namespace api {
 
@@ -97,10 +97,10 @@ Respond Core::timed_call(Respond respond) {
 std::string Core::metrics_text() const {
     MetricsText m;
     m.family("center_up", "gauge", "1 while the server can write its log; 0 after a failed write (it stops)");
-    m.sample("center_up", {}, failed_ ? 0 : 1);
+    m.sample("center_up", {}, durability_.failed() ? 0 : 1);
     m.family("center_event_seq", "gauge", "the last event in memory (seq) and the last durable one");
     m.sample("center_event_seq", {{"kind", "applied"}}, static_cast<double>(engine_.state().seq));
-    m.sample("center_event_seq", {{"kind", "durable"}}, static_cast<double>(durable_seq_));
+    m.sample("center_event_seq", {{"kind", "durable"}}, static_cast<double>(durable_seq()));
 
     const json snap = engine::snapshot_json(engine_);
     m.family("center_tickets_issued_total", "counter", "tickets issued since the server started, by service");
@@ -129,7 +129,16 @@ std::string Core::metrics_text() const {
     m.sample("center_commit_events_total", {}, static_cast<double>(w.events));
 
     m.family("center_websocket_clients", "gauge", "event-stream clients connected (displays, kiosks, consoles, dashboards)");
-    m.sample("center_websocket_clients", {}, static_cast<double>(subscribers_.size()));
+    m.sample("center_websocket_clients", {}, static_cast<double>(hub_.size()));
+    m.family("center_work_waiting", "gauge", "blocking work waiting for a thread, by queue (logins, reports, imports)");
+    for (const auto* q : {logins_.get(), reports_.get(), imports_.get()})
+        if (q) m.sample("center_work_waiting", {{"queue", q->name()}}, static_cast<double>(q->waiting()));
+    m.family("center_work_refused_total", "counter", "work refused with 503 busy because its queue was full, by queue");
+    for (const auto* q : {logins_.get(), reports_.get(), imports_.get()})
+        if (q) m.sample("center_work_refused_total", {{"queue", q->name()}}, static_cast<double>(q->refused()));
+    const ServerClock::Status clock = clock_.status();
+    m.family("center_clock_ahead_of_wall_seconds", "gauge", "how far the server's time is ahead of the wall clock (after the clock stepped back)");
+    m.sample("center_clock_ahead_of_wall_seconds", {}, static_cast<double>(clock.ahead_of_wall_ms) / 1000.0);
     m.family("center_printer_state", "gauge", "1 for the printer state each device last reported (ok, paper_low, paper_out, offline, error)");
     for (const auto& [name, r] : device_reports_) m.sample("center_printer_state", {{"device", name}, {"state", r.printer}}, 1);
     if (central_status_) {

@@ -1,10 +1,12 @@
 // server: Beast listener, HTTP sessions and WebSocket sessions (see server.hpp).
-#include "server.hpp"
+#include "api/server.hpp"
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <deque>
+#include <limits>
+#include <map>
 #include <spdlog/spdlog.h>
 
 namespace api {
@@ -19,38 +21,55 @@ struct Server::Shared {
     Core& core;
     ServerLimits limits;
     size_t connections = 0;
+    std::map<std::string, size_t> per_address;  // open connections by client address
 };
 
 namespace {
 
-// Keeps the connection count honest whatever way a session ends.
+// Keeps the connection counts honest whatever way a session ends.
 struct Slot {
     std::shared_ptr<Server::Shared> shared;
-    explicit Slot(std::shared_ptr<Server::Shared> s) : shared(std::move(s)) { ++shared->connections; }
-    ~Slot() { --shared->connections; }
+    std::string address;
+    Slot(std::shared_ptr<Server::Shared> s, std::string a) : shared(std::move(s)), address(std::move(a)) {
+        ++shared->connections;
+        ++shared->per_address[address];
+    }
+    ~Slot() {
+        --shared->connections;
+        if (auto it = shared->per_address.find(address); it != shared->per_address.end() && --it->second == 0)
+            shared->per_address.erase(it);
+    }
     Slot(const Slot&) = delete;
     Slot& operator=(const Slot&) = delete;
 };
 
-std::string bearer_token(const http::request<http::string_body>& req, const std::string& target) {
+// Only the Authorization header carries a token; ?token= is read, for the
+// event stream alone, by Core::admit.
+std::string bearer_token(const http::request_parser<http::string_body>::value_type& req) {
     const auto auth = req[http::field::authorization];
     if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) return std::string(auth.substr(7));
-    // Browsers cannot set headers on a WebSocket: the token may come as ?token=.
-    const auto q = target.find("token=");
-    if (q != std::string::npos && (target[q - 1] == '?' || target[q - 1] == '&')) {
-        const auto end = target.find('&', q);
-        return target.substr(q + 6, end == std::string::npos ? std::string::npos : end - q - 6);
-    }
     return {};
 }
 
 int64_t since_param(const std::string& target) {
-    const auto q = target.find("since=");
-    if (q == std::string::npos || (target[q - 1] != '?' && target[q - 1] != '&')) return 0;
+    const auto query = parse_query(target);
+    const auto it = query.find("since");
+    if (it == query.end()) return 0;
     int64_t v = 0;
-    for (size_t i = q + 6; i < target.size() && i < q + 24 && std::isdigit(static_cast<unsigned char>(target[i])); ++i)
-        v = v * 10 + (target[i] - '0');
+    for (size_t i = 0; i < it->second.size() && i < 18 && std::isdigit(static_cast<unsigned char>(it->second[i])); ++i)
+        v = v * 10 + (it->second[i] - '0');
     return v;
+}
+
+// Served pages may run only our own scripts, in no one else's frame.
+void set_security_headers(http::response<http::string_body>& res) {
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set("Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+            "media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+            "frame-ancestors 'none'");
+    res.set("X-Frame-Options", "DENY");
+    res.set("Referrer-Policy", "no-referrer");
 }
 
 // ---------------------------------------------------------------- WebSocket
@@ -60,17 +79,20 @@ public:
     WsSession(tcp::socket&& socket, std::shared_ptr<Server::Shared> shared, std::unique_ptr<Slot> slot)
         : ws_(std::move(socket)), shared_(std::move(shared)), slot_(std::move(slot)) {}
 
-    void run(http::request<http::string_body> req, int64_t since) {
+    void run(http::request<http::string_body> req, Principal who, int64_t since) {
+        who_ = std::move(who);
         since_ = since;
         ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
         ws_.read_message_max(4096);
         ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
     }
 
-    void send(std::shared_ptr<const std::string> text) override {
+    // Events come only while there is room (the hub waits for drained()); notices
+    // may come beyond it, and a client that lets even those pile up is cut off.
+    void send(Text text) override {
         if (closed_) return;
-        if (queue_.size() >= shared_->limits.ws_backlog) {
-            spdlog::warn("closing a WebSocket client that fell {} events behind", queue_.size());
+        if (queue_.size() >= 2 * shared_->limits.ws_backlog) {
+            spdlog::warn("closing a WebSocket client that left {} messages unread", queue_.size());
             close();
             return;
         }
@@ -78,10 +100,22 @@ public:
         if (queue_.size() == 1) write_next();
     }
 
+    size_t room() const override {
+        return closed_ || queue_.size() >= shared_->limits.ws_backlog ? 0 : shared_->limits.ws_backlog - queue_.size();
+    }
+
+    void close() override {
+        if (closed_) return;
+        closed_ = true;
+        shared_->core.unsubscribe(this);
+        beast::error_code ignored;
+        beast::get_lowest_layer(ws_).socket().close(ignored);
+    }
+
 private:
     void on_accept(beast::error_code ec) {
         if (ec) return;
-        shared_->core.subscribe(shared_from_this(), since_);
+        shared_->core.subscribe(shared_from_this(), who_, since_);
         read_next();
     }
 
@@ -102,14 +136,9 @@ private:
             if (ec || self->closed_) return self->finish();
             self->queue_.pop_front();
             if (!self->queue_.empty()) self->write_next();
+            // Half empty: time for more of what it missed (flow-controlled resume).
+            if (self->queue_.size() <= self->shared_->limits.ws_backlog / 2) self->shared_->core.drained(self.get());
         });
-    }
-
-    void close() {
-        closed_ = true;
-        shared_->core.unsubscribe(this);
-        beast::error_code ignored;
-        beast::get_lowest_layer(ws_).socket().close(ignored);
     }
 
     void finish() {
@@ -123,7 +152,8 @@ private:
     std::shared_ptr<Server::Shared> shared_;
     std::unique_ptr<Slot> slot_;
     beast::flat_buffer in_;
-    std::deque<std::shared_ptr<const std::string>> queue_;
+    std::deque<Text> queue_;
+    Principal who_;
     int64_t since_ = 0;
     bool closed_ = false;
 };
@@ -132,8 +162,9 @@ private:
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
 public:
-    HttpSession(tcp::socket&& socket, std::shared_ptr<Server::Shared> shared)
-        : stream_(std::move(socket)), shared_(std::move(shared)), slot_(std::make_unique<Slot>(shared_)) {}
+    HttpSession(tcp::socket&& socket, std::shared_ptr<Server::Shared> shared, std::string address)
+        : stream_(std::move(socket)), shared_(std::move(shared)), address_(address),
+          slot_(std::make_unique<Slot>(shared_, std::move(address))) {}
 
     void run() { read_next(std::chrono::seconds(shared_->limits.request_seconds)); }
 
@@ -141,68 +172,65 @@ private:
     void read_next(std::chrono::seconds timeout) {
         parser_.emplace();
         parser_->header_limit(static_cast<uint32_t>(shared_->limits.header_bytes));
-        parser_->body_limit(std::max(shared_->limits.body_bytes, shared_->limits.upload_bytes));  // see on_header
+        // The header is read first with no body limit (boost::none would refuse any
+        // body); the route's own limit is set in on_header, before a byte of the body.
+        parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
         stream_.expires_after(timeout);
         http::async_read_header(stream_, buffer_, *parser_,
                                 [self = shared_from_this()](beast::error_code ec, size_t) { self->on_header(ec); });
     }
 
-    // Only an admin's catalog upload may be larger than the usual body limit;
-    // the token is checked before a byte of the large body is read. (Beast
-    // checks a Content-Length against the limit as the header ends, so the
-    // header is read with the large limit and the usual one applied here.)
+    // The route table decides from the header alone: who is sending, whether
+    // they may, and how large a body this route takes. A refusal is answered
+    // before a byte of the body is read.
     void on_header(beast::error_code ec) {
         if (ec) return on_read(ec);
         const auto& req = parser_->get();
-        const std::string target(req.target());
-        size_t limit = shared_->limits.body_bytes;
-        if (req.method() == http::verb::post && target.rfind("/api/admin/catalog", 0) == 0) {
-            const auto who = shared_->core.authenticate(bearer_token(req, target));
-            if (who && who->role == "admin") limit = shared_->limits.upload_bytes;
-        }
-        // The feed's signature covers the body, so it can only be checked after
-        // reading it; a signed-looking request may bring a batch of updates.
-        if (req.method() == http::verb::post && target.rfind("/api/feed/dossiers", 0) == 0 && !req["X-Signature"].empty())
-            limit = shared_->limits.feed_bytes;
-        if (parser_->content_length().value_or(0) > limit) return on_read(http::error::body_limit);
-        parser_->body_limit(limit);
+        Request head;
+        head.method = std::string(req.method_string());
+        head.target = std::string(req.target());
+        head.token = bearer_token(req);
+        const auto query = parse_query(head.target);
+        if (auto t = query.find("token"); t != query.end()) head.query_token = t->second;
+        head.signature = std::string(req["X-Signature"]);
+        head.timestamp = std::string(req["X-Timestamp"]);
+        head.peer = address_;
+        head.upgrade = websocket::is_upgrade(req);
+        admitted_ = shared_->core.admit(head);
+        if (admitted_.refusal) return reply_and_close(std::move(*admitted_.refusal));
+        if (parser_->content_length().value_or(0) > admitted_.body_limit) return on_read(http::error::body_limit);
+        parser_->body_limit(admitted_.body_limit);
         http::async_read(stream_, buffer_, *parser_,
-                         [self = shared_from_this()](beast::error_code e, size_t) { self->on_read(e); });
+                         [self = shared_from_this(), head = std::move(head)](beast::error_code e, size_t) mutable {
+                             self->on_read(e, std::move(head));
+                         });
     }
 
-    void on_read(beast::error_code ec) {
+    void on_read(beast::error_code ec, Request r = {}) {
         if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
             ec == asio::error::connection_reset || ec == asio::error::eof)
             return shutdown();
         if (ec == http::error::body_limit)
-            return reply_and_close(error_reply(413, "too_large", "the body is larger than the server takes"));
+            return reply_and_close(error_reply(413, "too_large", "the body is larger than this route takes"));
         if (ec == http::error::header_limit)
             return reply_and_close(error_reply(431, "headers_too_large", "the headers are too large"));
         if (ec) return reply_and_close(error_reply(400, "bad_request", "malformed HTTP request: " + ec.message()));
 
         auto req = parser_->release();
-        const std::string target(req.target());
-        if (websocket::is_upgrade(req)) return upgrade(std::move(req), target);
-
-        Request r{std::string(req.method_string()), target, std::move(req.body()), bearer_token(req, target),
-                  std::string(req["X-Signature"]), std::string(req["X-Timestamp"])};
-        if (r.target.rfind("/api/events", 0) == 0)
-            return respond(error_reply(426, "upgrade_required", "/api/events is a WebSocket"), req.version(), req.keep_alive());
+        if (admitted_.stream()) return upgrade(std::move(req));
+        r.body = std::move(req.body());
         const unsigned version = req.version();
         const bool keep_alive = req.keep_alive();
         stream_.expires_never();  // the reply may wait for the disk; the read timeout starts again after it
-        shared_->core.handle(r, [self = shared_from_this(), version, keep_alive](Reply reply) {
+        shared_->core.dispatch(admitted_, std::move(r), [self = shared_from_this(), version, keep_alive](Reply reply) {
             self->respond(std::move(reply), version, keep_alive);
         });
     }
 
-    void upgrade(http::request<http::string_body> req, const std::string& target) {
-        if (target.rfind("/api/events", 0) != 0)
-            return reply_and_close(error_reply(404, "not_found", "WebSocket is served at /api/events"));
-        if (!shared_->core.authenticate(bearer_token(req, target)))
-            return reply_and_close(error_reply(401, "unauthorized", "a valid token is needed (?token= or Authorization)"));
+    void upgrade(http::request<http::string_body> req) {
         stream_.expires_never();
-        std::make_shared<WsSession>(stream_.release_socket(), shared_, std::move(slot_))->run(std::move(req), since_param(target));
+        const int64_t since = since_param(std::string(req.target()));
+        std::make_shared<WsSession>(stream_.release_socket(), shared_, std::move(slot_))->run(std::move(req), *admitted_.who, since);
     }
 
     void respond(Reply reply, unsigned version, bool keep_alive) {
@@ -210,6 +238,8 @@ private:
         res->set(http::field::server, "queue-server");
         res->set(http::field::content_type, reply.content_type);
         res->set(http::field::cache_control, reply.cache_control);
+        if (reply.retry_after_s > 0) res->set(http::field::retry_after, std::to_string(reply.retry_after_s));
+        set_security_headers(*res);
         res->keep_alive(keep_alive);
         res->body() = std::move(reply.body);
         res->prepare_payload();
@@ -225,18 +255,22 @@ private:
     void shutdown() {
         beast::error_code ec;
         stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-        if (!ec) drain(0);
+        if (!ec) {
+            linger_until_ = std::chrono::steady_clock::now() + std::chrono::seconds(shared_->limits.linger_seconds);
+            drain(0);
+        }
     }
 
     // After a reply that ends the connection (a 413 before the body was read),
     // the client may still be sending. Closing with its bytes unread would make
     // the kernel answer with a reset that can destroy our reply before the
     // client reads it, so what comes is read and dropped for a moment first
-    // (Apache's "lingering close"): up to 8 MiB, 2 s at a time.
+    // (Apache's "lingering close"): up to 8 MiB, and never past a deadline, so
+    // a client trickling a byte at a time cannot hold the connection.
     void drain(size_t dropped) {
-        if (dropped > 8 * 1024 * 1024) return;
+        if (dropped > 8 * 1024 * 1024 || std::chrono::steady_clock::now() >= linger_until_) return;
         buffer_.consume(buffer_.size());
-        stream_.expires_after(std::chrono::seconds(2));
+        stream_.expires_at(linger_until_);
         stream_.async_read_some(buffer_.prepare(16 * 1024), [self = shared_from_this(), dropped](beast::error_code ec, size_t n) {
             if (!ec) self->drain(dropped + n);
         });
@@ -246,7 +280,10 @@ private:
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::shared_ptr<Server::Shared> shared_;
+    std::string address_;
     std::unique_ptr<Slot> slot_;
+    Core::Admission admitted_;
+    std::chrono::steady_clock::time_point linger_until_;
 };
 
 }  // namespace
@@ -256,7 +293,7 @@ private:
 class Server::Listener : public std::enable_shared_from_this<Listener> {
 public:
     Listener(asio::io_context& io, std::shared_ptr<Shared> shared, const tcp::endpoint& at)
-        : acceptor_(io), shared_(std::move(shared)) {
+        : acceptor_(io), retry_(io), shared_(std::move(shared)) {
         acceptor_.open(at.protocol());
         acceptor_.set_option(asio::socket_base::reuse_address(true));
         acceptor_.bind(at);
@@ -265,14 +302,9 @@ public:
     void accept_next() {
         acceptor_.async_accept([self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
             if (ec == asio::error::operation_aborted) return;
-            if (!ec) {
-                if (self->shared_->connections >= self->shared_->limits.max_connections) {
-                    socket.close();  // full: refuse early rather than slow everyone down
-                } else {
-                    socket.set_option(tcp::no_delay(true));
-                    std::make_shared<HttpSession>(std::move(socket), self->shared_)->run();
-                }
-            }
+            if (ec) return self->back_off(ec);
+            self->backoff_ms_ = 0;
+            self->take(std::move(socket));
             self->accept_next();
         });
     }
@@ -280,15 +312,45 @@ public:
     void stop() {
         beast::error_code ec;
         acceptor_.close(ec);
+        retry_.cancel();
     }
 
 private:
+    // Full, or this address holds its share already: refuse early rather than slow everyone down.
+    void take(tcp::socket socket) {
+        beast::error_code ec;
+        const auto peer = socket.remote_endpoint(ec);
+        if (ec) return;
+        const std::string address = peer.address().to_string();
+        const auto held = shared_->per_address.find(address);
+        if (shared_->connections >= shared_->limits.max_connections ||
+            (held != shared_->per_address.end() && held->second >= shared_->limits.per_address)) {
+            socket.close(ec);
+            return;
+        }
+        socket.set_option(tcp::no_delay(true), ec);
+        std::make_shared<HttpSession>(std::move(socket), shared_, address)->run();
+    }
+
+    // Out of file descriptors (EMFILE) or another accept error: trying again at
+    // once would spin the loop, so wait, longer each time, up to a second.
+    void back_off(const beast::error_code& ec) {
+        backoff_ms_ = std::min<int>(1000, backoff_ms_ ? backoff_ms_ * 2 : 10);
+        spdlog::warn("accept failed ({}); trying again in {} ms", ec.message(), backoff_ms_);
+        retry_.expires_after(std::chrono::milliseconds(backoff_ms_));
+        retry_.async_wait([self = shared_from_this()](beast::error_code e) {
+            if (!e) self->accept_next();
+        });
+    }
+
     tcp::acceptor acceptor_;
+    asio::steady_timer retry_;
     std::shared_ptr<Shared> shared_;
+    int backoff_ms_ = 0;
 };
 
 Server::Server(asio::io_context& io, Core& core, const std::string& host, uint16_t port, ServerLimits limits)
-    : shared_(std::make_shared<Shared>(Shared{core, limits, 0})) {
+    : shared_(std::make_shared<Shared>(Shared{core, limits, 0, {}})) {
     listener_ = std::make_shared<Listener>(io, shared_, tcp::endpoint(asio::ip::make_address(host), port));
     listener_->accept_next();
 }

@@ -4,27 +4,27 @@
 // no handler takes a lock.
 //
 // Limits that keep a bad client from hurting the others: 8 KiB of headers,
-// 64 KiB of body, 30 s to send a request, 120 s idle keep-alive, a cap on
-// connections, and a WebSocket that falls 4096 messages behind is closed (it
-// reconnects with its last seq and gets what it missed).
+// each route's own body limit (routes.hpp), 30 s to send a request, 120 s
+// idle keep-alive, a cap on connections overall and per client address, a
+// deadline on the lingering close, and a WebSocket that is sent events only
+// while it has room for them (it catches up as it reads).
 #pragma once
 #include <boost/asio.hpp>
 #include <memory>
 #include <string>
 
-#include "core.hpp"
+#include "api/core.hpp"
 
 namespace api {
 
 struct ServerLimits {
     size_t max_connections = 4096;
+    size_t per_address = 256;  // one address (a phone network's NAT holds many citizens) may not take them all
     size_t header_bytes = 8 * 1024;
-    size_t body_bytes = 64 * 1024;
-    size_t upload_bytes = 64 * 1024 * 1024;  // an admin's catalog file (POST /api/admin/catalog)
-    size_t feed_bytes = 8 * 1024 * 1024;     // a signed batch of dossier updates (POST /api/feed/dossiers)
     int request_seconds = 30;
+    int linger_seconds = 5;  // reading what a refused client still sends, at most this long
     int idle_seconds = 120;
-    size_t ws_backlog = 4096;
+    size_t ws_backlog = 4096;  // events queued for one WebSocket client
 };
 
 class Server {

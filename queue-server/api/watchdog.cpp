@@ -1,5 +1,5 @@
 // watchdog: sd_notify READY/WATCHDOG/STOPPING, pings held while the writer is stuck (see watchdog.hpp).
-#include "watchdog.hpp"
+#include "api/watchdog.hpp"
 
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>

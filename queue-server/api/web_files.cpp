@@ -1,5 +1,5 @@
 // web_files: the UI's files loaded once, looked up by URL path (see web_files.hpp).
-#include "web_files.hpp"
+#include "api/web_files.hpp"
 
 #include <cctype>
 #include <fstream>

@@ -1,7 +1,7 @@
 // catalog: storage in SQLite and the swap of indexes (see catalog.hpp).
-#include "catalog.hpp"
+#include "catalog/catalog.hpp"
 
-#include "fold.hpp"
+#include "catalog/fold.hpp"
 
 namespace catalog {
 

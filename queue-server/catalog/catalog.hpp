@@ -17,9 +17,9 @@
 #include <string_view>
 #include <vector>
 
-#include "index.hpp"
-#include "procedure.hpp"
-#include "sqlite.hpp"
+#include "catalog/index.hpp"
+#include "catalog/procedure.hpp"
+#include "sqlite/sqlite.hpp"
 
 namespace catalog {
 

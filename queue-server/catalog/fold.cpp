@@ -1,5 +1,5 @@
 // fold: utf8proc decomposition, case fold and mark stripping, plus đ (see fold.hpp).
-#include "fold.hpp"
+#include "catalog/fold.hpp"
 
 #include <utf8proc.h>
 

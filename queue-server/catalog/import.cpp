@@ -1,6 +1,6 @@
 // import: JSON and CSV catalog files to procedures, refused whole on any error
 // (see import.hpp).
-#include "import.hpp"
+#include "catalog/import.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -10,7 +10,7 @@
 
 #include "common/csv.hpp"
 #include "common/text.hpp"
-#include "fold.hpp"
+#include "catalog/fold.hpp"
 
 namespace catalog {
 

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "procedure.hpp"
+#include "catalog/procedure.hpp"
 
 namespace catalog {
 

@@ -1,5 +1,5 @@
 // index: the in-memory word index and ranked search (see index.hpp).
-#include "index.hpp"
+#include "catalog/index.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "common/text.hpp"
-#include "fold.hpp"
+#include "catalog/fold.hpp"
 
 namespace catalog {
 

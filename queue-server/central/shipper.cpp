@@ -1,13 +1,13 @@
 // shipper: tickets view → central PostgreSQL, cursor and rows in one transaction (see shipper.hpp).
-#include "shipper.hpp"
+#include "central/shipper.hpp"
 
 #include <pqxx/pqxx>
 #include <set>
 #include <spdlog/spdlog.h>
 
 #include "common/backoff.hpp"
-#include "sqlite.hpp"
-#include "stats.hpp"
+#include "sqlite/sqlite.hpp"
+#include "stats/stats.hpp"
 
 namespace central {
 namespace {

@@ -1,5 +1,5 @@
 // center: lookups and validation of a center's setup (see center.hpp).
-#include "center.hpp"
+#include "engine/center.hpp"
 
 #include <set>
 

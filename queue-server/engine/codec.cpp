@@ -1,5 +1,5 @@
 // codec: JSON for the center setup, tickets and events (see codec.hpp).
-#include "codec.hpp"
+#include "engine/codec.hpp"
 #include "common/overloaded.hpp"
 
 #include <initializer_list>

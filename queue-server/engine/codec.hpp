@@ -10,7 +10,7 @@
 
 #include "common/json_reader.hpp"
 
-#include "engine.hpp"
+#include "engine/engine.hpp"
 
 namespace engine {
 

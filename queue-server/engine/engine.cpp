@@ -1,7 +1,7 @@
 // engine: decisions and folds of the queue (see engine.hpp for the shape).
-#include "engine.hpp"
+#include "engine/engine.hpp"
 
-#include "codec.hpp"
+#include "engine/codec.hpp"
 #include "common/overloaded.hpp"
 
 #include <algorithm>

@@ -19,7 +19,7 @@
 #include <set>
 
 #include "common/local_time.hpp"
-#include "events.hpp"
+#include "engine/events.hpp"
 
 namespace engine {
 

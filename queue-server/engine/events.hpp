@@ -7,7 +7,7 @@
 #include <variant>
 #include <vector>
 
-#include "center.hpp"
+#include "engine/center.hpp"
 
 namespace engine {
 

@@ -1,6 +1,6 @@
 // pull: one HTTP GET at a time, a deadline over the whole of it, backoff
 // after a failure (see pull.hpp).
-#include "pull.hpp"
+#include "feed/pull.hpp"
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>

@@ -1,11 +1,11 @@
 // check: replay the log, compare the views, ask SQLite for integrity (see check.hpp).
-#include "check.hpp"
+#include "ops/check.hpp"
 
 #include <iostream>
 
-#include "codec.hpp"
-#include "engine.hpp"
-#include "store.hpp"
+#include "engine/codec.hpp"
+#include "engine/engine.hpp"
+#include "store/store.hpp"
 
 namespace ops {
 namespace {

@@ -1,5 +1,5 @@
 // stats: one pass over the range's tickets, folded per group (see stats.hpp).
-#include "stats.hpp"
+#include "stats/stats.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include <optional>
 
 #include "common/csv.hpp"
-#include "sqlite.hpp"
+#include "sqlite/sqlite.hpp"
 
 namespace stats {
 

@@ -1,5 +1,5 @@
 // data_lock: flock(2) on DATA/lock, with the holder's pid written in it (see data_lock.hpp).
-#include "data_lock.hpp"
+#include "store/data_lock.hpp"
 
 #include <cerrno>
 #include <cstring>

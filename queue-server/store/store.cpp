@@ -1,7 +1,7 @@
 // store: SQLite event log, views and accounts (see store.hpp for why it is shaped so).
-#include "store.hpp"
+#include "store/store.hpp"
 
-#include "codec.hpp"
+#include "engine/codec.hpp"
 
 namespace store {
 namespace {

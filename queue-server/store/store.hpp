@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "events.hpp"
-#include "sqlite.hpp"
+#include "engine/events.hpp"
+#include "sqlite/sqlite.hpp"
 
 namespace store {
 

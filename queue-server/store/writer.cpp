@@ -1,5 +1,5 @@
 // writer: group commit of events on a thread of its own (see writer.hpp).
-#include "writer.hpp"
+#include "store/writer.hpp"
 
 #include <chrono>
 #include <spdlog/spdlog.h>

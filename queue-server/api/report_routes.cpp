@@ -1,12 +1,15 @@
-// reports: the managers' statistics over the HTTP API — GET /api/stats (figures
-// per group, JSON or CSV) and GET /api/stats/tickets (every ticket of a range,
-// CSV). Both read a range of days through their own read-only connection on the
-// offload thread (a year of a busy center takes a while) and answer on the loop,
-// so calling numbers never waits for a report.
-#include "core.hpp"
+// report_routes: the managers' statistics over the HTTP API — GET /api/stats
+// (figures per group, JSON or CSV), GET /api/stats/tickets (every ticket of a
+// range, CSV) and GET /api/province (the province's centers side by side).
+// Each reads through its own connection on the reports queue (a year of a busy
+// center takes a while; the province is a network round trip) and answers on
+// the loop, so calling numbers never waits for a report, and a flood of
+// reports is refused with 503 instead of piling up.
+#include "api/core.hpp"
+#include "api/handlers.hpp"
+#include "central/province.hpp"
 #include "common/csv.hpp"
-#include "province.hpp"
-#include "stats.hpp"
+#include "stats/stats.hpp"
 
 namespace api {
 
@@ -83,11 +86,53 @@ std::optional<std::vector<std::pair<std::string, stats::GroupBy>>> groupings_of(
 
 }  // namespace
 
+namespace {
+
+// The range asked for, or nullopt after answering 400.
+std::optional<stats::Query> range_or_answer(const std::map<std::string, std::string>& query, Respond& respond) {
+    try {
+        return range_of(query);
+    } catch (const stats::QueryError& e) {
+        respond(error_reply(400, "bad_range", e.what()));
+        return std::nullopt;
+    }
+}
+
+// Runs `read` on the reports queue with its own read-only connection; a failure to read is a 500 naming `what`.
+void read_stats(Core& core, const std::string& what, std::function<Reply(stats::Stats&)> read, Respond respond) {
+    if (core.options().stats_db.empty()) return respond(error_reply(404, "not_found", "this server keeps no statistics"));
+    core.offload(Work::reports, [&core, what, read = std::move(read)] {
+        try {
+            stats::Stats st(core.options().stats_db, core.options().timezone);
+            return read(st);
+        } catch (const std::exception& e) {
+            return error_reply(500, "stats_failed", what + " could not be read: " + e.what());
+        }
+    }, std::move(respond));
+}
+
+json province_json(const central::ProvinceView& view, const stats::Query& q) {
+    json centers = json::array(), days = json::array();
+    for (const auto& c : view.centers)
+        centers.push_back({{"code", c.code}, {"name", c.name}, {"level", c.level}, {"issued", c.issued},
+                           {"called", c.called}, {"served", c.served}, {"no_show", c.no_show},
+                           {"wait_avg_s", c.wait_avg_s}, {"wait_p90_s", c.wait_p90_s},
+                           {"service_avg_s", c.service_avg_s}, {"within_target", c.within_target},
+                           {"shipped_at", c.shipped_at_ms}});
+    for (const auto& d : view.days)
+        days.push_back({{"center", d.code}, {"day", d.day}, {"issued", d.issued}, {"wait_avg_s", d.wait_avg_s}});
+    return {{"from", q.from_day}, {"to", q.to_day}, {"target_s", q.target_wait_s}, {"centers", centers}, {"days", days}};
+}
+
+}  // namespace
+
+namespace handlers {
+
 // One grouping: its rows (JSON or CSV). Several (by=service,wait,day): one pass
 // over the range and {"groups": {name: rows}}, JSON only — a dashboard page's
 // four charts cost one read of the range instead of four.
-void Core::stats_request(const Request& req, const std::map<std::string, std::string>& query, Respond& respond) {
-    if (!stats_get(req, respond)) return;
+void stats(Core& core, const Call& call, Respond respond) {
+    const auto& query = call.query;
     const std::string by = query.contains("by") ? query.at("by") : "service";
     const std::string format = query.contains("format") ? query.at("format") : "json";
     const auto wanted = groupings_of(by);
@@ -96,14 +141,10 @@ void Core::stats_request(const Request& req, const std::map<std::string, std::st
                                                      "or wait, or several of them separated by commas"));
     if (format != "json" && format != "csv") return respond(error_reply(400, "bad_field", "format: json or csv"));
     if (format == "csv" && wanted->size() > 1) return respond(error_reply(400, "bad_field", "format=csv takes one grouping"));
-    stats::Query q;
-    try {
-        q = range_of(query);
-    } catch (const stats::QueryError& e) {
-        return respond(error_reply(400, "bad_range", e.what()));
-    }
-    read_stats("the statistics", [q, by, wanted = *wanted, format](stats::Stats& st) {
-        std::vector<stats::GroupBy> list;
+    const auto q = range_or_answer(query, respond);
+    if (!q) return;
+    read_stats(core, "the statistics", [q = *q, by, wanted = *wanted, format](::stats::Stats& st) {
+        std::vector<::stats::GroupBy> list;
         for (const auto& [name, g] : wanted) list.push_back(g);
         const auto results = st.summaries(q, list);
         if (format == "csv") return Reply{200, stats_csv(results.front()), "text/csv; charset=utf-8"};
@@ -123,72 +164,27 @@ void Core::stats_request(const Request& req, const std::map<std::string, std::st
     }, std::move(respond));
 }
 
-void Core::tickets_export(const Request& req, const std::map<std::string, std::string>& query, Respond& respond) {
-    if (!stats_get(req, respond)) return;
-    stats::Query q;
-    try {
-        q = range_of(query);
-    } catch (const stats::QueryError& e) {
-        return respond(error_reply(400, "bad_range", e.what()));
-    }
-    read_stats("the tickets", [q](stats::Stats& st) { return Reply{200, st.tickets_csv(q), "text/csv; charset=utf-8"}; },
+void tickets_csv(Core& core, const Call& call, Respond respond) {
+    const auto q = range_or_answer(call.query, respond);
+    if (!q) return;
+    read_stats(core, "the tickets", [q = *q](::stats::Stats& st) { return Reply{200, st.tickets_csv(q), "text/csv; charset=utf-8"}; },
                std::move(respond));
 }
 
-// The province's centers side by side, from the central database this center
-// ships to: read on the offload thread (a network round trip), answered on the loop.
-void Core::province_request(const Request& req, const std::map<std::string, std::string>& query, Respond& respond) {
-    if (!manager_get(req, respond)) return;
-    if (options_.central_conninfo.empty())
+void province(Core& core, const Call& call, Respond respond) {
+    const std::string& conninfo = core.options().central_conninfo;
+    if (conninfo.empty())
         return respond(error_reply(404, "not_found", "this center ships to no central database ([central] in its config)"));
-    stats::Query q;
-    try {
-        q = range_of(query);
-    } catch (const stats::QueryError& e) {
-        return respond(error_reply(400, "bad_range", e.what()));
-    }
-    offload_([this, q, respond = std::move(respond)]() mutable {
-        Reply reply;
+    const auto q = range_or_answer(call.query, respond);
+    if (!q) return;
+    core.offload(Work::reports, [conninfo, q = *q] {
         try {
-            const auto view = central::province_view(options_.central_conninfo, q.from_day, q.to_day, q.target_wait_s);
-            json centers = json::array(), days = json::array();
-            for (const auto& c : view.centers)
-                centers.push_back({{"code", c.code}, {"name", c.name}, {"level", c.level}, {"issued", c.issued},
-                                   {"called", c.called}, {"served", c.served}, {"no_show", c.no_show},
-                                   {"wait_avg_s", c.wait_avg_s}, {"wait_p90_s", c.wait_p90_s},
-                                   {"service_avg_s", c.service_avg_s}, {"within_target", c.within_target},
-                                   {"shipped_at", c.shipped_at_ms}});
-            for (const auto& d : view.days)
-                days.push_back({{"center", d.code}, {"day", d.day}, {"issued", d.issued}, {"wait_avg_s", d.wait_avg_s}});
-            reply = ok_json({{"from", q.from_day}, {"to", q.to_day}, {"target_s", q.target_wait_s}, {"centers", centers}, {"days", days}});
+            return ok_json(province_json(central::province_view(conninfo, q.from_day, q.to_day, q.target_wait_s), q));
         } catch (const std::exception& e) {
-            reply = error_reply(502, "central_unreachable", e.what());
+            return error_reply(502, "central_unreachable", e.what());
         }
-        post_([reply = std::move(reply), respond = std::move(respond)]() mutable { respond(std::move(reply)); });
-    });
+    }, std::move(respond));
 }
 
-// A GET of the statistics by a manager or an admin, on a server that keeps them.
-bool Core::stats_get(const Request& req, Respond& respond) {
-    if (!manager_get(req, respond)) return false;
-    if (!options_.stats_db.empty()) return true;
-    respond(error_reply(404, "not_found", "this server keeps no statistics"));
-    return false;
-}
-
-// Runs `read` on the offload thread with its own read-only connection and
-// answers on the loop; a failure to read is a 500 naming `what`.
-void Core::read_stats(const std::string& what, std::function<Reply(stats::Stats&)> read, Respond respond) {
-    offload_([this, what, read = std::move(read), respond = std::move(respond)]() mutable {
-        Reply reply;
-        try {
-            stats::Stats st(options_.stats_db, options_.timezone);
-            reply = read(st);
-        } catch (const std::exception& e) {
-            reply = error_reply(500, "stats_failed", what + " could not be read: " + e.what());
-        }
-        post_([reply = std::move(reply), respond = std::move(respond)]() mutable { respond(std::move(reply)); });
-    });
-}
-
+}  // namespace handlers
 }  // namespace api

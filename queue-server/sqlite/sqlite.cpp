@@ -1,5 +1,5 @@
 // sqlite: RAII over the SQLite C API (see sqlite.hpp).
-#include "sqlite.hpp"
+#include "sqlite/sqlite.hpp"
 
 namespace sqlite {
 namespace {

@@ -1,0 +1,44 @@
+// dossier_routes: a dossier's status by its code and check value, for kiosks
+// and staff. An unknown code and a wrong check value get the same answer; each
+// device or user has a few lookups a minute, and wrong check values for one
+// code lock that code for everyone for a while, so codes and check values
+// cannot be found by trying.
+#include "api/core.hpp"
+#include "api/handlers.hpp"
+#include "common/http_url.hpp"
+
+namespace api::handlers {
+namespace {
+
+std::string today_local(const common::LocalCalendar& calendar, int64_t ms) {
+    const int day = calendar.at(ms).day;  // yyyymmdd
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", day / 10000, day / 100 % 100, day % 100);
+    return buf;
+}
+
+}  // namespace
+
+void look_up_dossier(Core& core, const Call& call, Respond respond) {
+    dossier::Store* dossiers = core.options().dossiers;
+    if (!dossiers) return respond(error_reply(404, "no_dossiers", "this server keeps no dossiers"));
+    const auto code = common::percent_decode(call.params.at(0));
+    const auto check = common::percent_decode(call.query.contains("check") ? call.query.at("check") : "");
+    if (!code || !check) return respond(error_reply(400, "bad_query", "malformed %-escape"));
+    const int64_t now_ms = core.wall_ms();
+    const std::string who = std::string(role_name(call.who->role)) + ":" + call.who->name;
+    if (const auto wait = core.lookups().admit(who, *code, now_ms)) {
+        Reply refused = error_reply(429, "too_many_lookups", "too many lookups; try again later");
+        refused.retry_after_s = static_cast<int>((*wait + 999) / 1000);
+        return respond(refused);
+    }
+    const auto d = dossiers->find(*code);
+    if (!d || !dossiers->check_matches(*d, *check)) {
+        core.lookups().failed(*code, now_ms);
+        return respond(error_reply(404, "not_found", "no dossier with this code and check value"));
+    }
+    core.lookups().succeeded(*code);
+    respond(ok_json(dossier::public_view(*d, today_local(core.calendar(), now_ms))));
+}
+
+}  // namespace api::handlers

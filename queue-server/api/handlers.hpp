@@ -1,0 +1,68 @@
+// handlers: every route's handler, grouped by role family; route_table.cpp
+// says who may call each. A handler is a plain function of the core and the
+// admitted call: it never checks a role that the table already decided.
+#pragma once
+#include "api/routes.hpp"
+
+namespace api::handlers {
+
+// session_routes.cpp: health, metrics, the UI's files, login, who am I, the state
+void healthz(Core&, const Call&, Respond);
+void metrics(Core&, const Call&, Respond);
+void web_file(Core&, const Call&, Respond);
+void login(Core&, const Call&, Respond);
+void logout(Core&, const Call&, Respond);
+void me(Core&, const Call&, Respond);
+void state(Core&, const Call&, Respond);
+
+// ticket_routes.cpp: kiosks and counters with tickets; devices' reports
+void issue_ticket(Core&, const Call&, Respond);
+void get_ticket(Core&, const Call&, Respond);
+void recall(Core&, const Call&, Respond);
+void start(Core&, const Call&, Respond);
+void finish(Core&, const Call&, Respond);
+void no_show(Core&, const Call&, Respond);
+void cancel(Core&, const Call&, Respond);
+void reactivate(Core&, const Call&, Respond);
+void transfer(Core&, const Call&, Respond);
+void rate_ticket(Core&, const Call&, Respond);
+void device_status(Core&, const Call&, Respond);
+
+// counter_routes.cpp: a counter calls, pauses, resumes
+void call_next(Core&, const Call&, Respond);
+void pause_counter(Core&, const Call&, Respond);
+void resume_counter(Core&, const Call&, Respond);
+
+// catalog_routes.cpp: the procedure catalog (public reads, an admin's import)
+void catalog_info(Core&, const Call&, Respond);
+void catalog_export(Core&, const Call&, Respond);
+void fields(Core&, const Call&, Respond);
+void search_procedures(Core&, const Call&, Respond);
+void get_procedure(Core&, const Call&, Respond);
+void import_catalog(Core&, const Call&, Respond);
+
+// dossier_routes.cpp: a dossier's status by code and check value
+void look_up_dossier(Core&, const Call&, Respond);
+
+// feed_routes.cpp: the dossier backend's signed push, and how the feeds are doing
+void feed_push(Core&, const Call&, Respond);
+void feed_status(Core&, const Call&, Respond);
+
+// report_routes.cpp: the managers' figures
+void stats(Core&, const Call&, Respond);
+void tickets_csv(Core&, const Call&, Respond);
+void province(Core&, const Call&, Respond);
+
+// admin_routes.cpp: accounts, devices, the center
+void list_users(Core&, const Call&, Respond);
+void add_user(Core&, const Call&, Respond);
+void change_user(Core&, const Call&, Respond);
+void delete_user(Core&, const Call&, Respond);
+void end_sessions(Core&, const Call&, Respond);
+void list_devices(Core&, const Call&, Respond);
+void add_device(Core&, const Call&, Respond);
+void revoke_device(Core&, const Call&, Respond);
+void get_center(Core&, const Call&, Respond);
+void configure(Core&, const Call&, Respond);
+
+}  // namespace api::handlers

@@ -1,0 +1,83 @@
+// route_table: who may do what, in one place (see routes.hpp). docs/api.md's
+// role matrix quotes this table, and api_routes_test checks the real server
+// against the documented matrix, route by route and role by role.
+#include "api/handlers.hpp"
+
+namespace api {
+namespace {
+
+using enum Role;
+using M = Method;
+using namespace handlers;
+
+constexpr size_t kSmall = 16 * 1024;           // a command: a few fields
+constexpr size_t kCenter = 256 * 1024;         // a whole center's setup
+constexpr size_t kFeed = 8 * 1024 * 1024;      // a signed batch of dossier updates
+constexpr size_t kCatalog = 64 * 1024 * 1024;  // a whole catalog file
+
+const RoleSet kAnyone = RoleSet::anyone();
+const RoleSet kDevices{kiosk, display, rating};
+const RoleSet kStaff{staff, manager, admin};
+const RoleSet kManagers{manager, admin};
+const RoleSet kAdmin{admin};
+const RoleSet kEveryToken = kDevices | kStaff;
+
+}  // namespace
+
+const std::vector<Route>& route_table() {
+    static const std::vector<Route> table = {
+        {M::get, "/healthz", kAnyone, 0, Runs::loop, healthz, "is the server up, and how far is its log durable"},
+        {M::get, "/metrics", kAnyone, 0, Runs::loop, metrics, "the server's figures (Prometheus text)"},
+        {M::post, "/api/login", kAnyone, kSmall, Runs::loop, login, "a session token for a user's name and password"},
+        {M::post, "/api/logout", kStaff, 0, Runs::loop, logout, "ends this session and its event streams"},
+        {M::get, "/api/me", kEveryToken, 0, Runs::loop, me, "who this token is"},
+        {M::get, "/api/state", kEveryToken, 0, Runs::loop, state, "the whole live state (durable)"},
+        {M::get, "/api/events", kEveryToken, 0, Runs::stream, nullptr, "the event stream (WebSocket; ?since=SEQ&token=)"},
+
+        {M::post, "/api/tickets", RoleSet{kiosk} | kStaff, kSmall, Runs::loop, issue_ticket, "takes a number"},
+        {M::get, "/api/tickets/{id}", kEveryToken, 0, Runs::loop, get_ticket, "one ticket of today"},
+        {M::post, "/api/tickets/{id}/recall", kStaff, kSmall, Runs::loop, recall, "calls the ticket again"},
+        {M::post, "/api/tickets/{id}/start", kStaff, kSmall, Runs::loop, start, "the citizen came: serving starts"},
+        {M::post, "/api/tickets/{id}/finish", kStaff, kSmall, Runs::loop, finish, "served"},
+        {M::post, "/api/tickets/{id}/no-show", kStaff, kSmall, Runs::loop, no_show, "the citizen did not come"},
+        {M::post, "/api/tickets/{id}/cancel", kStaff, kSmall, Runs::loop, cancel, "cancels a ticket of a service the counter serves"},
+        {M::post, "/api/tickets/{id}/reactivate", kStaff, kSmall, Runs::loop, reactivate, "a no-show or cancelled ticket waits again"},
+        {M::post, "/api/tickets/{id}/transfer", kStaff, kSmall, Runs::loop, transfer, "to another service or counter"},
+        {M::post, "/api/tickets/{id}/rating", RoleSet{rating} | kManagers, kSmall, Runs::loop, rate_ticket, "the citizen's rating"},
+        {M::post, "/api/counters/{id}/next", kStaff, 0, Runs::loop, call_next, "the counter calls the next ticket"},
+        {M::post, "/api/counters/{id}/pause", kStaff, 0, Runs::loop, pause_counter, "the counter stops calling"},
+        {M::post, "/api/counters/{id}/resume", kStaff, 0, Runs::loop, resume_counter, "the counter calls again"},
+        {M::post, "/api/devices/status", RoleSet{kiosk}, kSmall, Runs::loop, device_status, "a kiosk's printer state"},
+
+        {M::get, "/api/catalog", kAnyone, 0, Runs::loop, catalog_info, "the catalog's version and size"},
+        {M::get, "/api/catalog/export", RoleSet{kiosk} | kStaff, 0, Runs::background, catalog_export, "the whole catalog (a kiosk's cache)"},
+        {M::get, "/api/fields", kAnyone, 0, Runs::loop, fields, "the catalog's fields"},
+        {M::get, "/api/procedures", kAnyone, 0, Runs::loop, search_procedures, "search (?q=&limit=)"},
+        {M::get, "/api/procedures/{code}", kAnyone, 0, Runs::loop, get_procedure, "one procedure"},
+        {M::post, "/api/admin/catalog", kAdmin, kCatalog, Runs::background, import_catalog, "replaces the catalog (JSON or CSV)"},
+
+        {M::get, "/api/dossiers/{code}", RoleSet{kiosk} | kStaff, 0, Runs::loop, look_up_dossier, "a dossier's status (?check=)"},
+        {M::post, "/api/feed/dossiers", RoleSet{feed}, kFeed, Runs::background, feed_push, "the dossier backend's signed updates"},
+        {M::get, "/api/admin/feed", kManagers, 0, Runs::loop, feed_status, "how the feeds and shipping are doing"},
+
+        {M::get, "/api/stats", kManagers, 0, Runs::background, stats, "figures per group over days"},
+        {M::get, "/api/stats/tickets", kManagers, 0, Runs::background, tickets_csv, "every ticket of a range (CSV)"},
+        {M::get, "/api/province", kManagers, 0, Runs::background, province, "the province's centers side by side"},
+
+        {M::get, "/api/admin/users", kAdmin, 0, Runs::loop, list_users, "accounts"},
+        {M::post, "/api/admin/users", kAdmin, kSmall, Runs::loop, add_user, "a new account (409 if the name exists)"},
+        {M::put, "/api/admin/users/{name}", kAdmin, kSmall, Runs::loop, change_user, "a new role, counter or password"},
+        {M::del, "/api/admin/users/{name}", kAdmin, 0, Runs::loop, delete_user, "deletes an account and ends its sessions"},
+        {M::post, "/api/admin/users/{name}/logout", kAdmin, 0, Runs::loop, end_sessions, "ends an account's sessions"},
+        {M::get, "/api/admin/devices", kAdmin, 0, Runs::loop, list_devices, "device tokens"},
+        {M::post, "/api/admin/devices", kAdmin, kSmall, Runs::loop, add_device, "a new device token"},
+        {M::del, "/api/admin/devices/{id}", kAdmin, 0, Runs::loop, revoke_device, "revokes a device token and ends its streams"},
+        {M::get, "/api/admin/center", kAdmin, 0, Runs::loop, get_center, "the center's setup"},
+        {M::put, "/api/admin/center", kAdmin, kCenter, Runs::loop, configure, "a new setup for the center"},
+
+        {M::get, "/*", kAnyone, 0, Runs::loop, web_file, "the browser UI's files (--web)"},
+    };
+    return table;
+}
+
+}  // namespace api
