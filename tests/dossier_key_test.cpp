@@ -177,7 +177,7 @@ TEST_CASE("the key file: made once, never replaced, refused when damaged or from
 
 // ---------------------------------------------------------------- lookup limits
 
-TEST_CASE("a device that used its lookups waits for the next one; others do not", "[limits]") {
+TEST_CASE("a device that used its lookups waits for the next one, and others do not", "[limits]") {
     LookupLimits limits;  // 10 a minute
     const int64_t t = 1'000'000;
     for (int i = 0; i < 10; ++i) CHECK_FALSE(limits.admit("kiosk:1", "H55-" + std::to_string(i), t));
@@ -205,7 +205,7 @@ TEST_CASE("five wrong checks from five devices lock the code for everyone for 15
     CHECK_FALSE(limits.admit("kiosk:8", "H55-7", locked_at + lock + 1));
 }
 
-TEST_CASE("a right check value starts the code's count again; failures far apart do not lock", "[limits]") {
+TEST_CASE("a right check value starts the code's count again, and failures far apart do not lock", "[limits]") {
     LookupLimits limits;
     int64_t t = 9'000'000;
     for (int i = 0; i < 4; ++i) limits.failed("H55-1", t);

@@ -16,6 +16,7 @@
 #include "catalog/catalog.hpp"
 #include "common/toml_file.hpp"
 #include "api/config_file.hpp"
+#include "dossier/check_key.hpp"
 #include "dossier/dossier_store.hpp"
 #include "catalog/import.hpp"
 #include "api/core.hpp"
@@ -176,7 +177,7 @@ int run_app(const AppOptions& o) {
     if (config) {
         core_options.timezone = config->center.timezone;
         core_options.password_cost = config->password_cost;
-        if (config->central) core_options.central_conninfo = config->central->conninfo;
+        core_options.province = config->province;
     }
     catalog::Catalog procedures(o.data / "catalog.db", catalog::kSynonymsTsv);
     if (o.demo && procedures.size() == 0) {
@@ -298,6 +299,9 @@ int import_dossier_file(const std::filesystem::path& data, const std::filesystem
         return 0;
     } catch (const dossier::UpdateError& e) {
         std::cerr << "queue-server: " << file.string() << ": " << e.what() << " (nothing was imported)" << std::endl;
+        return 2;
+    } catch (const dossier::KeyError& e) {
+        std::cerr << "queue-server: " << e.what() << " (nothing was imported)" << std::endl;
         return 2;
     }
 }

@@ -31,6 +31,7 @@
 #include "api/web_files.hpp"
 #include "api/work_queue.hpp"
 #include "catalog/catalog.hpp"
+#include "central/province.hpp"
 #include "central/shipper.hpp"
 #include "common/local_time.hpp"
 #include "dossier/dossier_store.hpp"
@@ -74,7 +75,7 @@ public:
         LoginThrottle::Policy logins;           // per user and address, against guessing passwords
         const WebFiles* web = nullptr;        // the browser UI's files; none: only /api and /healthz
         std::filesystem::path stats_db;       // center.db, read for /api/stats; empty: 404
-        std::string central_conninfo;  // [central]: GET /api/province reads the province's database
+        std::optional<central::ReaderConfig> province;  // [central]: GET /api/province reads the province's database
         // Blocking work: threads and how many tasks may wait, per kind.
         size_t login_threads = 1, login_queue = 32;
         size_t report_threads = 1, report_queue = 8;

@@ -172,14 +172,15 @@ void tickets_csv(Core& core, const Call& call, Respond respond) {
 }
 
 void province(Core& core, const Call& call, Respond respond) {
-    const std::string& conninfo = core.options().central_conninfo;
-    if (conninfo.empty())
+    const auto& reader = core.options().province;
+    if (!reader)
         return respond(error_reply(404, "not_found", "this center ships to no central database ([central] in its config)"));
     const auto q = range_or_answer(call.query, respond);
     if (!q) return;
-    core.offload(Work::reports, [conninfo, q = *q] {
+    // One pool of connections for the process, with connect and statement timeouts (central/province.hpp).
+    core.offload(Work::reports, [config = *reader, q = *q] {
         try {
-            return ok_json(province_json(central::province_view(conninfo, q.from_day, q.to_day, q.target_wait_s), q));
+            return ok_json(province_json(central::province_view(config, q.from_day, q.to_day, q.target_wait_s), q));
         } catch (const std::exception& e) {
             return error_reply(502, "central_unreachable", e.what());
         }
