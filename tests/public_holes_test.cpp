@@ -19,7 +19,7 @@ testing::HttpReply login_from(TestServer& s, const std::string& source, const st
 
 }  // namespace
 
-TEST_CASE("30 parallel wrong logins: only the free failures reach Argon2id, the rest wait; the right person elsewhere is not locked out",
+TEST_CASE("30 parallel wrong logins: only the free failures reach Argon2id, the rest wait, and the right person elsewhere is not locked out",
           "[holes][auth]") {
     TestServer s;
     for (const std::string user : {"staff1", "nobody-at-all"}) {  // an unknown name is treated the same
