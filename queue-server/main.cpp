@@ -9,6 +9,7 @@
 #include "ops/check.hpp"
 #include "api/config_file.hpp"
 #include "api/logging.hpp"
+#include "api/route_doc.hpp"
 #include "ops/setup.hpp"
 
 namespace {
@@ -99,9 +100,14 @@ int main(int argc, char** argv) {
     auto* dossier_import = dossiers_cmd->add_subcommand("import", "add a CSV export of the dossier software (repeatable)");
     dossier_import->add_option("FILE", dossier_file, "CSV file")->required();
     dossiers_cmd->require_subcommand(1);
+    auto* routes_cmd = cli.add_subcommand("routes", "print who may call what (docs/api.md's matrix) from the route table");
     OpsCommands ops_commands;
     add_ops_commands(cli, ops_commands);
     CLI11_PARSE(cli, argc, argv);
+    if (routes_cmd->parsed()) {
+        std::cout << api::route_matrix_markdown();
+        return 0;
+    }
     try {
         api::setup_logging(log_format, log_level);
     } catch (const std::invalid_argument& e) {
