@@ -2,6 +2,8 @@
 // with an injected clock, plus a small blocking HTTP and WebSocket client.
 #pragma once
 #include <atomic>
+#include <cstdint>
+#include <functional>
 #include <boost/beast/websocket.hpp>
 #include <sodium.h>
 #include <future>
@@ -37,6 +39,12 @@ struct TestServer {
     size_t replay_window = 10'000;
     api::ServerLimits limits;
     const api::WebFiles* web = nullptr;  // set before start() to serve a UI folder
+    // Changes to the Core's options (queue sizes, Argon2 cost...), applied by start(): set, then restart().
+    std::function<void(api::Core::Options&)> tune;
+    // The monotonic clock server time moves by while the wall clock is behind: the real
+    // steady clock until a test sets a value (then restart()), so clock tests are exact.
+    static constexpr int64_t kRealMonotonic = INT64_MIN;
+    std::atomic<int64_t> mono_ms{kRealMonotonic};
     std::string kiosk, display, admin_password = "admin-password";
 
     TestServer() : TestServer(kStartMs) {}
@@ -52,6 +60,10 @@ struct TestServer {
         store = std::make_unique<store::Store>(dir / "center.db");
         api::Core::Options o;
         o.clock = [this] { return clock_ms.load(); };
+        o.monotonic = [this] {
+            const int64_t ms = mono_ms.load();
+            return ms == kRealMonotonic ? api::steady_now_ms() : ms;
+        };
         o.timezone = center.timezone;
         o.password_cost = cheap();
         o.replay_window = replay_window;
@@ -62,6 +74,7 @@ struct TestServer {
         o.feed_secret = feed_secret;
         o.web = web;
         o.stats_db = dir / "center.db";
+        if (tune) tune(o);
         core = std::make_unique<api::Core>(*store, o);
         if (seed) {
             REQUIRE_FALSE(core->run_startup(engine::Configure{center}));
