@@ -223,6 +223,7 @@ int run_app(const AppOptions& o) {
     asio::io_context io(1);
     int exit_code = 0;
     Server server(io, core, o.host, o.port);
+    core.set_connection_counts([&server] { return server.connection_counts(); });
     core.start({.post = [&io](Task t) { asio::post(io, std::move(t)); },
                 .fatal = [&] {
                     exit_code = 3;

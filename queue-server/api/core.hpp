@@ -117,6 +117,7 @@ public:
     std::string pull_cursor() const { return options_.dossiers ? options_.dossiers->cursor() : ""; }
     void set_pull_status(std::function<json()> status) { pull_status_ = std::move(status); }
     void set_central_status(std::function<central::ShipStatus()> status) { central_status_ = std::move(status); }
+    void set_connection_counts(std::function<ConnectionCounts()> counts) { connection_counts_ = std::move(counts); }
 
     std::optional<Principal> authenticate(const std::string& token) const;
     void sweep();  // expired sessions: forgotten, their streams closed
@@ -195,6 +196,7 @@ private:
     FeedStats feed_stats_;
     std::function<json()> pull_status_;
     std::function<central::ShipStatus()> central_status_;
+    std::function<ConnectionCounts()> connection_counts_;  // from the transport (server.cpp), for /metrics
     std::map<int, std::string> counter_staff_;            // counter → the user who last acted there
     std::map<std::string, DeviceReport> device_reports_;  // by device name
     std::map<std::string, uint64_t> issued_total_;        // tickets published since start, by service

@@ -130,6 +130,12 @@ std::string Core::metrics_text() const {
 
     m.family("center_websocket_clients", "gauge", "event-stream clients connected (displays, kiosks, consoles, dashboards)");
     m.sample("center_websocket_clients", {}, static_cast<double>(hub_.size()));
+    if (connection_counts_) {
+        const ConnectionCounts c = connection_counts_();
+        m.family("center_connections", "gauge", "TCP connections held now: all, and those of the one address holding the most");
+        m.sample("center_connections", {{"scope", "all"}}, static_cast<double>(c.open));
+        m.sample("center_connections", {{"scope", "busiest_address"}}, static_cast<double>(c.busiest_address));
+    }
     m.family("center_work_waiting", "gauge", "blocking work waiting for a thread, by queue (logins, reports, imports)");
     for (const auto* q : {logins_.get(), reports_.get(), imports_.get()})
         if (q) m.sample("center_work_waiting", {{"queue", q->name()}}, static_cast<double>(q->waiting()));

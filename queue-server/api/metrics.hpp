@@ -7,6 +7,7 @@
 // cost the event loop nothing it can feel, so every figure is a number already
 // in memory (counters bumped as durable events go out, the engine's state).
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -47,6 +48,14 @@ public:
 
 private:
     std::string out_;
+};
+
+// Connections the transport holds now: all of them, and those of the address
+// that holds the most (what a per-address cap bounds; the address itself is not
+// shown, it may be a citizen's).
+struct ConnectionCounts {
+    size_t open = 0;
+    size_t busiest_address = 0;
 };
 
 // A label value with \, " and newlines escaped.

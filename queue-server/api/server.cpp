@@ -1,6 +1,7 @@
 // server: Beast listener, HTTP sessions and WebSocket sessions (see server.hpp).
 #include "api/server.hpp"
 
+#include <algorithm>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
@@ -360,5 +361,11 @@ Server::~Server() { stop(); }
 uint16_t Server::port() const { return listener_->port(); }
 
 void Server::stop() { listener_->stop(); }
+
+ConnectionCounts Server::connection_counts() const {
+    ConnectionCounts c{shared_->connections, 0};
+    for (const auto& [address, n] : shared_->per_address) c.busiest_address = std::max(c.busiest_address, n);
+    return c;
+}
 
 }  // namespace api

@@ -33,6 +33,7 @@ public:
     ~Server();
     uint16_t port() const;
     void stop();  // stops accepting; open sessions end with their sockets
+    ConnectionCounts connection_counts() const;
 
     struct Shared;  // what sessions share: the core, the limits, the connection count
 
