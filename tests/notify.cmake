@@ -1,0 +1,1 @@
+# notify tests (issue 20); included from tests/CMakeLists.txt.

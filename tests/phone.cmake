@@ -1,0 +1,1 @@
+# phone tests (issue 20); included from tests/CMakeLists.txt.

@@ -1,0 +1,1 @@
+# public tests (issue 20); included from tests/CMakeLists.txt.
