@@ -1,4 +1,5 @@
-// The browser UI: one page per role (console, dashboard, admin, rating tablet),
+// The browser UI: one page per role (console, dashboard, admin, rating tablet)
+// and the citizen's phone app (m: /m/ and /t/{key}),
 // built into dist/ and served by `queue-server --web web/dist`.
 import { defineConfig } from 'vite';
 import { resolve } from 'node:path';
@@ -12,7 +13,7 @@ export default defineConfig({
     emptyOutDir: true,
     rollupOptions: {
       input: { home: resolve(import.meta.dirname, 'index.html'), console: page('console'), dashboard: page('dashboard'),
-               admin: page('admin'), rating: page('rating') },
+               admin: page('admin'), rating: page('rating'), m: page('m') },
     },
   },
 });

@@ -1,0 +1,38 @@
+// main: the citizen's phone app — one small page for /t/{key} (a followed
+// ticket) and /m/… (home, procedure, dossier, hall queue), routed in the
+// browser so moving between them costs no reload. After a move the page's
+// heading takes the focus, so a screen reader starts reading the new page.
+import { render } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { DossierPage } from './dossier';
+import { Home } from './home';
+import { ProcedurePage } from './procedure';
+import { TicketPage } from './ticket';
+import { catchLinks, onRoute } from './ui';
+import { WaitingPage } from './waiting';
+import './phone.css';
+
+function route(path: string) {
+  let m = path.match(/^\/t\/([^/]+)\/?$/);
+  if (m) return <TicketPage key={m[1]} ticketKey={decodeURIComponent(m[1])} />;
+  m = path.match(/^\/m\/p\/([^/]+)\/?$/);
+  if (m) return <ProcedurePage code={decodeURIComponent(m[1])} />;
+  if (/^\/m\/d\/?$/.test(path)) return <DossierPage />;
+  if (/^\/m\/q\/?$/.test(path)) return <WaitingPage />;
+  return <Home />;
+}
+
+function App() {
+  const [path, setPath] = useState(location.pathname);
+  const first = useRef(true);
+  useEffect(() => onRoute(() => setPath(location.pathname + location.search)), []);
+  useEffect(() => {
+    if (first.current) { first.current = false; return; }
+    window.scrollTo(0, 0);
+    document.querySelector<HTMLElement>('main h1')?.focus();
+  }, [path]);
+  return route(path.split('?')[0]);
+}
+
+catchLinks();
+render(<App />, document.getElementById('app')!);
