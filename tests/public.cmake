@@ -1,1 +1,3 @@
 # public tests (issue 20); included from tests/CMakeLists.txt.
+# The engine's side of the phone: "I'll be late" (back N places, once, exact on replay) and the follow hash.
+center_test(public_engine_test engine)

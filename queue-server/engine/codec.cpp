@@ -129,18 +129,20 @@ Center center_from_json(const json& j) {
 }
 
 json ticket_to_json(const Ticket& t) {
-    return {{"id", t.id}, {"number", t.number}, {"serial", t.serial}, {"service", t.service}, {"category", t.category},
+    json j = {{"id", t.id}, {"number", t.number}, {"serial", t.serial}, {"service", t.service}, {"category", t.category},
             {"priority", t.priority}, {"source", t.source}, {"day", t.day}, {"issued_at", t.issued_at},
             {"state", to_string(t.state)}, {"counter", t.counter}, {"target_counter", t.target_counter},
             {"called_at", t.called_at}, {"started_at", t.started_at}, {"finished_at", t.finished_at},
             {"recalls", t.recalls}, {"transfers", t.transfers}, {"people_ahead", t.people_ahead},
             {"est_wait_s", t.est_wait_s}, {"rating", t.rating}};
+    if (t.late) j["late"] = true;  // moved back once ("I'll be late"); its new place came with ticket_postponed
+    return j;
 }
 
 Ticket ticket_from_json(const json& j) {
     Reader r(j, "ticket", {"id", "number", "serial", "service", "category", "priority", "source", "day", "issued_at", "state",
                            "counter", "target_counter", "called_at", "started_at", "finished_at", "recalls", "transfers",
-                           "people_ahead", "est_wait_s", "rating"});
+                           "people_ahead", "est_wait_s", "rating", "late", "follow_hash"});
     Ticket t;
     t.id = r.get<int64_t>("id");
     t.number = r.get<std::string>("number");
@@ -162,20 +164,27 @@ Ticket ticket_from_json(const json& j) {
     t.people_ahead = r.get<int>("people_ahead", 0);
     t.est_wait_s = r.get<int>("est_wait_s", 0);
     t.rating = r.get<int>("rating", 0);
+    t.late = r.get<bool>("late", false);
+    t.follow_hash = r.get<std::string>("follow_hash", "");  // only in the log, and only since issue 20
     return t;
 }
 
 namespace {
 
-// The body alone (no seq/at/day/by).
-json body_to_json(const EventBody& body) {
+// The body alone (no seq/at/day/by). `for_log`: with the follow hash, which the
+// log keeps (a key must still work after a restart) and no client is ever sent.
+json body_to_json(const EventBody& body, bool for_log) {
     auto ref = [](int64_t ticket, const std::string& number, const std::string& service) {
         return json{{"ticket", ticket}, {"number", number}, {"service", service}};
     };
     return std::visit(common::overloaded{
         [&](const CenterConfigured& e) { return json{{"center", center_to_json(e.center)}}; },
         [&](const DayOpened& e) { return json{{"opened", e.day}}; },
-        [&](const TicketIssued& e) { return json{{"ticket", ticket_to_json(e.ticket)}}; },
+        [&](const TicketIssued& e) {
+            json t = ticket_to_json(e.ticket);
+            if (for_log && !e.ticket.follow_hash.empty()) t["follow_hash"] = e.ticket.follow_hash;
+            return json{{"ticket", t}};
+        },
         [&](const TicketCalled& e) {
             auto j = ref(e.ticket, e.number, e.service);
             j["counter"] = e.counter;
@@ -210,6 +219,13 @@ json body_to_json(const EventBody& body) {
             j["reason"] = e.reason;
             return j;
         },
+        [&](const TicketPostponed& e) {
+            auto j = ref(e.ticket, e.number, e.service);
+            j["places"] = e.places;
+            j["since"] = e.since;
+            j["tie"] = e.tie;
+            return j;
+        },
     }, body);
 }
 
@@ -238,6 +254,8 @@ EventBody body_from_json(const std::string& type, const json& j) {
         if (type == "counter_resumed") return CounterResumed{i32("counter")};
         if (type == "ticket_rated")
             return TicketRated{i64("ticket"), str("number"), str("service"), i32("counter"), i32("rating"), str("reason")};
+        if (type == "ticket_postponed")
+            return TicketPostponed{i64("ticket"), str("number"), str("service"), i32("places"), i64("since"), i64("tie")};
     } catch (const json::exception& e) {
         throw CodecError("event " + type + ": " + e.what());
     }
@@ -246,11 +264,16 @@ EventBody body_from_json(const std::string& type, const json& j) {
 
 }  // namespace
 
-json stored_json(const Event& e) {
-    json j = body_to_json(e.body);
+namespace {
+
+json with_by(const Event& e, json j) {
     if (!e.by.empty()) j["by"] = e.by;
     return j;
 }
+
+}  // namespace
+
+json stored_json(const Event& e) { return with_by(e, body_to_json(e.body, true)); }
 
 void read_stored_json(Event& e, const std::string& type, json j) {
     if (j.is_object() && j.contains("by")) {
@@ -262,7 +285,7 @@ void read_stored_json(Event& e, const std::string& type, json j) {
 }
 
 json event_to_json(const Event& e) {
-    json j = stored_json(e);
+    json j = with_by(e, body_to_json(e.body, false));
     j["seq"] = e.seq;
     j["at"] = e.at;
     j["day"] = e.day;

@@ -21,12 +21,15 @@ using CodecError = common::FieldError;
 json center_to_json(const Center& c);
 Center center_from_json(const json& j);  // throws CodecError
 
+// Without the follow hash: this is what clients see (the log adds it, stored_json).
 json ticket_to_json(const Ticket& t);
 Ticket ticket_from_json(const json& j);
 
+// What clients are sent: never a ticket's follow hash (only the log keeps it).
 json event_to_json(const Event& e);
 Event event_from_json(const json& j);  // throws CodecError
-// The log's json column: the body, and `by` when a person gave the command.
+// The log's json column: the body, and `by` when a person gave the command; a
+// ticket_issued keeps the ticket's follow hash here.
 json stored_json(const Event& e);
 // Reads that column back into e.body and e.by; throws CodecError.
 void read_stored_json(Event& e, const std::string& type, json j);

@@ -19,6 +19,11 @@ Error forbidden(std::string message) { return {"not_your_ticket", std::move(mess
 bool is_held(TicketState s) { return s == TicketState::called || s == TicketState::serving; }
 bool is_live(TicketState s) { return s == TicketState::waiting || is_held(s); }
 
+// A follow hash is the hex SHA-256 the API computed: 64 lower-case hex digits.
+bool is_hex_sha256(const std::string& h) {
+    return h.size() == 64 && h.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
 }  // namespace
 
 const char* to_string(TicketState s) {
@@ -50,7 +55,7 @@ const char* type_name(const EventBody& body) {
     static constexpr const char* names[] = {
         "center_configured", "day_opened",    "ticket_issued",      "ticket_called",     "ticket_recalled",
         "ticket_started",    "ticket_finished", "ticket_no_show",   "ticket_reactivated", "ticket_transferred",
-        "ticket_cancelled",  "counter_paused", "counter_resumed", "ticket_rated"};
+        "ticket_cancelled",  "counter_paused", "counter_resumed", "ticket_rated",   "ticket_postponed"};
     static_assert(std::size(names) == std::variant_size_v<EventBody>);
     return names[body.index()];
 }
@@ -96,6 +101,7 @@ std::optional<Error> Engine::decide(const Command& command, const common::Instan
         [&](const Transfer& c) { return decide_transfer(c, out); },
         [&](const SetCounterPaused& c) { return decide_pause(c, out); },
         [&](const RateTicket& c) { return decide_rating(c, out); },
+        [&](const Postpone& c) { return decide_postpone(c, out); },
     }, command);
 }
 
@@ -115,6 +121,10 @@ std::optional<Error> Engine::decide_issue(const IssueTicket& c, const common::In
                                         " are taken for today; please come back tomorrow");
     const auto serial = next_free_number(*s);
     if (!serial) return conflict("range_exhausted", "service " + s->code + " has no free number left today");
+    if (!c.follow_hash.empty() && !is_hex_sha256(c.follow_hash))
+        return bad_request("bad_follow_hash", "a follow hash is 64 lower-case hex digits");
+    if (!c.follow_hash.empty() && state_.followed.contains(c.follow_hash))
+        return conflict("follow_hash_taken", "another ticket of today has this follow hash");
 
     Ticket t;
     t.id = state_.next_ticket_id;
@@ -128,6 +138,7 @@ std::optional<Error> Engine::decide_issue(const IssueTicket& c, const common::In
     t.issued_at = now.ms;
     t.people_ahead = people_ahead(s->code, cat->priority);
     t.est_wait_s = estimate_wait_s(s->code, t.people_ahead);
+    t.follow_hash = c.follow_hash;
     out.push_back(TicketIssued{std::move(t)});
     return std::nullopt;
 }
@@ -156,6 +167,34 @@ int Engine::people_ahead(const std::string& service, bool priority) const {
     };
     const int ahead = size(state_.priority_queue, service);
     return priority ? ahead : ahead + size(state_.normal_queue, service);
+}
+
+const Ticket* Engine::followed(const std::string& follow_hash) const {
+    auto it = state_.followed.find(follow_hash);
+    return it == state_.followed.end() ? nullptr : ticket(it->second);
+}
+
+const Queue* Engine::queue_of(const Ticket& t) const {
+    if (t.state != TicketState::waiting) return nullptr;
+    auto in = [](const auto& queues, const auto& key) -> const Queue* {
+        auto it = queues.find(key);
+        return it == queues.end() ? nullptr : &it->second;
+    };
+    if (t.target_counter) return in(state_.counter_queue, t.target_counter);
+    return t.priority ? in(state_.priority_queue, t.service) : in(state_.normal_queue, t.service);
+}
+
+int Engine::priority_waiting(const std::string& service) const {
+    auto it = state_.priority_queue.find(service);
+    return it == state_.priority_queue.end() ? 0 : static_cast<int>(it->second.size());
+}
+
+int Engine::people_ahead_of(const Ticket& t) const {
+    const Queue* q = queue_of(t);
+    if (!q) return 0;
+    int ahead = static_cast<int>(std::distance(q->begin(), q->lower_bound(place_of(t))));
+    if (!t.target_counter && !t.priority) ahead += priority_waiting(t.service);
+    return ahead;
 }
 
 size_t Engine::waiting_count(const std::string& service) const {
@@ -325,6 +364,44 @@ std::optional<Error> Engine::decide_rating(const RateTicket& c, std::vector<Even
     return std::nullopt;
 }
 
+// ---------------------------------------------------------------- postpone
+
+// "I'll be late": once, for a waiting ticket, `places` back in its own line.
+std::optional<Error> Engine::decide_postpone(const Postpone& c, std::vector<EventBody>& out) {
+    const Ticket* t = ticket(c.ticket);
+    if (!t) return not_found("unknown_ticket", "no ticket " + std::to_string(c.ticket) + " today");
+    if (t->state != TicketState::waiting)
+        return conflict("not_waiting", "ticket " + t->number + " is " + to_string(t->state) + ": only a waiting ticket can be moved back");
+    if (t->late) return conflict("already_late", "ticket " + t->number + " has been moved back once already");
+    if (c.places < 1 || c.places > 100) return bad_request("bad_places", "a ticket moves back 1 to 100 places");
+    const Queue* q = queue_of(*t);
+    if (!q) return conflict("not_waiting", "ticket " + t->number + " waits in no line");
+    int moved = 0;
+    const QueueKey place = later_place(*q, q->find(place_of(*t)), c.places, moved);
+    out.push_back(TicketPostponed{t->id, t->number, t->service, moved, place.since, place.tie});
+    return std::nullopt;
+}
+
+// The key just behind the ticket `places` after `at` (or behind the last one). Keys
+// of later tickets are (issued_at >= since, id << kTieShift): the tie stays at or
+// below next_ticket_id << kTieShift so that tickets issued later still come after.
+QueueKey Engine::later_place(const Queue& q, Queue::const_iterator at, int places, int& moved) const {
+    auto after = at;
+    moved = 0;
+    for (auto it = std::next(at); it != q.end() && moved < places; ++it, ++moved) after = it;
+    if (moved == 0) return *at;  // nobody behind it: it stays where it is, last
+    const QueueKey& a = *after;
+    const auto b = std::next(after);
+    if (b != q.end() && b->since == a.since) {
+        // Between two tickets of the same instant: halfway between their ties.
+        // (With no room left, 20 halvings on, it ties with `a` and the ids decide.)
+        return {a.since, b->tie - a.tie >= 2 ? a.tie + (b->tie - a.tie) / 2 : a.tie, at->ticket};
+    }
+    const int64_t cap = state_.next_ticket_id << kTieShift;
+    const int64_t tie = a.tie < cap ? std::min(a.tie + (int64_t{1} << kTieShift), cap) : a.tie + 1;
+    return {a.since, tie, at->ticket};
+}
+
 std::optional<Error> Engine::decide_configure(const Configure& c, std::vector<EventBody>& out) {
     if (auto problem = validate(c.center)) return bad_request("invalid_config", *problem);
     out.push_back(CenterConfigured{c.center});
@@ -344,6 +421,7 @@ void Engine::fold(const EventBody& body, int64_t at) {
             const Service* s = state_.center.service(t.service);
             state_.next_number[s ? s->prefix : t.service] = t.serial + 1;
             ++state_.issued_today[t.service];
+            if (!t.follow_hash.empty()) state_.followed[t.follow_hash] = t.id;
             enqueue(t);
         },
         [&](const TicketCalled& e) {
@@ -407,18 +485,30 @@ void Engine::fold(const EventBody& body, int64_t at) {
         [&](const CounterPaused& e) { state_.counters[e.counter].paused = true; },
         [&](const CounterResumed& e) { state_.counters[e.counter].paused = false; },
         [&](const TicketRated& e) { held(e.ticket).rating = e.rating; },
+        [&](const TicketPostponed& e) {
+            Ticket& t = held(e.ticket);
+            dequeue(t);
+            t.late = true;
+            t.late_since = e.since;
+            t.late_tie = e.tie;
+            enqueue(t);
+        },
     }, body);
 }
 
+QueueKey place_of(const Ticket& t) {
+    return t.late ? QueueKey{t.late_since, t.late_tie, t.id} : QueueKey{t.issued_at, t.id << kTieShift, t.id};
+}
+
 void Engine::enqueue(const Ticket& t) {
-    const QueueKey key{t.issued_at, t.id};
+    const QueueKey key = place_of(t);
     if (t.target_counter) state_.counter_queue[t.target_counter].insert(key);
     else if (t.priority) state_.priority_queue[t.service].insert(key);
     else state_.normal_queue[t.service].insert(key);
 }
 
 void Engine::dequeue(const Ticket& t) {
-    const QueueKey key{t.issued_at, t.id};
+    const QueueKey key = place_of(t);
     if (t.target_counter) state_.counter_queue[t.target_counter].erase(key);
     else if (t.priority) state_.priority_queue[t.service].erase(key);
     else state_.normal_queue[t.service].erase(key);
@@ -443,6 +533,7 @@ void Engine::open_day(int32_t day) {
     state_.priority_queue.clear();
     state_.normal_queue.clear();
     state_.counter_queue.clear();
+    state_.followed.clear();  // a key works for its own day only
     state_.recent_calls.clear();
     for (auto& [id, k] : state_.counters) {
         k.ticket = 0;

@@ -39,14 +39,20 @@ struct Call {
     bool recall = false;
 };
 
-// A place in line: the original issue time, then the id (ids rise with issue order).
+// A place in line: the original issue time, then a tie-break that leaves room between
+// tickets (the id << kTieShift), then the id (ids rise with issue order). Tickets keep
+// the order (issued_at, id); a postponed ticket gets a key between two others (the room
+// in `tie` is what lets it sit exactly there without renumbering anyone).
 struct QueueKey {
     int64_t since = 0;
+    int64_t tie = 0;
     int64_t ticket = 0;
     auto operator<=>(const QueueKey&) const = default;
 };
+constexpr int kTieShift = 20;
 using Queue = std::set<QueueKey>;
-
+// Where a ticket waits (or would wait) in its line.
+QueueKey place_of(const Ticket& t);
 struct State {
     Center center;
     bool configured = false;
@@ -62,6 +68,7 @@ struct State {
     std::map<std::string, Queue> priority_queue;        // by service
     std::map<std::string, Queue> normal_queue;          // by service
     std::map<int, Queue> counter_queue;                 // transferred to a counter
+    std::map<std::string, int64_t> followed;            // today's tickets by follow hash
 };
 
 // What a command did: the events to store (in order), and the refusal if any.
@@ -85,6 +92,13 @@ public:
     size_t waiting_count(const std::string& service) const;
     // Estimated wait in seconds for someone who has `ahead` people before them.
     int estimate_wait_s(const std::string& service, int ahead) const;
+    // Today's ticket with this follow hash (hex SHA-256 of its key), or null.
+    const Ticket* followed(const std::string& follow_hash) const;
+    // The line a waiting ticket is in (null if it waits in none), and the people before it:
+    // those ahead in its line, plus, for a normal ticket, the priority tickets of its service.
+    const Queue* queue_of(const Ticket& t) const;
+    int people_ahead_of(const Ticket& t) const;  // walks its line: O(place)
+    int priority_waiting(const std::string& service) const;
 
 private:
     struct Pick {
@@ -100,6 +114,8 @@ private:
     std::optional<Error> decide_pause(const SetCounterPaused& c, std::vector<EventBody>& out);
     std::optional<Error> decide_configure(const Configure& c, std::vector<EventBody>& out);
     std::optional<Error> decide_rating(const RateTicket& c, std::vector<EventBody>& out);
+    std::optional<Error> decide_postpone(const Postpone& c, std::vector<EventBody>& out);
+    QueueKey later_place(const Queue& q, Queue::const_iterator at, int places, int& moved) const;
 
     std::optional<int> next_free_number(const Service& s) const;
     std::optional<Pick> pick_next(const CounterStatus& counter, const common::Instant& now) const;

@@ -35,13 +35,31 @@ struct Ticket {
     int people_ahead = 0;     // at issue time
     int est_wait_s = 0;       // estimate given at issue time, kept to measure its error
     int rating = 0;           // the citizen's rating after service: 1 unhappy, 2 neutral, 3 happy; 0 none
+    // The citizen's phone (issue 20): the hex SHA-256 of the ticket's follow key. The key
+    // itself is given once to the kiosk and never stored; the hash is kept in the log only,
+    // never sent to clients (codec.hpp), so a ticket can be found by its key and by nothing else.
+    std::string follow_hash;
+    // "I'll be late", used once: the ticket waits from a later place in its line.
+    bool late = false;
+    int64_t late_since = 0;   // that place (see QueueKey in engine.hpp), valid when `late`
+    int64_t late_tie = 0;
 };
 
 // ---- Commands: what a kiosk, a counter or a manager asks for. ----
 // `counter` on ticket actions is the acting counter; 0 means a manager acting for any counter.
 
 struct Configure { Center center; };
-struct IssueTicket { std::string service; std::string category = "normal"; std::string source; };
+// `follow_hash`: hex SHA-256 of the follow key the API made for this ticket, or empty.
+// (A constructor, so that the callers from before the hash need not name it.)
+struct IssueTicket {
+    std::string service;
+    std::string category = "normal";
+    std::string source;
+    std::string follow_hash;
+    IssueTicket() = default;
+    IssueTicket(std::string service_, std::string category_ = "normal", std::string source_ = "", std::string follow_hash_ = "")
+        : service(std::move(service_)), category(std::move(category_)), source(std::move(source_)), follow_hash(std::move(follow_hash_)) {}
+};
 struct CallNext { int counter = 0; };
 enum class Action { recall, start, finish, no_show, reactivate, cancel };
 const char* to_string(Action a);
@@ -51,8 +69,11 @@ struct SetCounterPaused { int counter = 0; bool paused = true; };
 // A citizen's rating of a finished ticket; `counter` is the rating tablet's counter (0: any).
 struct RateTicket { int64_t ticket = 0; int counter = 0; int rating = 0; std::string reason; };
 constexpr int kRatingBad = 1, kRatingNeutral = 2, kRatingGood = 3;
+// The citizen says "I'll be late": a waiting ticket moves `places` back in its own line
+// (same service, same priority class, or the counter it was sent to), once per ticket.
+struct Postpone { int64_t ticket = 0; int places = 3; };
 
-using Command = std::variant<Configure, IssueTicket, CallNext, TicketAction, Transfer, SetCounterPaused, RateTicket>;
+using Command = std::variant<Configure, IssueTicket, CallNext, TicketAction, Transfer, SetCounterPaused, RateTicket, Postpone>;
 
 // ---- Events: what happened. They carry the ticket's number and service so that a
 // display can show them without asking, and so the log reads on its own. ----
@@ -74,10 +95,16 @@ struct TicketCancelled { int64_t ticket = 0; std::string number; std::string ser
 struct CounterPaused { int counter = 0; };
 struct CounterResumed { int counter = 0; };
 struct TicketRated { int64_t ticket = 0; std::string number; std::string service; int counter = 0; int rating = 0; std::string reason; };
+// Moved back `places` places (fewer when fewer waited behind it: it went last); it waits
+// from the place key (since, tie), carried here so that replay puts it exactly there.
+struct TicketPostponed {
+    int64_t ticket = 0; std::string number; std::string service; int places = 0; int64_t since = 0; int64_t tie = 0;
+};
 
 using EventBody = std::variant<CenterConfigured, DayOpened, TicketIssued, TicketCalled, TicketRecalled,
                                TicketStarted, TicketFinished, TicketNoShow, TicketReactivated,
-                               TicketTransferred, TicketCancelled, CounterPaused, CounterResumed, TicketRated>;
+                               TicketTransferred, TicketCancelled, CounterPaused, CounterResumed, TicketRated,
+                               TicketPostponed>;
 
 struct Event {
     int64_t seq = 0;   // position in the log, from 1, no gaps
