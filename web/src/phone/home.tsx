@@ -16,10 +16,12 @@ interface Hit {
 
 export const procedureHref = (code: string) => `/m/p/${encodeURIComponent(code)}/`;
 
+// The ticket this phone followed, if it was today's (a key dies with its day).
 function lastTicket(): { key: string; number: string } | null {
   try {
     const saved = JSON.parse(localStorage.getItem('phone.ticket') ?? 'null');
-    return saved?.key ? saved : null;
+    const d = new Date(), today = d.getFullYear() * 10000 + (d.getMonth() + 1) * 100 + d.getDate();
+    return saved?.key && saved.day === today ? saved : null;
   } catch {
     return null;
   }
