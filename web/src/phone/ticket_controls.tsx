@@ -107,6 +107,7 @@ export function Leave({ ticketKey, view, onView }: { ticketKey: string; view: Ti
 
 export function Late({ ticketKey, view, onView }: { ticketKey: string; view: TicketView; onView: (v: TicketView) => void }) {
   const [done, setDone] = useState('');
+  const [used, setUsed] = useState(false);
   const [error, setError] = useState('');
   const places = view.late_places ?? 3;
   const late = async () => {
@@ -116,11 +117,12 @@ export function Late({ ticketKey, view, onView }: { ticketKey: string; view: Tic
       setDone(t('late_done', { n: v.late_places ?? places, ahead: v.people_ahead }));
       onView(v);
     } catch (e) {
-      setError(e instanceof PublicError && e.code === 'already_late' ? '' : errorWords(e));
+      if (e instanceof PublicError && e.code === 'already_late') setUsed(true);  // used from another tab
+      else setError(errorWords(e));
     }
   };
   if (done) return <p class="ok" role="status" data-late="done">{done}</p>;
-  if (view.late_used) return null;
+  if (view.late_used || used) return null;
   return (
     <div class="late">
       <button type="button" class="wide" data-action="late" aria-describedby="late-t" onClick={late}>{t('late')}</button>
