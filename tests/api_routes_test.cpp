@@ -12,6 +12,7 @@
 #include "api/route_doc.hpp"
 #include "api/routes.hpp"
 #include "feed_signing.hpp"
+#include "public_client.hpp"
 #include "test_server.hpp"
 
 using testing::HttpReply;
@@ -122,7 +123,7 @@ struct Credentials {
 // device to revoke, a rating tablet at counter 1, and a session per user role.
 struct World {
     TestServer s;
-    std::string admin, manager, staff, rating, spare_device, center;
+    std::string admin, manager, staff, rating, spare_device, center, follow_key;
     int64_t done = 0, waiting = 0;
 
     World() {
@@ -135,6 +136,7 @@ struct World {
         REQUIRE(s.post("/api/counters/1/next", json::object(), staff).status == 200);
         REQUIRE(s.post("/api/tickets/" + std::to_string(done) + "/finish", json::object(), staff).status == 200);
         waiting = s.post("/api/tickets", {{"service", "A"}}, s.kiosk).body["id"];
+        follow_key = s.post("/api/tickets", {{"service", "C"}}, s.kiosk).body["follow_key"];  // the phones' ticket
         REQUIRE(push(dossier_update("walk-setup", s.clock_ms.load(), 4).dump()).status == 200);
         center = s.call("GET", "/api/admin/center", "", admin).raw;
     }
@@ -164,7 +166,8 @@ struct World {
     std::string target(const std::string& pattern) const {
         static const std::map<std::string, std::string> queries = {
             {"/api/dossiers/{code}", "?check=" + kCheck}, {"/api/stats", "?from=20261124"}, {"/api/stats/tickets", "?from=20261124"},
-            {"/api/province", "?from=20261124"},          {"/api/procedures", "?q=khai%20sinh"}};
+            {"/api/province", "?from=20261124"},          {"/api/procedures", "?q=khai%20sinh"},
+            {"/api/public/dossiers/{code}", "?check=" + kCheck}, {"/api/public/procedures", "?q=khai%20sinh"}};
         std::string path = pattern;
         auto put = [&](const std::string& hole, const std::string& value) {
             if (const size_t at = path.find(hole); at != std::string::npos) path.replace(at, hole.size(), value);
@@ -172,8 +175,9 @@ struct World {
         if (pattern.starts_with("/api/tickets/")) put("{id}", std::to_string(pattern.ends_with("/rating") ? done : waiting));
         if (pattern.starts_with("/api/counters/")) put("{id}", "1");  // staff1's own counter
         if (pattern.starts_with("/api/admin/devices/")) put("{id}", spare_device);
-        if (pattern.starts_with("/api/dossiers/")) put("{code}", kDossier);
-        if (pattern.starts_with("/api/procedures/")) put("{code}", "1.001193");
+        if (pattern.starts_with("/api/dossiers/") || pattern.starts_with("/api/public/dossiers/")) put("{code}", kDossier);
+        if (pattern.starts_with("/api/procedures/") || pattern.starts_with("/api/public/procedures/")) put("{code}", "1.001193");
+        put("{key}", follow_key);
         put("{name}", kWalkUser);
         INFO(pattern);
         REQUIRE(path.find('{') == std::string::npos);  // a new kind of {param}: say here what it names
@@ -235,6 +239,14 @@ void check_stream(World& w, const DocRoute& r, const std::string& caller) {
     }
 }
 
+// A followed ticket's stream: anyone with the key opens it (a token changes nothing), and its view comes.
+void check_follow_stream(World& w, const DocRoute& r, const std::string& caller) {
+    INFO("a followed ticket's stream as " << caller);
+    REQUIRE(r.allowed.contains(caller));
+    testing::PhoneStream phone(w.s.port, w.follow_key);
+    CHECK(phone.next()["service"] == "C");
+}
+
 // Appends the token to a target's query.
 std::string with_query_token(const std::string& target, const std::string& token) {
     return target + (target.find('?') == std::string::npos ? "?" : "&") + "token=" + token;
@@ -270,6 +282,7 @@ TEST_CASE("the real server answers every route and every caller as docs/api.md's
         if (r.path == "/*") continue;  // the UI's files: web_files_test
         for (const auto& caller : kCallers) {
             if (r.path == "/api/events") check_stream(w, r, caller);
+            else if (r.path == "/api/public/tickets/{key}/events") check_follow_stream(w, r, caller);
             else check_call(w, r, caller);
         }
         ++walked;

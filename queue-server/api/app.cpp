@@ -178,6 +178,7 @@ int run_app(const AppOptions& o) {
         core_options.timezone = config->center.timezone;
         core_options.password_cost = config->password_cost;
         core_options.province = config->province;
+        core_options.phone = config->phone;  // the message senders in config->phone_table are notify's (none wired yet)
     }
     catalog::Catalog procedures(o.data / "catalog.db", catalog::kSynonymsTsv);
     if (o.demo && procedures.size() == 0) {

@@ -69,8 +69,30 @@ void read_central_section(const json& j, CenterConfig& config) {
     config.province = read_province_reader(sec, c.conninfo);
 }
 
+// [phone]: the citizens' phone pages. Its [[phone.sender]] list belongs to the
+// notify library, which reads it from phone_table: accepted here, unread.
+void read_phone_section(const json& j, CenterConfig& config) {
+    JsonReader sec(j, "phone", {"public_url", "late_places", "alert_ahead", "display_qr", "sender"});
+    PhoneSettings& p = config.phone;
+    p.public_url = sec.get<std::string>("public_url", "");
+    if (!p.public_url.empty()) {
+        const bool scheme = p.public_url.starts_with("https://") || p.public_url.starts_with("http://");
+        const std::string rest = p.public_url.substr(p.public_url.find("://") + 3);
+        if (!scheme || rest.empty() || rest.front() == '/' || p.public_url.back() == '/' ||
+            rest.find_first_of(" ?#\"\\<>") != std::string::npos)
+            throw ConfigError("phone.public_url: an http:// or https:// address without a trailing slash, e.g. \"https://hcc.example.vn\"");
+    }
+    p.late_places = sec.get<int>("late_places", p.late_places);
+    if (p.late_places < 1 || p.late_places > 50) throw ConfigError("phone.late_places: 1-50");
+    p.alert_ahead = sec.get<int>("alert_ahead", p.alert_ahead);
+    if (p.alert_ahead < 1 || p.alert_ahead > 50) throw ConfigError("phone.alert_ahead: 1-50");
+    p.display_qr = sec.get<bool>("display_qr", false);
+    if (p.display_qr && p.public_url.empty()) throw ConfigError("phone.display_qr: needs phone.public_url (the QR's address)");
+    config.phone_table = j;
+}
+
 CenterConfig read_center_config(const json& j) {
-    JsonReader top(j, "", {"center", "policy", "services", "counters", "categories", "security", "dossier_feed", "central"});
+    JsonReader top(j, "", {"center", "policy", "services", "counters", "categories", "security", "dossier_feed", "central", "phone"});
     json center = top.raw("center");
     for (const char* key : {"policy", "services", "counters", "categories"})
         if (top.has(key)) center[key] = top.raw(key);
@@ -86,6 +108,7 @@ CenterConfig read_center_config(const json& j) {
     }
     if (top.has("dossier_feed")) read_feed_section(top.raw("dossier_feed"), config);
     if (top.has("central")) read_central_section(top.raw("central"), config);
+    if (top.has("phone")) read_phone_section(top.raw("phone"), config);
     if (auto problem = engine::validate(config.center)) throw ConfigError(*problem);
     return config;
 }

@@ -7,7 +7,10 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "api/auth.hpp"
+#include "api/follow.hpp"
 #include "engine/center.hpp"
 #include "feed/pull.hpp"
 #include "central/province.hpp"
@@ -22,6 +25,8 @@ struct CenterConfig {
     std::filesystem::path pull_token_file;  // its bearer token, read when the server starts
     std::optional<central::ShipConfig> central;  // [central]: ship tickets and figures to the province
     std::optional<central::ReaderConfig> province;  // [central] too: how GET /api/province reads it back
+    PhoneSettings phone;           // [phone]: the citizens' phone pages
+    nlohmann::json phone_table;    // [phone] as written (null if none): the message senders ([[phone.sender]]) are read from it by notify
 };
 
 struct ConfigError : std::runtime_error {

@@ -145,10 +145,13 @@ Core::Admission Core::admit(const Request& head) {
     a.body_limit = m.route->body_limit;
     if (head.upgrade != (m.route->runs == Runs::stream)) {
         a.refusal = head.upgrade ? error_reply(404, "not_found", "WebSocket is served at /api/events")
-                                 : error_reply(426, "upgrade_required", "/api/events is a WebSocket");
+                                 : error_reply(426, "upgrade_required", "this path is a WebSocket (/api/events, or a ticket's events)");
         return a;
     }
     a = authenticate_for(*m.route, head, std::move(a));
+    // A followed ticket's stream: an unknown key is answered before the upgrade.
+    if (!a.refusal && a.stream() && !a.params.empty() && !followed_ticket(a.params[0]))
+        a.refusal = error_reply(404, "unknown_key", "no ticket of today has this follow key");
     // A large body goes to the imports queue: when that is full, refuse before reading a byte of it.
     if (!a.refusal && m.route->runs == Runs::background && m.route->body_limit > 0 && !has_room(Work::imports))
         a.refusal = busy_reply("earlier imports");
@@ -209,7 +212,7 @@ void Core::handle(const Request& request, Respond respond) {
     if (a.refusal) return respond(*a.refusal);
     if (request.body.size() > a.body_limit && a.route->runs != Runs::loop)
         return respond(error_reply(413, "too_large", "the body is larger than this route takes"));
-    if (a.stream()) return respond(error_reply(426, "upgrade_required", "/api/events is a WebSocket"));
+    if (a.stream()) return respond(error_reply(426, "upgrade_required", "this path is a WebSocket"));
     dispatch(a, request, std::move(respond));
 }
 
@@ -264,6 +267,7 @@ void Core::published(const std::vector<engine::Event>& events) {
         count_published(e);
         hub_.publish(e.seq, std::make_shared<const std::string>(dump(engine::event_to_json(e))));
     }
+    followers_after(events);
 }
 
 void Core::broadcast(const json& message) { hub_.broadcast(std::make_shared<const std::string>(dump(message))); }
@@ -319,18 +323,24 @@ json Core::snapshot() const {
         devices.push_back({{"device", name}, {"role", r.role}, {"printer", r.printer}, {"detail", r.detail}, {"at", r.at}});
     s["devices"] = devices;
     s["clock"] = clock_.status();
+    // Hall displays draw the phone QR ({public_url}/m/q) from this (issue 20).
+    s["phone"] = {{"public_url", options_.phone.public_url}, {"display_qr", options_.phone.display_qr}};
     return s;
 }
 
 Reply Core::ticket_reply(int64_t id, int status) const {
     const engine::Ticket* t = engine_.ticket(id);
     if (!t) return error_reply(404, "unknown_ticket", "no ticket " + std::to_string(id) + " today");
-    json j = engine::ticket_to_json(*t);
-    if (const auto* s = engine_.state().center.service(t->service)) {
+    return ok_json(ticket_json(*t), status);
+}
+
+json Core::ticket_json(const engine::Ticket& t) const {
+    json j = engine::ticket_to_json(t);
+    if (const auto* s = engine_.state().center.service(t.service)) {
         j["service_name_vi"] = s->name_vi;
         j["service_name_en"] = s->name_en;
     }
-    return ok_json(j, status);
+    return j;
 }
 
 }  // namespace api

@@ -23,7 +23,10 @@
 #include "api/auth.hpp"
 #include "api/durability.hpp"
 #include "api/event_hub.hpp"
+#include "api/follow.hpp"
+#include "api/follow_hub.hpp"
 #include "api/login_throttle.hpp"
+#include "api/message_sink.hpp"
 #include "api/metrics.hpp"
 #include "api/reply.hpp"
 #include "api/routes.hpp"
@@ -80,6 +83,8 @@ public:
         size_t login_threads = 1, login_queue = 32;
         size_t report_threads = 1, report_queue = 8;
         size_t import_queue = 4;  // one thread: imports and feed batches, in order
+        PhoneSettings phone;               // [phone]: public URL, late places, alert threshold
+        MessageSink* messages = nullptr;   // the citizens' messages (notify); none: POST .../notify answers 409 no_sender
     };
 
     // Rebuilds the state from the log and loads the accounts.
@@ -109,8 +114,16 @@ public:
 
     // The event stream: what the client missed after `since` (or a snapshot), then every new event.
     void subscribe(const std::shared_ptr<Subscriber>& s, const Principal& who, int64_t since);
-    void unsubscribe(Subscriber* s) { hub_.unsubscribe(s); }
-    void drained(Subscriber* s) { hub_.drained(s); }
+    // An admitted WebSocket: the event stream, or one followed ticket's view (public_view.cpp).
+    void open_stream(const Admission& admitted, const std::shared_ptr<Subscriber>& s, int64_t since);
+    void unsubscribe(Subscriber* s) {
+        hub_.unsubscribe(s);
+        follow_.remove(s);
+    }
+    void drained(Subscriber* s) {
+        hub_.drained(s);
+        follow_.drained(s);
+    }
 
     // A page the pull connector fetched: parsed and saved with its cursor in the background.
     feed::PullConnector::Sink pull_sink();
@@ -147,6 +160,16 @@ public:
     void broadcast(const json& message);  // a notice outside the event log (no seq), to live clients
     json snapshot() const;  // the engine's, with who works at each counter, device states and the clock
     Reply ticket_reply(int64_t id, int status = 200) const;
+    json ticket_json(const engine::Ticket& t) const;  // with its service's names
+
+    // ---- the citizens' phones (public_view.cpp; routes in public_routes.cpp)
+    // Today's ticket a follow key names; null for a malformed, wrong or past day's key.
+    const engine::Ticket* followed_ticket(const std::string& key);
+    json public_view(const engine::Ticket& t) const;  // what its phone is shown (no one else's data)
+    json public_view(const engine::Ticket& t, int ahead) const;
+    void refresh_follower(int64_t ticket);  // its view changed outside the log (a contact was added)
+    std::map<int64_t, int>& message_ahead() { return message_ahead_; }  // the "N ahead" each contact chose
+    size_t follower_count() const { return follow_.size(); }
     void close_streams_if(const std::function<bool(const Principal&)>& ended) { hub_.close_if(ended); }
 
     // Dossier feeds (feed_routes.cpp).
@@ -179,6 +202,8 @@ private:
     void count_published(const engine::Event& e);
     void note_staff(const engine::Event& e);  // remembers who acted at a counter
     Admission authenticate_for(const Route& route, const Request& head, Admission a);
+    void follow(const std::shared_ptr<Subscriber>& s, const engine::Ticket& t);
+    void followers_after(const std::vector<engine::Event>& events);  // a durable batch: views, messages
 
     store::Store& store_;
     Options options_;
@@ -188,6 +213,8 @@ private:
     Auth auth_;
     Durability durability_;
     EventHub hub_;
+    FollowHub follow_;
+    std::map<int64_t, int> message_ahead_;  // ticket → the "N ahead" its contact asked for (today)
     LoginThrottle throttle_;
     dossier::LookupLimits lookups_;
     std::unique_ptr<WorkQueue> logins_, reports_, imports_;

@@ -20,13 +20,17 @@ std::string today_local(const common::LocalCalendar& calendar, int64_t ms) {
 }  // namespace
 
 void look_up_dossier(Core& core, const Call& call, Respond respond) {
+    look_up_dossier_for(core, call, std::string(role_name(call.who->role)) + ":" + call.who->name, std::move(respond));
+}
+
+// `who`: the bucket of lookups this caller spends — a device or user, or a phone's address.
+void look_up_dossier_for(Core& core, const Call& call, const std::string& who, Respond respond) {
     dossier::Store* dossiers = core.options().dossiers;
     if (!dossiers) return respond(error_reply(404, "no_dossiers", "this server keeps no dossiers"));
     const auto code = common::percent_decode(call.params.at(0));
     const auto check = common::percent_decode(call.query.contains("check") ? call.query.at("check") : "");
     if (!code || !check) return respond(error_reply(400, "bad_query", "malformed %-escape"));
     const int64_t now_ms = core.wall_ms();
-    const std::string who = std::string(role_name(call.who->role)) + ":" + call.who->name;
     if (const auto wait = core.lookups().admit(who, *code, now_ms)) {
         Reply refused = error_reply(429, "too_many_lookups", "too many lookups; try again later");
         refused.retry_after_s = static_cast<int>((*wait + 999) / 1000);

@@ -43,6 +43,20 @@ void import_catalog(Core&, const Call&, Respond);
 
 // dossier_routes.cpp: a dossier's status by code and check value
 void look_up_dossier(Core&, const Call&, Respond);
+void look_up_dossier_for(Core&, const Call&, const std::string& limits_key, Respond);  // the lookups of `limits_key`
+
+// public_routes.cpp: the citizens' phones (issue 20) — a followed ticket by its key,
+// the hall's queue, procedures and dossiers from home; no token, rate-limited per address
+void follow_page(Core&, const Call&, Respond);
+void public_ticket(Core&, const Call&, Respond);
+void public_cancel(Core&, const Call&, Respond);
+void public_late(Core&, const Call&, Respond);
+void public_notify(Core&, const Call&, Respond);
+void public_waiting(Core&, const Call&, Respond);
+void public_procedures(Core&, const Call&, Respond);
+void public_procedure(Core&, const Call&, Respond);
+void public_fields(Core&, const Call&, Respond);
+void public_dossier(Core&, const Call&, Respond);
 
 // feed_routes.cpp: the dossier backend's signed push, and how the feeds are doing
 void feed_push(Core&, const Call&, Respond);

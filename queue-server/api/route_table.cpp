@@ -14,6 +14,7 @@ constexpr size_t kSmall = 16 * 1024;           // a command: a few fields
 constexpr size_t kCenter = 256 * 1024;         // a whole center's setup
 constexpr size_t kFeed = 8 * 1024 * 1024;      // a signed batch of dossier updates
 constexpr size_t kCatalog = 64 * 1024 * 1024;  // a whole catalog file
+constexpr size_t kPublic = 1024;               // a phone's command: {} or a contact
 
 const RoleSet kAnyone = RoleSet::anyone();
 const RoleSet kDevices{kiosk, display, rating};
@@ -74,6 +75,19 @@ const std::vector<Route>& route_table() {
         {M::del, "/api/admin/devices/{id}", kAdmin, kSmall, Runs::loop, revoke_device, "revokes a device token and ends its streams"},
         {M::get, "/api/admin/center", kAdmin, 0, Runs::loop, get_center, "the center's setup"},
         {M::put, "/api/admin/center", kAdmin, kCenter, Runs::loop, configure, "a new setup for the center"},
+
+        // The citizens' phones (issue 20): a ticket by its follow key, no token.
+        {M::get, "/t/{key}", kAnyone, 0, Runs::loop, follow_page, "the phone page of a followed ticket (404: unknown key)"},
+        {M::get, "/api/public/tickets/{key}", kAnyone, 0, Runs::loop, public_ticket, "a followed ticket's view"},
+        {M::get, "/api/public/tickets/{key}/events", kAnyone, 0, Runs::stream, nullptr, "that view, live (WebSocket)"},
+        {M::post, "/api/public/tickets/{key}/cancel", kAnyone, kPublic, Runs::loop, public_cancel, "the citizen leaves the line"},
+        {M::post, "/api/public/tickets/{key}/late", kAnyone, kPublic, Runs::loop, public_late, "\"I'll be late\": back a few places, once"},
+        {M::post, "/api/public/tickets/{key}/notify", kAnyone, kPublic, Runs::loop, public_notify, "messages to a phone or e-mail (with consent)"},
+        {M::get, "/api/public/waiting", kAnyone, 0, Runs::loop, public_waiting, "the hall's lines and last calls"},
+        {M::get, "/api/public/procedures", kAnyone, 0, Runs::loop, public_procedures, "search (?q=&limit=), cacheable"},
+        {M::get, "/api/public/procedures/{code}", kAnyone, 0, Runs::loop, public_procedure, "one procedure, cacheable"},
+        {M::get, "/api/public/fields", kAnyone, 0, Runs::loop, public_fields, "the catalog's fields, cacheable"},
+        {M::get, "/api/public/dossiers/{code}", kAnyone, 0, Runs::loop, public_dossier, "a dossier's status (?check=), per address"},
 
         {M::get, "/*", kAnyone, 0, Runs::loop, web_file, "the browser UI's files (--web)"},
     };

@@ -80,8 +80,8 @@ public:
     WsSession(tcp::socket&& socket, std::shared_ptr<Server::Shared> shared, std::unique_ptr<Slot> slot)
         : ws_(std::move(socket)), shared_(std::move(shared)), slot_(std::move(slot)) {}
 
-    void run(http::request<http::string_body> req, Principal who, int64_t since) {
-        who_ = std::move(who);
+    void run(http::request<http::string_body> req, Core::Admission admitted, int64_t since) {
+        admitted_ = std::move(admitted);
         since_ = since;
         ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
         ws_.read_message_max(4096);
@@ -116,7 +116,7 @@ public:
 private:
     void on_accept(beast::error_code ec) {
         if (ec) return;
-        shared_->core.subscribe(shared_from_this(), who_, since_);
+        shared_->core.open_stream(admitted_, shared_from_this(), since_);
         read_next();
     }
 
@@ -154,7 +154,7 @@ private:
     std::unique_ptr<Slot> slot_;
     beast::flat_buffer in_;
     std::deque<Text> queue_;
-    Principal who_;
+    Core::Admission admitted_;  // which stream: the events (and who), or a followed ticket
     int64_t since_ = 0;
     bool closed_ = false;
 };
@@ -231,7 +231,7 @@ private:
     void upgrade(http::request<http::string_body> req) {
         stream_.expires_never();
         const int64_t since = since_param(std::string(req.target()));
-        std::make_shared<WsSession>(stream_.release_socket(), shared_, std::move(slot_))->run(std::move(req), *admitted_.who, since);
+        std::make_shared<WsSession>(stream_.release_socket(), shared_, std::move(slot_))->run(std::move(req), admitted_, since);
     }
 
     void respond(Reply reply, unsigned version, bool keep_alive) {

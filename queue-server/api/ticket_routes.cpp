@@ -58,12 +58,18 @@ void act(Core& core, const Call& call, engine::Action action, Respond respond) {
 
 }  // namespace
 
+// The follow key is made here and answered once, in this reply; the engine and
+// the log get only its hash (follow.hpp).
 void issue_ticket(Core& core, const Call& call, Respond respond) {
     JsonReader r(call.body, "body", {"service", "category"});
+    const std::string key = new_follow_key();
     engine::IssueTicket c{r.get<std::string>("service"), r.get<std::string>("category", std::string("normal")),
-                          std::string(role_name(call.who->role)) + ":" + call.who->name};
-    core.execute(c, [&core](const engine::Outcome& out) {
-        return core.ticket_reply(std::get<engine::TicketIssued>(out.events.back().body).ticket.id, 201);
+                          std::string(role_name(call.who->role)) + ":" + call.who->name, follow_hash(key)};
+    core.execute(c, [&core, key](const engine::Outcome& out) {
+        json j = core.ticket_json(*core.engine().ticket(std::get<engine::TicketIssued>(out.events.back().body).ticket.id));
+        j["follow_key"] = key;
+        j["follow_url"] = follow_url(core.options().phone, key);
+        return ok_json(j, 201);
     }, std::move(respond));
 }
 

@@ -1,0 +1,160 @@
+// follow_hub: per-ticket followers and their views (see follow_hub.hpp).
+#include "api/follow_hub.hpp"
+
+#include "api/reply.hpp"
+
+namespace api {
+namespace {
+
+constexpr size_t kMostQueued = 2;  // views queued to one phone before only the newest is kept
+
+Text text_of(const nlohmann::json& view) { return std::make_shared<const std::string>(dump({{"type", "ticket"}, {"ticket", view}})); }
+
+}  // namespace
+
+FollowHub::Facts FollowHub::facts_of(const engine::Engine& engine, const engine::Ticket& t, int ahead) {
+    const bool waiting = t.state == engine::TicketState::waiting;
+    return {static_cast<int>(t.state), t.counter, t.recalls, waiting ? ahead : 0,
+            waiting ? engine.estimate_wait_s(t.service, ahead) : 0, t.called_at, t.late, t.service};
+}
+
+void FollowHub::add(const std::shared_ptr<Subscriber>& s, const engine::Engine& engine, const engine::Ticket& t, int ahead,
+                    const json& view) {
+    remove(s.get());
+    // A second phone on a ticket joins the first one's entry as it is: what the
+    // entry last sent is what the next batch compares with, for both.
+    auto [it, fresh] = entries_.try_emplace(t.id);
+    Entry& e = it->second;
+    if (fresh) {
+        e.facts = facts_of(engine, t, ahead);
+        e.view = view;
+        e.text = text_of(view);
+    }
+    e.followers[s.get()] = Follower{s, s->room(), false, nullptr};
+    by_subscriber_[s.get()] = t.id;
+}
+
+void FollowHub::mark_ready(Subscriber* s) {
+    auto at = by_subscriber_.find(s);
+    if (at == by_subscriber_.end()) return;
+    auto& followers = entries_.at(at->second).followers;
+    if (auto f = followers.find(s); f != followers.end()) f->second.ready = true;
+}
+
+void FollowHub::remove(Subscriber* s) {
+    auto at = by_subscriber_.find(s);
+    if (at == by_subscriber_.end()) return;
+    auto e = entries_.find(at->second);
+    e->second.followers.erase(s);
+    if (e->second.followers.empty()) entries_.erase(e);
+    by_subscriber_.erase(at);
+}
+
+void FollowHub::drained(Subscriber* s) {
+    auto at = by_subscriber_.find(s);
+    if (at == by_subscriber_.end()) return;
+    auto& followers = entries_.at(at->second).followers;
+    auto f = followers.find(s);
+    if (f == followers.end() || !f->second.pending) return;
+    Text text = std::move(f->second.pending);
+    f->second.pending = nullptr;
+    send(f->second, text);
+}
+
+void FollowHub::send(Follower& f, const Text& text) {
+    auto who = f.who.lock();
+    if (!who) return;
+    const size_t room = who->room();
+    const size_t queued = f.full_room > room ? f.full_room - room : 0;
+    if (queued >= kMostQueued) {
+        f.pending = text;  // it still reads the older ones: it gets the newest when it drains
+        return;
+    }
+    who->send(text);  // may end the session, which removes this follower: nothing of `f` is used after
+}
+
+// One walk over the waiting lines, in order: each followed ticket's place is its
+// index in its line (plus, for a normal ticket, the priority ones of its service).
+std::map<int64_t, int> FollowHub::places(const engine::Engine& engine) const {
+    std::map<int64_t, int> out;
+    const engine::State& st = engine.state();
+    auto walk = [&](const engine::Queue& q, int before) {
+        int i = 0;
+        for (const auto& key : q) {
+            if (entries_.contains(key.ticket)) out[key.ticket] = before + i;
+            ++i;
+        }
+    };
+    for (const auto& [service, q] : st.priority_queue) walk(q, 0);
+    for (const auto& [service, q] : st.normal_queue) walk(q, engine.priority_waiting(service));
+    for (const auto& [counter, q] : st.counter_queue) walk(q, 0);
+    return out;
+}
+
+std::vector<FollowHub::Delivery> FollowHub::update(const engine::Engine& engine, const ViewOf& view, bool all) {
+    std::vector<Delivery> out;
+    if (entries_.empty()) return out;
+    const auto ahead = places(engine);
+    for (auto it = entries_.begin(); it != entries_.end();) {
+        Entry& e = it->second;
+        const engine::Ticket* t = engine.ticket(it->first);
+        if (!t) {
+            // Its day is over: one last view saying so, then these phones are forgotten.
+            json last = e.view;
+            last["state"] = "expired";
+            last["people_ahead"] = 0;
+            last["est_wait_s"] = 0;
+            out.push_back({it->first, text_of(last), true});
+            ++it;
+            continue;
+        }
+        const auto place = ahead.find(t->id);
+        const int n = place == ahead.end() ? 0 : place->second;
+        Facts facts = facts_of(engine, *t, n);
+        if (all || !(facts == e.facts)) {
+            json v = view(*t, n);
+            e.facts = std::move(facts);
+            if (v != e.view) {
+                e.view = std::move(v);
+                e.text = text_of(e.view);
+                out.push_back({it->first, e.text, false});
+            }
+        }
+        ++it;
+    }
+    return out;
+}
+
+std::optional<FollowHub::Delivery> FollowHub::refresh(const engine::Engine& engine, const engine::Ticket& t, int ahead,
+                                                      const json& view) {
+    auto it = entries_.find(t.id);
+    if (it == entries_.end() || it->second.view == view) return std::nullopt;
+    it->second.facts = facts_of(engine, t, ahead);
+    it->second.view = view;
+    it->second.text = text_of(view);
+    return Delivery{t.id, it->second.text, false};
+}
+
+void FollowHub::deliver(const std::vector<Delivery>& deliveries) {
+    for (const auto& d : deliveries) {
+        auto it = entries_.find(d.ticket);
+        if (it == entries_.end()) continue;
+        // Sends may end sessions (which remove followers): pick the targets first.
+        std::vector<Subscriber*> targets;
+        for (auto& [key, f] : it->second.followers)
+            if (f.ready) targets.push_back(key);
+        for (Subscriber* key : targets) {
+            auto entry = entries_.find(d.ticket);
+            if (entry == entries_.end()) break;
+            auto f = entry->second.followers.find(key);
+            if (f != entry->second.followers.end()) send(f->second, d.text);
+        }
+        if (!d.last) continue;
+        if (auto entry = entries_.find(d.ticket); entry != entries_.end()) {
+            for (const auto& [key, f] : entry->second.followers) by_subscriber_.erase(key);
+            entries_.erase(entry);
+        }
+    }
+}
+
+}  // namespace api

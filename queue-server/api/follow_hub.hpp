@@ -1,0 +1,86 @@
+// follow_hub: the phones that follow one ticket each (GET /api/public/tickets/{key}/events).
+//
+// A follower is sent its own ticket's public view and nothing else: not the
+// event stream (that carries every ticket), not the broadcasts. After each
+// durable batch the hub works out what each followed ticket's view depends on
+// (state, counter, place in line, estimate...) and rebuilds the view only for
+// tickets where that changed, so a batch costs one walk over the waiting lines
+// (each followed ticket's place read off the ordered sets as they are walked)
+// plus one view per changed ticket — not a walk of the line per follower.
+//
+// A phone that does not read is not queued view after view: only the newest
+// view waits for it (older ones are worth nothing), sent as it drains.
+#pragma once
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <vector>
+
+#include "api/event_hub.hpp"
+#include "engine/engine.hpp"
+
+namespace api {
+
+class FollowHub {
+public:
+    using json = nlohmann::json;
+    // The public view of a ticket with `ahead` people before it.
+    using ViewOf = std::function<json(const engine::Ticket&, int ahead)>;
+
+    // What to send once the state it shows is durable.
+    struct Delivery {
+        int64_t ticket = 0;
+        Text text;
+        bool last = false;  // the ticket is gone (a new day): its followers are forgotten after this
+    };
+
+    // A new follower of `t`, whose first view (`view`, computed now) the caller sends,
+    // then calls mark_ready(); views of later batches follow from there.
+    void add(const std::shared_ptr<Subscriber>& s, const engine::Engine& engine, const engine::Ticket& t, int ahead,
+             const json& view);
+    void mark_ready(Subscriber* s);
+    void remove(Subscriber* s);
+    void drained(Subscriber* s);
+
+    // After a durable batch: the views that changed. `all`: rebuild every one (the center changed).
+    std::vector<Delivery> update(const engine::Engine& engine, const ViewOf& view, bool all);
+    // One ticket's view, rebuilt for another reason (a contact was added): a delivery if it changed.
+    std::optional<Delivery> refresh(const engine::Engine& engine, const engine::Ticket& t, int ahead, const json& view);
+    void deliver(const std::vector<Delivery>& deliveries);
+
+    size_t size() const { return by_subscriber_.size(); }
+    size_t tickets() const { return entries_.size(); }
+
+private:
+    // What a view depends on, compared before a view is built.
+    struct Facts {
+        int state = 0, counter = 0, recalls = 0, ahead = 0, est = 0;
+        int64_t called_at = 0;
+        bool late = false;
+        std::string service;
+        bool operator==(const Facts&) const = default;
+    };
+    struct Follower {
+        std::weak_ptr<Subscriber> who;
+        size_t full_room = 0;  // its room when nothing was queued: what is queued is full_room - room()
+        bool ready = false;    // its first view went out: later ones may follow
+        Text pending;          // the newest view, waiting for it to drain
+    };
+    struct Entry {
+        Facts facts;
+        json view;
+        Text text;
+        std::map<Subscriber*, Follower> followers;
+    };
+
+    static Facts facts_of(const engine::Engine& engine, const engine::Ticket& t, int ahead);
+    std::map<int64_t, int> places(const engine::Engine& engine) const;  // followed waiting tickets → people ahead
+    void send(Follower& f, const Text& text);
+
+    std::map<int64_t, Entry> entries_;  // by ticket id
+    std::map<Subscriber*, int64_t> by_subscriber_;
+};
+
+}  // namespace api

@@ -1,0 +1,114 @@
+// public_view: what a citizen's phone is shown of its own ticket, and the
+// per-ticket stream of it (Core's part of issue 20; the routes are in
+// public_routes.cpp, the followers in follow_hub.hpp).
+//
+// The view holds the ticket's own facts, its service's names and the center's
+// name — never another ticket's number, never the follow hash, never a contact
+// in the clear (the messages field is masked by the sink).
+#include <sodium.h>
+
+#include "api/core.hpp"
+#include "engine/codec.hpp"
+
+namespace api {
+namespace {
+
+bool shows_counter(engine::TicketState s) {
+    using engine::TicketState;
+    return s == TicketState::called || s == TicketState::serving || s == TicketState::done || s == TicketState::no_show;
+}
+
+}  // namespace
+
+// The presented key is hashed and the hash looked up: what a lookup's timing
+// could tell is about SHA-256 outputs, which says nothing about other keys. A
+// text that is not a key is refused before anything is hashed or looked up.
+const engine::Ticket* Core::followed_ticket(const std::string& key) {
+    if (!is_follow_key(key)) return nullptr;
+    const std::string hash = follow_hash(key);
+    const engine::Ticket* t = engine_.followed(hash);
+    if (!t || sodium_memcmp(t->follow_hash.data(), hash.data(), hash.size()) != 0) return nullptr;
+    // The engine opens a day at its first command; past midnight, yesterday's keys end anyway.
+    return t->day == now().day ? t : nullptr;
+}
+
+json Core::public_view(const engine::Ticket& t) const { return public_view(t, engine_.people_ahead_of(t)); }
+
+json Core::public_view(const engine::Ticket& t, int ahead) const {
+    const engine::Center& center = engine_.state().center;
+    const engine::Service* s = center.service(t.service);
+    const bool waiting = t.state == engine::TicketState::waiting;
+    const int counter = shows_counter(t.state) ? t.counter : 0;
+    const engine::Counter* k = counter ? center.counter(counter) : nullptr;
+    json messages = nullptr;
+    if (options_.messages)
+        if (auto masked = options_.messages->masked_contact(t.id)) {
+            const auto chosen = message_ahead_.find(t.id);
+            messages = {{masked->find('@') == std::string::npos ? "phone" : "email", *masked},
+                        {"ahead", chosen == message_ahead_.end() ? options_.phone.alert_ahead : chosen->second}};
+        }
+    return {{"number", t.number},
+            {"service", t.service},
+            {"service_name_vi", s ? s->name_vi : ""},
+            {"service_name_en", s ? s->name_en : ""},
+            {"state", engine::to_string(t.state)},
+            {"people_ahead", waiting ? ahead : 0},
+            {"est_wait_s", waiting ? engine_.estimate_wait_s(t.service, ahead) : 0},
+            {"counter", counter},
+            {"counter_name", k ? k->name : ""},
+            {"called_at", t.called_at},
+            {"recalls", t.recalls},
+            {"day", t.day},
+            {"center", center.name},
+            {"late_used", t.late},
+            {"late_places", options_.phone.late_places},
+            {"alert_ahead", options_.phone.alert_ahead},
+            {"messages", messages}};
+}
+
+void Core::open_stream(const Admission& admitted, const std::shared_ptr<Subscriber>& s, int64_t since) {
+    if (admitted.params.empty()) return subscribe(s, *admitted.who, since);
+    const engine::Ticket* t = followed_ticket(admitted.params[0]);
+    if (!t) return s->close();  // its day ended between the upgrade and now
+    follow(s, *t);
+}
+
+// The first view at once (once what it shows is durable), then one per change.
+void Core::follow(const std::shared_ptr<Subscriber>& s, const engine::Ticket& t) {
+    const int ahead = engine_.people_ahead_of(t);
+    const json view = public_view(t, ahead);
+    follow_.add(s, engine_, t, ahead, view);
+    auto text = std::make_shared<const std::string>(dump({{"type", "ticket"}, {"ticket", view}}));
+    std::weak_ptr<Subscriber> weak = s;
+    durability_.after(engine_.state().seq, [this, weak, text] {
+        auto client = weak.lock();
+        if (!client) return;
+        client->send(text);
+        follow_.mark_ready(client.get());
+    });
+}
+
+void Core::refresh_follower(int64_t ticket) {
+    const engine::Ticket* t = engine_.ticket(ticket);
+    if (!t) return;
+    const int ahead = engine_.people_ahead_of(*t);
+    if (auto d = follow_.refresh(engine_, *t, ahead, public_view(*t, ahead)))
+        durability_.after(engine_.state().seq, [this, d = std::move(*d)] { follow_.deliver({d}); });
+}
+
+// After each durable batch: the followers' views that changed (sent once the
+// state they were computed from is durable too), then the messages.
+void Core::followers_after(const std::vector<engine::Event>& events) {
+    bool center_changed = false;
+    for (const auto& e : events) {
+        if (std::holds_alternative<engine::CenterConfigured>(e.body)) center_changed = true;
+        if (std::holds_alternative<engine::DayOpened>(e.body)) message_ahead_.clear();
+    }
+    auto deliveries = follow_.update(engine_, [this](const engine::Ticket& t, int ahead) { return public_view(t, ahead); },
+                                     center_changed);
+    if (!deliveries.empty())
+        durability_.after(engine_.state().seq, [this, d = std::move(deliveries)] { follow_.deliver(d); });
+    if (options_.messages) options_.messages->on_durable(engine_.state(), events);
+}
+
+}  // namespace api
