@@ -1,1 +1,3 @@
 # notify tests (issue 20); included from tests/CMakeLists.txt.
+# The pure parts: phone and e-mail checks and masks, templates, encoded words, the sender config.
+center_test(notify_contact_test notify store PkgConfig::SODIUM)
