@@ -1,14 +1,14 @@
 // main: the citizen's phone app — one small page for /t/{key} (a followed
 // ticket) and /m/… (home, procedure, dossier, hall queue), routed in the
 // browser so moving between them costs no reload. After a move the page's
-// heading takes the focus, so a screen reader starts reading the new page.
+// heading takes the focus (ui.focusHeading).
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { DossierPage } from './dossier';
 import { Home } from './home';
 import { ProcedurePage } from './procedure';
 import { TicketPage } from './ticket';
-import { catchLinks, onRoute } from './ui';
+import { catchLinks, focusHeading, onRoute } from './ui';
 import { WaitingPage } from './waiting';
 import './phone.css';
 
@@ -29,7 +29,8 @@ function App() {
   useEffect(() => {
     if (first.current) { first.current = false; return; }
     window.scrollTo(0, 0);
-    document.querySelector<HTMLElement>('main h1')?.focus();
+    (document.activeElement as HTMLElement | null)?.blur?.();
+    focusHeading();
   }, [path]);
   return route(path.split('?')[0]);
 }

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t } from './i18n';
 import { get, PublicError } from './net';
-import { Page, useLanguage } from './ui';
+import { focusHeading, Page, useLanguage } from './ui';
 
 interface Doc {
   name: string;
@@ -77,7 +77,6 @@ function Facts({ p }: { p: Procedure }) {
 function Body({ p }: { p: Procedure }) {
   return (
     <>
-      <h1 tabIndex={-1}>{p.name}</h1>
       <Share title={p.name} />
       <Facts p={p} />
       <section aria-labelledby="docs-h">
@@ -120,10 +119,11 @@ export function ProcedurePage({ code }: { code: string }) {
       .then(setP)
       .catch((e) => setError(e instanceof PublicError && e.status === 404 ? t('no_procedure') : e.status === 0 ? t('net_error') : t('try_again')));
   }, [code]);
+  useEffect(focusHeading, [p, error]);
   return (
     <Page class="procedure">
-      {p ? <Body p={p} /> : error ? <><h1 tabIndex={-1}>{t('procedure')}</h1><p class="error" role="alert">{error}</p></>
-         : <h1 tabIndex={-1}>{t('loading')}</h1>}
+      <h1 tabIndex={-1}>{p ? p.name : error ? t('procedure') : t('loading')}</h1>
+      {p ? <Body p={p} /> : error && <p class="error" role="alert">{error}</p>}
       <p class="no-print"><a href="/m/">{t('back_home')}</a></p>
     </Page>
   );

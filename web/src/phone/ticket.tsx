@@ -9,7 +9,7 @@ import { Follow } from './follow';
 import { kindWait, language, t } from './i18n';
 import type { TicketView } from './net';
 import { AlertPanel, Late, Leave, Sms, loadChoice, saveChoice, type AlertChoice } from './ticket_controls';
-import { Page, useLanguage } from './ui';
+import { focusHeading, Page, useLanguage } from './ui';
 
 export function counterName(v: { counter: number; counter_name?: string }): string {
   // The center's own name ("Quầy 3") is Vietnamese; in English say "Counter 3".
@@ -104,6 +104,7 @@ export function TicketPage({ ticketKey }: { ticketKey: string }) {
     if (view && !choice) setChoice(loadChoice(ticketKey, view));
     if (view) localStorage.setItem('phone.ticket', JSON.stringify({ key: ticketKey, number: view.number, day: view.day }));
   }, [view]);
+  useEffect(focusHeading, [!view, missing]);
   const fired = useAlerts(ticketKey, view, choice);
   const choose = (c: AlertChoice) => {
     setChoice(c);

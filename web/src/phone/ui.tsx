@@ -7,7 +7,18 @@ import { language, onLanguage, setLanguage, t } from './i18n';
 
 const routeListeners = new Set<() => void>();
 
+let moved = false;  // the first page was loaded, not moved to: it keeps the browser's focus
+
+// After a move the page's heading takes the focus (a screen reader starts
+// reading the new page); a page whose heading comes with its data calls it again then.
+export function focusHeading() {
+  if (!moved) return;
+  const active = document.activeElement;
+  if (!active || active === document.body || !active.isConnected) document.querySelector<HTMLElement>('main h1')?.focus();
+}
+
 export function navigate(path: string, replace = false) {
+  moved = true;
   if (replace) history.replaceState(null, '', path);
   else history.pushState(null, '', path);
   routeListeners.forEach((f) => f());
@@ -15,10 +26,11 @@ export function navigate(path: string, replace = false) {
 
 export function onRoute(f: () => void): () => void {
   routeListeners.add(f);
-  window.addEventListener('popstate', f);
+  const back = () => { moved = true; f(); };
+  window.addEventListener('popstate', back);
   return () => {
     routeListeners.delete(f);
-    window.removeEventListener('popstate', f);
+    window.removeEventListener('popstate', back);
   };
 }
 
