@@ -238,6 +238,8 @@ void KioskApp::act(const std::string& id) {
     else if (id == "home:take") go(Screen::services);
     else if (id == "home:procedures") go(Screen::search);
     else if (id == "home:dossier") go(Screen::dossier);
+    else if (id == "ticket:phone") open_phone();
+    else if (id == "phone:send") send_phone();
     else if (id.starts_with("service:")) choose_service(arg);
     else if (id.starts_with("category:")) issue(state_.service, arg);
     else if (id.starts_with("key:")) key(arg);
@@ -298,6 +300,13 @@ void KioskApp::edit(const std::function<std::string(const std::string&)>& change
         const std::string next = change(text);
         if (next.size() <= 200) text = next;
         state_.dossier_message.clear();
+    } else if (state_.screen == Screen::phone) {
+        // Digits (a '+' first, from a real keyboard): what a phone number is made of, no longer than one.
+        std::string next;
+        for (const char c : change(state_.phone))
+            if (std::isdigit(static_cast<unsigned char>(c)) || (c == '+' && next.empty())) next += c;
+        if (next.size() <= 15) state_.phone = next;
+        state_.phone_message.clear();
     } else if (state_.screen == Screen::admin) {
         state_.pin = change(state_.pin).substr(0, 12);
     }
@@ -308,7 +317,7 @@ void KioskApp::edit(const std::function<std::string(const std::string&)>& change
 void KioskApp::typed(const std::string& raw) {
     last_input_ = clock_();
     const std::string text = common::to_nfc(raw).value_or("");
-    if (state_.screen == Screen::search || state_.screen == Screen::dossier) {
+    if (state_.screen == Screen::search || state_.screen == Screen::dossier || state_.screen == Screen::phone) {
         edit([&](const std::string& before) { return before + text; });
         return;
     }
@@ -327,6 +336,7 @@ void KioskApp::enter() {
         lookup_dossier(false);
         return;
     }
+    if (state_.screen == Screen::phone) return send_phone();
     if (state_.screen == Screen::search || scan_buffer_.empty()) return;
     const ScannedDossier scan = parse_scan(scan_buffer_);
     scan_buffer_.clear();
@@ -355,6 +365,7 @@ void KioskApp::back() {
             state_.procedure_note.clear();
             return go(state_.procedure_from);
         case Screen::dossier_result: return go(Screen::dossier);
+        case Screen::phone: return go(Screen::ticket);
         default: return reset(false);
     }
 }
@@ -374,10 +385,14 @@ void KioskApp::reset(bool full) {
 
 void KioskApp::tick(int64_t now) {
     const bool idle = now - last_input_ >= int64_t{config_.idle_seconds} * 1000;
-    const bool waiting = state_.screen == Screen::issuing || state_.screen == Screen::dossier_looking;
+    const bool waiting = state_.screen == Screen::issuing || state_.screen == Screen::dossier_looking ||
+                         state_.screen == Screen::phone_sending;
+    const int64_t ticket_ms = int64_t{config_.ticket_seconds} * 1000;
     if (state_.screen == Screen::ticket && state_.outcome && state_.outcome->print == PrintState::printed &&
-        now - ticket_shown_at_ >= int64_t{config_.ticket_seconds} * 1000 && now - last_input_ >= int64_t{config_.ticket_seconds} * 1000)
+        now - ticket_shown_at_ >= ticket_ms && now - last_input_ >= ticket_ms)
         reset(true);
+    else if (state_.screen == Screen::phone && !state_.phone_masked.empty() && now - last_input_ >= ticket_ms)
+        reset(true);  // signed up: gone as soon as a printed ticket would be
     else if (idle && !waiting && (state_.screen != Screen::home || state_.lang != (config_.english_first ? Lang::en : Lang::vi) ||
                                   state_.large_text))
         reset(true);
@@ -395,6 +410,7 @@ int64_t KioskApp::next_wake(int64_t now) const {
     auto soon = [&](int64_t at) { wake = std::min(wake, std::max(at, now)); };
     if (state_.screen != Screen::home) soon(last_input_ + int64_t{config_.idle_seconds} * 1000);
     if (state_.screen == Screen::ticket) soon(std::max(ticket_shown_at_, last_input_) + int64_t{config_.ticket_seconds} * 1000);
+    if (state_.screen == Screen::phone && !state_.phone_masked.empty()) soon(last_input_ + int64_t{config_.ticket_seconds} * 1000);
     if (lost_) soon(std::min(lost_->refuse_at, lost_->forget_at));
     soon(next_printer_check_);
     if (dirty_) wake = now;
@@ -410,7 +426,8 @@ void KioskApp::draw() {
     shown_clock_ = clock_text(t);
     canvas_->begin_frame();
     Ui ui(*canvas_, metrics_for(w, h, state_.large_text), pressed_);
-    const Scene scene{state_, mirror_, words_, online_, printer_status_, shown_clock_, date_text(t), cache_->fields(), cache_->size(), calendar_};
+    const Scene scene{state_, mirror_, words_, online_, printer_status_, shown_clock_, date_text(t), cache_->fields(), cache_->size(), calendar_,
+                      !messages_off_};
     draw_scene(ui, scene);
     targets_ = ui.take_targets();
     canvas_->end_frame();

@@ -144,6 +144,11 @@ private:
     void report_printer();
     void ask_who_am_i();
 
+    // phone.cpp: messages about the ticket shown (the citizen's phone number).
+    void open_phone();
+    void send_phone();
+    void phone_replied(const Reply& reply, int64_t ticket);
+
     KioskConfig config_;
     Clock clock_;
     Log log_;
@@ -183,6 +188,9 @@ private:
 
     bool online_ = false;
     bool catalog_fetching_ = false;
+    // The server answered 409 no_sender: no message button until the link comes
+    // back (a restarted server may have a sender configured by then).
+    bool messages_off_ = false;
     std::optional<drivers::PrinterStatus> printer_status_;
     std::string reported_;   // the printer state the server last heard
     std::string my_source_;  // "kiosk:<name>", from GET /api/me

@@ -19,7 +19,9 @@ struct KioskConfig {
     int paper_mm = 80;                  // 80 or 58
     std::filesystem::path logo;         // printed at the top of tickets; none when empty
     std::string ticket_footer = "Vui lòng chú ý màn hình và loa gọi số. Số chỉ có giá trị trong ngày.";
-    std::string follow_url;             // QR on the ticket: "{number}", "{id}", "{day}" are replaced; none when empty
+    // The ticket's QR, overriding the server's follow URL: "{number}", "{id}", "{day}", "{key}" (the
+    // ticket's follow key) are replaced. Empty: the server's follow_url (printing.hpp).
+    std::string follow_url;
     bool fullscreen = true;
     int width = 1080, height = 1920;    // the window when not full screen
     bool english_first = false;         // start in English (a hall for foreigners)

@@ -37,6 +37,7 @@ void KioskApp::link_changed(bool up, const std::string& why) {
     log_(up ? "connected to " + config_.server : "offline: " + why);
     if (!up) return;
     reported_.clear();  // a restarted server has forgotten the printer's state
+    messages_off_ = false;  // and may have a message sender now
     report_printer();
     if (my_source_.empty()) ask_who_am_i();
     if (state_.screen == Screen::dossier_result) lookup_dossier(true);  // it may have changed while the link was down

@@ -43,6 +43,24 @@ std::string local_time_text(int64_t utc_ms, const common::LocalCalendar& calenda
     return clock_text(t) + " " + date_text(t);
 }
 
+std::string ticket_follow_url(const nlohmann::json& ticket, const KioskConfig& config) {
+    const std::string key = field<std::string>(ticket, "follow_key", "");
+    if (!config.follow_url.empty()) {
+        // A template that names the key needs one: without it the address leads nowhere.
+        if (config.follow_url.find("{key}") != std::string::npos && key.empty()) return "";
+        return filled(config.follow_url, {{"number", field<std::string>(ticket, "number", "")},
+                                          {"id", std::to_string(field<int64_t>(ticket, "id", 0))},
+                                          {"day", std::to_string(field<int>(ticket, "day", 0))},
+                                          {"key", key}});
+    }
+    const std::string url = field<std::string>(ticket, "follow_url", "");
+    if (url.starts_with("https://") || url.starts_with("http://")) return url;
+    if (!url.starts_with("/")) return "";  // none (a ticket seen only on the event stream), or not an address
+    std::string base = config.server;
+    while (base.ends_with("/")) base.pop_back();
+    return base + url;
+}
+
 drivers::TicketContent ticket_content(const nlohmann::json& ticket, const std::string& center_name,
                                       const std::string& category_name, const KioskConfig& config,
                                       const common::LocalCalendar& calendar) {
@@ -55,11 +73,7 @@ drivers::TicketContent ticket_content(const nlohmann::json& ticket, const std::s
     t.people_ahead = field<int>(ticket, "people_ahead", -1);
     const int est = field<int>(ticket, "est_wait_s", -1);
     t.estimated_wait_minutes = est <= 0 ? -1 : (est + 59) / 60;  // no estimate yet: not printed as "~0 minutes"
-    if (!config.follow_url.empty()) {
-        t.follow_url = filled(config.follow_url, {{"number", t.number},
-                                                  {"id", std::to_string(field<int64_t>(ticket, "id", 0))},
-                                                  {"day", std::to_string(field<int>(ticket, "day", 0))}});
-    }
+    t.follow_url = ticket_follow_url(ticket, config);
     t.footer = config.ticket_footer;
     return t;
 }

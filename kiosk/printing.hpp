@@ -23,6 +23,13 @@ std::string clock_text(const common::Instant& t);
 std::string date_text(const common::Instant& t);
 std::string local_time_text(int64_t utc_ms, const common::LocalCalendar& calendar);
 
+// The address the ticket's QR says. The kiosk's own `follow_url` template when set
+// ({number}, {id}, {day}, {key}); else the server's `follow_url` from the issue
+// reply: an absolute one as it is, a path ("/t/KEY") after the kiosk's server
+// address. Empty: no QR. The key in it is the citizen's secret: printed, never
+// logged or kept.
+std::string ticket_follow_url(const nlohmann::json& ticket, const KioskConfig& config);
+
 // A ticket as printed, from POST /api/tickets' answer. `category_name` is the
 // category's words for a priority ticket (empty for a normal one).
 drivers::TicketContent ticket_content(const nlohmann::json& ticket, const std::string& center_name,

@@ -208,7 +208,14 @@ int ticket(Ui& ui, const Scene& sc, const Box& b) {
     const TicketOutcome& o = *sc.state.outcome;
     const json& t = o.ticket;
     const bool failed = o.print == PrintState::failed;
-    const Box done{b.x + b.w / 4, b.bottom() - m.d(13), b.w / 2, m.d(13)};
+    Box done{b.x + b.w / 4, b.bottom() - m.d(13), b.w / 2, m.d(13)};
+    // Messages offered beside Done while the ticket's follow key is at hand (the key is used, never drawn).
+    if (sc.offer_messages && !field<std::string>(t, "follow_key", "").empty()) {
+        const int gap = m.d(2), row = b.w * 15 / 16;
+        const Box phone{b.x + (b.w - row) / 2, done.y, (row - gap) * 62 / 100, done.h};
+        done = {phone.x + phone.w + gap, done.y, row - phone.w - gap, done.h};
+        ui.button("ticket:phone", phone, sc.t("ticket.phone"), "", Look::normal);
+    }
     Box info = b;
     info.h = done.y - b.y - m.d(2);
     Box qr{};
@@ -534,6 +541,8 @@ int content(Ui& ui, const Scene& sc, const Box& b) {
             centered_message(ui, sc.t("issuing.wait"), "", b, colors::white);
             return 1;
         case Screen::ticket: return sc.state.outcome ? ticket(ui, sc, b) : 1;
+        case Screen::phone: return sc.state.outcome ? phone_entry(ui, sc, b) : 1;
+        case Screen::phone_sending: return phone_sending(ui, sc, b);
         case Screen::refused: return refused(ui, sc, b);
         case Screen::search: return search(ui, sc, b);
         case Screen::field: return field_list(ui, sc, b);

@@ -27,11 +27,16 @@ struct Scene {
     const std::vector<catalog::FieldCount>& fields;
     size_t catalog_size = 0;
     const common::LocalCalendar& calendar;  // a dossier step's time, in the center's
+    bool offer_messages = true;  // the ticket screen offers messages (unless the server has no sender)
 
     const std::string& t(const char* key) const { return words.get(key, state.lang); }
 };
 
 // Draws the whole screen; the Ui keeps the touch targets.
 void draw_scene(Ui& ui, const Scene& scene);
+
+// phone_screen.cpp: the phone number for messages, and its wait; the height of the content's pages (1).
+int phone_entry(Ui& ui, const Scene& scene, const Box& content);
+int phone_sending(Ui& ui, const Scene& scene, const Box& content);
 
 }  // namespace kiosk

@@ -19,6 +19,8 @@ enum class Screen {
     category,         // normal or a priority category
     issuing,          // waiting for the server's number
     ticket,           // the number, printed or on screen
+    phone,            // a phone number for messages about that ticket (phone.cpp)
+    phone_sending,    // waiting for the server to take it
     refused,          // no number was issued, and why
     search,           // keyboard, field list or results
     field,            // the procedures of one field
@@ -49,6 +51,14 @@ struct KioskState {
     std::string service;        // chosen service code
     std::string refusal;        // strings key: why no number
     std::optional<TicketOutcome> outcome;
+
+    // Messages about the ticket shown. The digits live here until sent (the
+    // person sees what they type); the server keeps the number, the kiosk keeps
+    // only its masked form, and all of it goes with the ticket at the next reset.
+    std::string phone;          // digits as typed
+    std::string phone_message;  // strings key: bad number, no sender, offline
+    std::string phone_masked;   // "09*****678" once the server took it
+    int phone_ahead = 3;        // as the server took it
 
     // Procedures.
     std::string query;

@@ -120,6 +120,18 @@ void Ui::keyboard(const Box& b, const std::string& extra, const KeyLabels& label
     wide("key:clear", 2, labels.clear, Look::quiet);
 }
 
+void Ui::digit_pad(const Box& b, const KeyLabels& labels) {
+    const int gap = std::max(2, m_.d(1));
+    const int w = (b.w - 2 * gap) / 3, h = (b.h - 3 * gap) / 4;
+    const char* keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back"};
+    for (int i = 0; i < 12; ++i) {
+        const Box k{b.x + (i % 3) * (w + gap), b.y + (i / 3) * (h + gap), w, h};
+        const std::string key = keys[i];
+        const bool word = key.size() > 1;
+        button("key:" + key, k, key == "clear" ? labels.clear : key == "back" ? labels.back : key, "", word ? Look::quiet : Look::key);
+    }
+}
+
 void Ui::pin_pad(const Box& b, const std::string& ok_label) {
     const int gap = m_.d(1);
     const int w = (b.w - 2 * gap) / 3, h = (b.h - 3 * gap) / 4;

@@ -72,6 +72,9 @@ public:
         std::string space, back, clear, telex;  // telex empty: no toggle
     };
     void keyboard(const Box& b, const std::string& extra, const KeyLabels& labels);
+    // Digits for a phone number, as the keyboard's keys ("key:0".."key:9", "key:back",
+    // "key:clear"), so typing goes where the keyboard's does.
+    void digit_pad(const Box& b, const KeyLabels& labels);
     // A digits pad for the PIN: "pin:0".."pin:9", "pin:back", "pin:ok".
     void pin_pad(const Box& b, const std::string& ok_label);
 
