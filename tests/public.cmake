@@ -3,3 +3,5 @@
 center_test(public_engine_test engine)
 # Following a ticket from a phone against a real server: key, view, live stream, leave, late, 404s, privacy, restart.
 center_test(public_follow_test api)
+# The other phone routes: notify through the message sink, the hall's queue, catalog, dossiers; the [phone] config.
+center_test(public_routes_test api)
