@@ -1,3 +1,5 @@
 # notify tests (issue 20); included from tests/CMakeLists.txt.
 # The pure parts: phone and e-mail checks and masks, templates, encoded words, the sender config.
 center_test(notify_contact_test notify store PkgConfig::SODIUM)
+# Phone messages through a real HTTP gateway on loopback: texts, retries, refusals, a hang, a restart, the day's close.
+center_test(notify_gateway_test notify store Boost::headers Threads::Threads)
