@@ -13,7 +13,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
-import { stage, webDist } from './harness.js';
+import { mkdirSync } from 'node:fs';
+import { screenshots, stage, webDist } from './harness.js';
 
 let server, browser;
 stage((s, b) => { server = s; browser = b; });
@@ -96,6 +97,8 @@ test('a ticket followed from its QR on slow 3G: people ahead, the alert at N ahe
   await page.selectOption('#alert-ahead', '1');
   await page.tap('[data-action="alert-on"]');
   await page.waitForSelector('[data-alerts="on"]');
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, 'phone-waiting-360x800.png') });
   assert.equal(await page.locator('[data-alert]').count(), 0, 'two ahead, the alert waits for one');
 
   const one = await staffToken(1), two = await staffToken(2);
@@ -116,6 +119,8 @@ test('a ticket followed from its QR on slow 3G: people ahead, the alert at N ahe
   const size = await page.locator('.call b').evaluate((b) => parseFloat(getComputedStyle(b).fontSize));
   assert.ok(size >= 48, `the counter in very large type (${size}px)`);
   assert.equal(await page.locator('[data-action="leave"]').count(), 0, 'nothing to leave once called');
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, 'phone-called-360x800.png') });
   await done(page);
 
   const checked = await phone({ bypassCSP: true });  // axe's script is injected: the CSP would refuse it

@@ -20,7 +20,7 @@ export function counterName(v: { counter: number; counter_name?: string }): stri
 const serviceName = (v: TicketView) => (language() === 'en' && v.service_name_en) || v.service_name_vi || v.service;
 
 function stateWords(v: TicketView): string {
-  if (v.state === 'called') return `${t('state_called')} ${t('go_to', { counter: counterName(v) })}.`;
+  if (v.state === 'called') return t('state_called');  // the counter follows in very large type, in the same live region
   if (v.state === 'serving') return `${t('state_serving')} — ${t('at_counter', { counter: counterName(v) })}`;
   return t(`state_${v.state}` as 'state_waiting');
 }
@@ -33,10 +33,12 @@ function Card({ view }: { view: TicketView }) {
         <span class="number" data-number={view.number}>{view.number}</span>
       </h1>
       <p class="service">{serviceName(view)}</p>
-      <p class="state" aria-live="polite" aria-atomic="true" data-state-text>{stateWords(view)}</p>
-      {view.state === 'called' && (
-        <p class="call" data-counter={view.counter}>{t('go_to', { counter: '' })}<b>{counterName(view)}</b></p>
-      )}
+      <div aria-live="polite" aria-atomic="true">
+        <p class="state" data-state-text>{stateWords(view)}</p>
+        {view.state === 'called' && (
+          <p class="call" data-counter={view.counter}>{t('go_to', { counter: '' })}<b>{counterName(view)}</b></p>
+        )}
+      </div>
       {view.state === 'waiting' && (
         <dl class="facts">
           <div><dt>{t('people_ahead')}</dt><dd data-ahead={view.people_ahead}>{view.people_ahead}</dd></div>
