@@ -217,7 +217,7 @@ struct FileNotifier {
 
 // --- without a window ---
 
-TEST_CASE("the ticket's QR address: the server's absolute URL as it is, a path after the kiosk's server, or the kiosk's template") {
+TEST_CASE("the ticket's QR address: the server's absolute URL as it is or a path after the kiosk's server or the kiosk's template") {
     KioskConfig c;
     c.server = "http://10.0.0.5:8080/";
     const json absolute{{"number", "A105"}, {"follow_key", "k"}, {"follow_url", "https://hcc.example.vn/t/k"}};
@@ -239,7 +239,7 @@ TEST_CASE("the ticket's QR address: the server's absolute URL as it is, a path a
     CHECK(ticket_follow_url(json{{"number", "A105"}}, c) == "https://x.vn/q?n=A105");  // the old template still works
 }
 
-TEST_CASE("the phone screen's words: every key in both languages, NFC, and the consent line as agreed") {
+TEST_CASE("the phone screen's words: every key in both languages and NFC and the consent line as agreed") {
     const Strings& words = builtin_strings();
     std::set<std::string> used;
     const std::regex key(R"re("((?:phone|ticket|keyboard)\.[a-z_]+)")re");
@@ -264,7 +264,7 @@ TEST_CASE("the phone screen's words: every key in both languages, NFC, and the c
 
 // --- the kiosk against a real server ---
 
-TEST_CASE("the printed QR reads as the server's follow URL and opens that ticket; with public_url it is absolute; the key is in no log or file") {
+TEST_CASE("the printed QR reads as the server's follow URL and opens that ticket - absolute with public_url - and the key is in no log or file") {
     TestServer s;
     testing::TempDir dir;
     const KioskConfig c = config_for(s, dir);
@@ -317,7 +317,7 @@ TEST_CASE("the printed QR reads as the server's follow URL and opens that ticket
           "https://theodoi.example.vn/t/" + third.ticket.value("follow_key", "") + "?n=" + third.ticket.value("number", ""));
 }
 
-TEST_CASE("a center without a message sender: the kiosk says so kindly, and stops offering messages until the link comes back") {
+TEST_CASE("a center without a message sender: the kiosk says so kindly and stops offering messages until the link comes back") {
     TestServer s;  // no MessageSink: POST .../notify answers 409 no_sender
     testing::TempDir dir;
     Kiosk k(config_for(s, dir), s.clock_ms.load());
@@ -352,7 +352,7 @@ TEST_CASE("a center without a message sender: the kiosk says so kindly, and stop
     CHECK(k.app->target("ticket:phone"));
 }
 
-TEST_CASE("messages asked for with touches: a wrong number is refused and kept to fix, the right one reaches the server, masked everywhere") {
+TEST_CASE("messages asked for with touches: a wrong number is refused and kept to fix - the right one reaches the server - masked everywhere") {
     TestServer s;
     FileNotifier messages(s);
     testing::TempDir dir;
@@ -416,7 +416,7 @@ TEST_CASE("messages asked for with touches: a wrong number is refused and kept t
     s.stop();  // before the notifier the server uses
 }
 
-TEST_CASE("the phone screen at every kiosk size and in English, and it goes home when left alone") {
+TEST_CASE("the phone screen at every kiosk size and in English and it goes home when left alone") {
     TestServer s;
     for (auto [w, h] : std::vector<std::pair<int, int>>{{1080, 1920}, {1920, 1080}, {768, 1024}, {1280, 800}}) {
         for (bool large : {false, true}) {
