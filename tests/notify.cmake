@@ -3,3 +3,5 @@
 center_test(notify_contact_test notify store PkgConfig::SODIUM)
 # Phone messages through a real HTTP gateway on loopback: texts, retries, refusals, a hang, a restart, the day's close.
 center_test(notify_gateway_test notify store Boost::headers Threads::Threads)
+# E-mail through a real SMTP server (python3-aiosmtpd), read back by Python's e-mail parser.
+center_test(notify_smtp_test notify store Threads::Threads)
