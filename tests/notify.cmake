@@ -5,3 +5,5 @@ center_test(notify_contact_test notify store PkgConfig::SODIUM)
 center_test(notify_gateway_test notify store Boost::headers Threads::Threads)
 # E-mail through a real SMTP server (python3-aiosmtpd), read back by Python's e-mail parser.
 center_test(notify_smtp_test notify store Threads::Threads)
+# Signed webhooks of every event from the log: a receiver down then up, a held request, a restart, signatures checked by hand.
+center_test(notify_webhook_test notify store Boost::headers PkgConfig::SODIUM Threads::Threads)

@@ -70,6 +70,16 @@ WebhookThread::WebhookThread(WebhookSender sender, std::filesystem::path events_
     : sender_(std::move(sender)), events_db_(std::move(events_db)), messages_db_(std::move(messages_db)),
       center_(std::move(center)), options_(std::move(options)) {
     status_.name = sender_.name;
+    // A first start takes the log's end as its cursor now, not when the thread
+    // runs: the events made between the two are then sent, not skipped.
+    try {
+        Outbox cursors(messages_db_);
+        const std::string key = "webhook:" + sender_.name;
+        if (cursors.cursor(key)) return;
+        if (auto log = open_log(events_db_)) cursors.set_cursor(key, last_seq(*log));
+    } catch (const std::exception& e) {
+        spdlog::warn("webhook {}: {} (the thread tries again)", sender_.name, e.what());
+    }
 }
 
 WebhookThread::~WebhookThread() { stop(); }
