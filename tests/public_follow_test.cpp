@@ -244,7 +244,7 @@ TEST_CASE("the phone page is the web build's /m/index.html, 200 or 404", "[publi
     CHECK(missing.raw == ok.raw);
 }
 
-TEST_CASE("the log keeps the key's hash and never the key; no client is sent the hash; a restart keeps the key", "[public][privacy]") {
+TEST_CASE("the log keeps the key's hash and never the key - no client is sent the hash - a restart keeps the key", "[public][privacy]") {
     TestServer s;
     const std::string admin = s.login("admin", s.admin_password);
     testing::WsClient events(s.port, admin, 0);
