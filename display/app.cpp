@@ -181,6 +181,7 @@ void DisplayApp::drain(int64_t now) {
 void DisplayApp::apply(const nlohmann::json& m, int64_t now) {
     if (client::field<std::string>(m, "type", "") == "snapshot") {
         mirror_.apply_snapshot(m);
+        read_phone(m);
         stream_->applied(mirror_.seq());
         return;
     }
@@ -202,6 +203,14 @@ void DisplayApp::apply(const nlohmann::json& m, int64_t now) {
     if (voice_) announcer_.push(*call, now, calendar_.at(now).minute);
 }
 
+// The server's [phone] settings ride in each snapshot; an older server without
+// them, or odd values, mean no QR. Only a new snapshot changes them.
+void DisplayApp::read_phone(const nlohmann::json& snapshot) {
+    const auto& phone = client::member(client::member(snapshot, "state"), "phone");
+    phone_qr_ = phone_qr_text(config_.qr, client::field<std::string>(phone, "public_url", ""),
+                              client::field<bool>(phone, "display_qr", false));
+}
+
 void DisplayApp::speak(int64_t now) {
     if (!voice_) return;
     const auto call = announcer_.next(now);
@@ -218,14 +227,17 @@ BoardView DisplayApp::view(int64_t now) const {
     status.highlight = blink_from_ >= 0 && now - blink_from_ < blink_ms && (now - blink_from_) / kBlinkHalfMs % 2 == 0;
     status.offline = !online_ && now - offline_since_ >= int64_t{config_.offline_mark_seconds} * 1000;
     status.skipped_calls = announcer_.skipped() > 0 && now - announcer_.last_skip_at() < kSkippedNoticeMs;
-    return make_view(mirror_, config_, status, calendar_.at(now));
+    BoardView v = make_view(mirror_, config_, status, calendar_.at(now));
+    v.qr = phone_qr_;
+    return v;
 }
 
 Layout DisplayApp::layout_for(const BoardView& v) const {
     int w = 0, h = 0;
     SDL_GetRendererOutputSize(renderer_, &w, &h);
     const bool ticker = !v.ticker.empty() || v.status.skipped_calls;
-    return compute_layout(config_.layout, config_.orientation, w, h, v.waiting.size(), ticker, config_.calls_shown);
+    return compute_layout(config_.layout, config_.orientation, w, h, v.waiting.size(), ticker, config_.calls_shown,
+                          !v.qr.empty());
 }
 
 void DisplayApp::draw(const BoardView& v, int64_t now) {

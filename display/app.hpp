@@ -82,6 +82,7 @@ private:
     void link_changed(bool up, const std::string& why);
     void drain(int64_t now);
     void apply(const nlohmann::json& message, int64_t now);
+    void read_phone(const nlohmann::json& snapshot);
     void handle(const SDL_Event& e);
     void speak(int64_t now);
     BoardView view(int64_t now) const;
@@ -113,6 +114,7 @@ private:
     std::optional<bool> link_news_;
     std::string link_why_;
 
+    std::string phone_qr_;  // what the phone QR says, from the last snapshot; empty: none
     bool online_ = false;
     int64_t offline_since_ = 0;
     int64_t blink_from_ = -1;  // when the newest shown call arrived

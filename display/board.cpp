@@ -35,6 +35,12 @@ CallLine line_of(const client::Mirror& m, int64_t ticket, const std::string& num
 
 }  // namespace
 
+std::string phone_qr_text(QrMode mode, const std::string& public_url, bool display_qr) {
+    // The server refuses display_qr without a public_url; a path alone would mean nothing to a phone.
+    if (public_url.empty() || mode == QrMode::off || (mode == QrMode::automatic && !display_qr)) return "";
+    return public_url + "/m/q";
+}
+
 bool shown(const DisplayConfig& config, const std::string& service, int counter) {
     return (config.services.empty() || config.services.count(service)) &&
            (config.counters.empty() || config.counters.count(counter));

@@ -53,6 +53,7 @@ struct BoardView {
     bool counter_paused = false;
     BoardStatus status;
     std::string ticker;
+    std::string qr;  // the phone QR's text ({public_url}/m/q); empty: no QR
 
     bool operator==(const BoardView&) const = default;
 };
@@ -60,6 +61,10 @@ struct BoardView {
 // `local` is the center's local reading of now.
 BoardView make_view(const client::Mirror& mirror, const DisplayConfig& config, const BoardStatus& status,
                     const common::Instant& local);
+
+// The phone QR's text from the server's snapshot ("phone": {public_url, display_qr})
+// and the display's own `qr` setting; empty when no QR is to be shown.
+std::string phone_qr_text(QrMode mode, const std::string& public_url, bool display_qr);
 
 // Whether a call passes the display's service and counter filters.
 bool shown(const DisplayConfig& config, const std::string& service, int counter);

@@ -72,6 +72,11 @@ void read_display(const JsonReader& d, DisplayConfig& c) {
     if (renderer != "software" && renderer != "accelerated")
         throw ConfigError(d.path("renderer") + ": 'software' or 'accelerated'");
     c.software_renderer = renderer == "software";
+    try {
+        c.qr = parse_qr_mode(d.get<std::string>("qr", "auto"));
+    } catch (const ConfigError& e) {
+        throw ConfigError(d.path("qr") + ": " + e.what());
+    }
 }
 
 void read_voice(const JsonReader& v, VoiceConfig& c) {
@@ -115,6 +120,13 @@ std::pair<int, int> parse_quiet_hours(const std::string& text) {
     return {from, to};
 }
 
+QrMode parse_qr_mode(const std::string& text) {
+    if (text == "auto") return QrMode::automatic;
+    if (text == "on") return QrMode::on;
+    if (text == "off") return QrMode::off;
+    throw ConfigError("'" + text + "': 'auto', 'on' or 'off'");
+}
+
 std::string read_token_file(const std::filesystem::path& file) {
     try {
         return common::first_line_of(file);
@@ -133,7 +145,7 @@ DisplayConfig parse_display_config(const std::string& text, const std::string& s
                                         {"server", "token_file", "layout", "counter", "orientation", "services", "counters",
                                          "english", "fullscreen", "width", "height", "calls_shown", "blink_seconds",
                                          "center_name", "logo", "ticker", "ticker_speed", "font_regular", "font_bold",
-                                         "timezone", "offline_mark_seconds", "renderer"}),
+                                         "timezone", "offline_mark_seconds", "renderer", "qr"}),
                              c);
             if (top.has("voice"))
                 read_voice(JsonReader(top.raw("voice"), "voice",

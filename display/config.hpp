@@ -22,6 +22,9 @@ namespace display {
 enum class LayoutKind { hall, counter };
 enum class Orientation { automatic, landscape, portrait };
 enum class NumberReading { letter_then_number, digit_by_digit };
+// The QR to the phone's queue page: follow the server's [phone] display_qr, always
+// (when the server has a public_url), or never.
+enum class QrMode { automatic, on, off };
 
 struct VoiceConfig {
     bool enabled = true;
@@ -62,6 +65,7 @@ struct DisplayConfig {
     // memory): without a GPU it is 3× faster than OpenGL on llvmpipe and uses a
     // third of the memory (bench/README.md). "accelerated" for a board with a GPU.
     bool software_renderer = true;
+    QrMode qr = QrMode::automatic;  // "auto", "on", "off"
     VoiceConfig voice;
 };
 
@@ -74,6 +78,8 @@ DisplayConfig load_display_config(const std::filesystem::path& file);
 DisplayConfig parse_display_config(const std::string& toml_text, const std::string& source_name);
 // "22:00-06:00" → local minutes; throws ConfigError.
 std::pair<int, int> parse_quiet_hours(const std::string& text);
+// "auto" | "on" | "off" → QrMode; throws ConfigError.
+QrMode parse_qr_mode(const std::string& text);
 // The first line of a token file, without its newline; throws ConfigError.
 std::string read_token_file(const std::filesystem::path& file);
 

@@ -38,6 +38,37 @@ void split_newest(Layout& l) {
     l.newest_service = {n.x + pad, y, inner_w, n.y + n.h - pad - y};
 }
 
+// The phone QR's side, quiet zone included: 28% of the shorter side (302 px at
+// 1080 lines, so a 25-module code gets 8-px modules and about 200 px of code: a
+// phone reads it from 2-3 m), at most half the box it is taken from.
+int qr_side(const Layout& l, const Rect& from) {
+    return std::max(0, std::min({share(std::min(l.window.w, l.window.h), 0.28), from.w / 2, from.h / 2}));
+}
+
+// From the bottom of `box`: the QR at the right, its caption to its left.
+void qr_from_bottom(Layout& l, Rect& box) {
+    const int side = qr_side(l, box), m = l.margin;
+    l.qr = {box.x + box.w - side, box.y + box.h - side, side, side};
+    l.qr_caption = {box.x, l.qr.y, box.w - side - m, side};
+    box.h -= side + m;
+}
+
+// From the right of `box`: the QR at the top, its caption under it.
+void qr_from_side(Layout& l, Rect& box) {
+    const int side = qr_side(l, box), m = l.margin;
+    l.qr = {box.x + box.w - side, box.y, side, side};
+    l.qr_caption = {l.qr.x, l.qr.y + side + m, side, std::max(0, std::min(box.h - side - m, side / 2))};
+    box.w -= side + m;
+}
+
+// The previous calls' rows once the QR took part of their box: as many as asked
+// while a row keeps three quarters of its height without the QR, so the numbers
+// stay as readable from across the hall.
+int rows_left(int full_h, int h, int calls_shown) {
+    const int min_row = std::max(1, (full_h / (calls_shown + 1) * 3 + 3) / 4);
+    return std::clamp(h / min_row - 1, 0, calls_shown);
+}
+
 void place_waiting(Layout& l, int top, int bottom, size_t services) {
     const int m = l.margin;
     l.waiting = {m, top, l.window.w - 2 * m, std::max(0, bottom - top)};
@@ -45,7 +76,7 @@ void place_waiting(Layout& l, int top, int bottom, size_t services) {
     l.waiting_columns = static_cast<int>(std::clamp<size_t>(services, 1, most));
 }
 
-Layout hall(Layout l, size_t services, bool ticker, int calls_shown) {
+Layout hall(Layout l, size_t services, bool ticker, int calls_shown, bool qr) {
     const int W = l.window.w, H = l.window.h, m = l.margin;
     const int ticker_h = ticker ? share(H, l.portrait ? 0.05 : 0.07) : 0;
     l.ticker = {0, H - ticker_h, W, ticker_h};
@@ -55,24 +86,29 @@ Layout hall(Layout l, size_t services, bool ticker, int calls_shown) {
         l.newest = {m, body, W - 2 * m, share(H, 0.30)};
         l.calls = {m, l.newest.y + l.newest.h + m, W - 2 * m, share(H, 0.33)};
         place_waiting(l, l.calls.y + l.calls.h + m, l.ticker.y - m, services);
+        if (qr) qr_from_side(l, l.calls);
     } else {
         const int waiting_h = share(H, ticker ? 0.15 : 0.19);
         const int body_h = l.ticker.y - waiting_h - m - body - m;
         l.newest = {m, body, share(W, 0.56) - 2 * m, body_h};
         l.calls = {l.newest.x + l.newest.w + m, body, W - l.newest.w - 3 * m, body_h};
         place_waiting(l, body + body_h + m, l.ticker.y - m, services);
+        if (qr) qr_from_bottom(l, l.calls);
     }
     split_newest(l);
     l.call_rows = std::max(0, calls_shown);
+    if (qr && !l.portrait) l.call_rows = rows_left(l.calls.h + l.qr.h + m, l.calls.h, l.call_rows);
     return l;
 }
 
-Layout counter(Layout l, bool ticker) {
+Layout counter(Layout l, bool ticker, bool qr) {
     const int W = l.window.w, H = l.window.h;
     const int ticker_h = ticker ? share(H, 0.08) : 0;
     l.ticker = {0, H - ticker_h, W, ticker_h};
     place_header(l, share(H, 0.16));
     l.newest = {l.margin, l.header.h + l.margin, W - 2 * l.margin, l.ticker.y - l.header.h - 2 * l.margin};
+    if (qr && l.portrait) qr_from_bottom(l, l.newest);
+    else if (qr) qr_from_side(l, l.newest);
     split_newest(l);
     return l;
 }
@@ -81,18 +117,18 @@ Layout counter(Layout l, bool ticker) {
 
 std::vector<Rect> Layout::parts() const {
     std::vector<Rect> out = {header, newest};
-    for (const Rect& r : {calls, waiting, ticker})
+    for (const Rect& r : {calls, waiting, ticker, qr, qr_caption})
         if (r.w > 0 && r.h > 0) out.push_back(r);
     return out;
 }
 
 Layout compute_layout(LayoutKind kind, Orientation orientation, int width, int height, size_t services, bool ticker,
-                      int calls_shown) {
+                      int calls_shown, bool qr) {
     Layout l;
     l.window = {0, 0, std::max(width, 1), std::max(height, 1)};
     l.portrait = orientation == Orientation::portrait || (orientation == Orientation::automatic && height > width);
     l.margin = std::max(2, std::min(width, height) / 90);
-    l = kind == LayoutKind::hall ? hall(l, services, ticker, calls_shown) : counter(l, ticker);
+    l = kind == LayoutKind::hall ? hall(l, services, ticker, calls_shown, qr) : counter(l, ticker, qr);
     l.mark = l.date;  // offline, the mark takes the date's place: discreet, and nothing moves
     return l;
 }

@@ -35,14 +35,19 @@ struct Layout {
     int waiting_columns = 1;
     Rect ticker;  // zero height when there is no ticker
     Rect mark;    // the discreet "reconnecting" mark, where the date is
+    // The QR to the phone's queue page (white square, quiet zone included) and its
+    // caption; zero size when no QR is shown. Taken from the previous calls (hall)
+    // or beside the number (counter), never over them.
+    Rect qr, qr_caption;
 
     // The boxes that must not overlap, for tests.
     std::vector<Rect> parts() const;
 };
 
-// `services` is how many waiting tiles to place; `ticker` whether a notice line is shown.
+// `services` is how many waiting tiles to place; `ticker` whether a notice line is shown;
+// `qr` whether the phone QR is shown.
 Layout compute_layout(LayoutKind kind, Orientation orientation, int width, int height, size_t services, bool ticker,
-                      int calls_shown);
+                      int calls_shown, bool qr = false);
 // The tile of service `i` in the waiting grid.
 Rect waiting_tile(const Layout& l, size_t i, size_t count);
 // Row `i` of the previous calls (row 0 is the column titles).

@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
     // Screenshots and WAVs it writes are this display user's alone.
     ::umask(077);
     CLI::App cli{"display: the hall board — shows and speaks the calls of a queue server"};
-    std::string config_file, server, token_file, layout, shot, voice_pack, logo, say_ticket, say_wav;
+    std::string config_file, server, token_file, layout, qr, shot, voice_pack, logo, say_ticket, say_wav;
     int counter = 0, say_counter = 0;
     bool windowed = false, list_clips = false;
     cli.add_option("--config", config_file, "display TOML (deploy/display.example.toml)");
@@ -46,6 +46,8 @@ int main(int argc, char** argv) {
     cli.add_option("--token-file", token_file, "file holding this display's device token");
     cli.add_option("--layout", layout, "hall or counter")->check(CLI::IsMember({"hall", "counter"}));
     cli.add_option("--counter", counter, "the counter shown by the counter layout");
+    cli.add_option("--qr", qr, "the QR to the phone's queue page: auto (as the server says), on or off")
+        ->check(CLI::IsMember({"auto", "on", "off"}));
     cli.add_option("--voice-pack", voice_pack, "folder of the default voice clips");
     cli.add_option("--logo", logo, "a PNG shown at the top left");
     cli.add_flag("--windowed", windowed, "a window, not full screen (the demo)");
@@ -64,6 +66,7 @@ int main(int argc, char** argv) {
         if (!token_file.empty()) config.token = display::read_token_file(token_file);
         if (!layout.empty()) config.layout = layout == "hall" ? display::LayoutKind::hall : display::LayoutKind::counter;
         if (counter) config.counter = counter;
+        if (!qr.empty()) config.qr = display::parse_qr_mode(qr);
         if (!voice_pack.empty()) config.voice.pack = voice_pack;
         if (!logo.empty()) config.logo = logo;
         if (config.voice.pack.empty()) config.voice.pack = default_voice_pack();

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "display/phone_qr.hpp"
 
 namespace display {
 
@@ -83,6 +84,7 @@ Painter::~Painter() {
     for (auto& [key, t] : texts_) SDL_DestroyTexture(t.texture);
     for (auto& [key, f] : fonts_) TTF_CloseFont(f);
     if (logo_) SDL_DestroyTexture(logo_);
+    if (qr_) SDL_DestroyTexture(qr_);
 }
 
 TTF_Font* Painter::font(int px, bool bold) {
@@ -161,6 +163,7 @@ void Painter::draw(const BoardView& v, const Layout& l, int64_t now_ms) {
     } else {
         counter_board(v, l);
     }
+    phone_qr(v, l);
     ticker(v, l, now_ms);
     marks(v, l);
     sweep();
@@ -293,6 +296,68 @@ void Painter::marks(const BoardView& v, const Layout& l) {
     fill({l.mark.x + l.mark.w - dot, l.mark.y + (l.mark.h - dot) / 2, dot, dot}, kAmber);
     const Rect words{l.mark.x, l.mark.y, l.mark.w - dot * 2, l.mark.h};
     label(v.english ? "Đang kết nối lại… · Reconnecting…" : "Đang kết nối lại…", words, false, kAmber, Align::right, 0.8);
+}
+
+// The QR is made once for its text and size (a new snapshot with another URL, or
+// a resized window, makes it again) and copied 1:1: no scaling, crisp modules.
+void Painter::phone_qr(const BoardView& v, const Layout& l) {
+    if (v.qr.empty() || l.qr.w <= 0) return;
+    if (qr_text_ != v.qr || qr_side_ != l.qr.w) make_qr(v.qr, l.qr.w);
+    if (qr_) {
+        SDL_Rect dst{l.qr.x, l.qr.y, l.qr.w, l.qr.h};
+        SDL_RenderCopy(renderer_, qr_, nullptr, &dst);
+    }
+    if (l.qr_caption.w > 0 && l.qr_caption.h > 0) qr_caption(v, l.qr_caption, l.margin);
+}
+
+// Black modules of a whole number of pixels on white, the quiet zone (at least
+// four modules) inside the square.
+void Painter::make_qr(const std::string& text, int side) {
+    if (qr_) SDL_DestroyTexture(qr_);
+    qr_ = nullptr;
+    qr_text_ = text;
+    qr_side_ = side;
+    const auto code = encode_qr(text);
+    const int px = code ? qr_module_px(side, code->size) : 0;
+    if (px == 0) {
+        log_("the phone QR for " + text + (code ? " does not fit " + std::to_string(side) + " px" : " cannot be encoded") +
+             ": none shown");
+        return;
+    }
+    SDL_Surface* s = SDL_CreateRGBSurfaceWithFormat(0, side, side, 32, SDL_PIXELFORMAT_RGB888);
+    if (!s) return;
+    SDL_FillRect(s, nullptr, SDL_MapRGB(s->format, 255, 255, 255));
+    const Uint32 black = SDL_MapRGB(s->format, 0, 0, 0);
+    const int offset = (side - px * code->size) / 2;
+    for (int y = 0; y < code->size; ++y)
+        for (int x = 0; x < code->size; ++x)
+            if (code->at(x, y)) {
+                SDL_Rect r{offset + x * px, offset + y * px, px, px};
+                SDL_FillRect(s, &r, black);
+            }
+    qr_ = SDL_CreateTextureFromSurface(renderer_, s);
+    SDL_FreeSurface(s);
+}
+
+// "Quét để theo dõi / hàng chờ" on two lines of one size, the English smaller under it.
+void Painter::qr_caption(const BoardView& v, const Rect& box, int pad) {
+    fill(box, kPanel);
+    const Rect inner{box.x + pad, box.y + pad, box.w - 2 * pad, box.h - 2 * pad};
+    const std::vector<std::string> vi = {"Quét để theo dõi", "hàng chờ"};
+    const std::string en = "Scan to follow the queue";
+    const Rect line{inner.x, inner.y, inner.w, std::max(1, inner.h * 3 / 10)};
+    const int px = std::min(fit(vi[0], line.h, true, line), fit(vi[1], line.h, true, line));
+    std::vector<const Text*> lines = {&text(vi[0], px, true, kWhite), &text(vi[1], px, true, kWhite)};
+    if (v.english) lines.push_back(&text(en, fit(en, px * 6 / 10, false, line), false, kMuted));
+    int total = 0;
+    for (const Text* t : lines) total += t->h;
+    int y = inner.y + std::max(0, (inner.h - total) / 2);
+    for (const Text* t : lines) {
+        if (!t->texture) continue;
+        SDL_Rect dst{inner.x + (inner.w - t->w) / 2, y, t->w, t->h};
+        SDL_RenderCopy(renderer_, t->texture, nullptr, &dst);
+        y += t->h;
+    }
 }
 
 void Painter::sweep() {

@@ -64,12 +64,18 @@ private:
     void waiting(const BoardView& v, const Layout& l);
     void ticker(const BoardView& v, const Layout& l, int64_t now_ms);
     void marks(const BoardView& v, const Layout& l);
+    void phone_qr(const BoardView& v, const Layout& l);
+    void make_qr(const std::string& text, int side);
+    void qr_caption(const BoardView& v, const Rect& box, int pad);
     void sweep();
 
     SDL_Renderer* renderer_;
     std::filesystem::path regular_, bold_;
     int ticker_speed_;
     SDL_Texture* logo_ = nullptr;
+    SDL_Texture* qr_ = nullptr;  // the phone QR for qr_text_ at qr_side_ pixels
+    std::string qr_text_;
+    int qr_side_ = 0;
     std::map<std::pair<int, bool>, TTF_Font*> fonts_;
     std::map<Key, Text> texts_;
     uint64_t frame_ = 0;
