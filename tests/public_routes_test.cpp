@@ -43,6 +43,7 @@ struct KeptContacts : api::MessageSink {
         std::lock_guard lock(m);
         if (state.seq >= events.back().seq) batch_ends.push_back(events.back().seq);
     }
+    nlohmann::json status() const override { return {{"queued", 0}, {"alert", false}}; }
 };
 
 const std::string kDossier = "H55.26-0001";

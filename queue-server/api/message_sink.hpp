@@ -8,6 +8,7 @@
 // gateway that is down delays messages, never the queue.
 #pragma once
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,10 @@ public:
     // After each durable batch, with the engine state that includes it: the sink decides
     // who is now N ahead or called, and queues their messages.
     virtual void on_durable(const engine::State& state, const std::vector<engine::Event>& events) = 0;
+    // How sending is going, for managers and /metrics: {"queued", "sent", "oldest_unsent_age_s",
+    // "last_error", "alert", "webhooks": [...]}; "alert" is true when someone should look at a gateway.
+    // Memory only: asked on the loop.
+    virtual nlohmann::json status() const = 0;
 };
 
 }  // namespace api

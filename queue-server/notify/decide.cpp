@@ -47,9 +47,37 @@ std::string called_text(const std::string& number, const std::string& counter) {
     return "Mời số " + number + " đến " + counter + ".";
 }
 
-std::string counter_name(const engine::State& state, int counter) {
-    const engine::Counter* c = state.center.counter(counter);
+std::string counter_name(const engine::Center& center, int counter) {
+    const engine::Counter* c = center.counter(counter);
     return c && !c->name.empty() ? c->name : "Quầy " + std::to_string(counter);
+}
+
+std::string counter_name(const engine::State& state, int counter) { return counter_name(state.center, counter); }
+
+namespace {
+
+Message message_for(const api::Subscription& s, const char* kind, const std::string& id_tail, int64_t now_ms) {
+    Message m;
+    m.day = s.day;
+    m.ticket = s.ticket;
+    m.id = std::to_string(m.day) + "-" + std::to_string(m.ticket) + "-" + id_tail;
+    m.kind = kind;
+    m.phone = s.phone;
+    m.email = m.phone.empty() ? s.email : "";  // one channel per subscription: the phone first
+    m.number = s.number;
+    m.created_at = now_ms;
+    return m;
+}
+
+}  // namespace
+
+Message called_message(const api::Subscription& s, int64_t seq, const std::string& counter, int64_t now_ms) {
+    Message m = message_for(s, "called", "called-" + std::to_string(seq), now_ms);
+    m.counter = counter;
+    m.text = called_text(m.number, m.counter);
+    m.subject = m.text;
+    m.text_en = "Number " + m.number + ", please go to " + m.counter + ".";
+    return m;
 }
 
 void Decider::watch(const api::Subscription& s, bool ahead_done) { watches_[s.ticket] = {s, ahead_done}; }
@@ -57,19 +85,6 @@ void Decider::watch(const api::Subscription& s, bool ahead_done) { watches_[s.ti
 const api::Subscription* Decider::find(int64_t ticket) const {
     auto it = watches_.find(ticket);
     return it == watches_.end() ? nullptr : &it->second.sub;
-}
-
-Message Decider::message_for(const Watch& w, const char* kind, std::string id_tail, int64_t now_ms) const {
-    Message m;
-    m.day = w.sub.day;
-    m.ticket = w.sub.ticket;
-    m.id = std::to_string(m.day) + "-" + std::to_string(m.ticket) + "-" + id_tail;
-    m.kind = kind;
-    m.phone = w.sub.phone;
-    m.email = m.phone.empty() ? w.sub.email : "";  // one channel per subscription: the phone first
-    m.number = w.sub.number;
-    m.created_at = now_ms;
-    return m;
 }
 
 Decider::Result Decider::decide(const engine::State& state, const std::vector<engine::Event>& events, int64_t now_ms) {
@@ -84,12 +99,7 @@ Decider::Result Decider::decide(const engine::State& state, const std::vector<en
                 } else if constexpr (std::is_same_v<T, engine::TicketCalled> || std::is_same_v<T, engine::TicketRecalled>) {
                     auto it = watches_.find(body.ticket);
                     if (it == watches_.end() || it->second.sub.day != e.day) return;
-                    Message m = message_for(it->second, "called", "called-" + std::to_string(e.seq), now_ms);
-                    m.counter = counter_name(state, body.counter);
-                    m.text = called_text(m.number, m.counter);
-                    m.subject = m.text;
-                    m.text_en = "Number " + m.number + ", please go to " + m.counter + ".";
-                    r.messages.push_back(std::move(m));
+                    r.messages.push_back(called_message(it->second.sub, e.seq, counter_name(state, body.counter), now_ms));
                     it->second.ahead_done = true;  // called: "your turn is near" would come too late
                 }
             },
@@ -108,7 +118,7 @@ void Decider::check_ahead(const engine::State& state, int64_t now_ms, std::vecto
             continue;
         }
         if (*ahead > w.sub.ahead) continue;
-        Message m = message_for(w, "ahead", "ahead", now_ms);
+        Message m = message_for(w.sub, "ahead", "ahead", now_ms);
         m.ahead = *ahead;
         m.text = ahead_text(m.number, *ahead, center_);
         m.subject = "Sắp đến lượt số " + m.number;

@@ -46,6 +46,11 @@ std::string ahead_text(const std::string& number, int ahead, const std::string& 
 std::string called_text(const std::string& number, const std::string& counter);
 // The counter's name from the center config, else "Quầy N".
 std::string counter_name(const engine::State& state, int counter);
+std::string counter_name(const engine::Center& center, int counter);
+
+// The message for a call (or recall) of a subscribed ticket, by the event's seq:
+// the same id whoever decides it (the loop after a batch, the catch-up at start).
+Message called_message(const api::Subscription& s, int64_t seq, const std::string& counter, int64_t now_ms);
 
 class Decider {
 public:
@@ -67,7 +72,6 @@ private:
         api::Subscription sub;
         bool ahead_done = false;
     };
-    Message message_for(const Watch& w, const char* kind, std::string id_tail, int64_t now_ms) const;
     void check_ahead(const engine::State& state, int64_t now_ms, std::vector<Message>& out);
 
     std::string center_;

@@ -7,6 +7,7 @@
 
 #include "common/backoff.hpp"
 #include "common/local_time.hpp"
+#include "notify/catch_up.hpp"
 #include "notify/contact.hpp"
 #include "notify/outbox.hpp"
 #include "notify/transport.hpp"
@@ -42,8 +43,11 @@ struct Notifier::Worker {
     int32_t forgotten_before = 0;
     Options& options;
 
-    Worker(const std::filesystem::path& file, Options& o) : db(file), options(o) {
+    Worker(const std::filesystem::path& file, const std::filesystem::path& events_db, Options& o) : db(file), options(o) {
         for (auto& p : db.unsent()) add(std::move(p));
+        const auto missed = db.add(missed_calls(events_db, db.contacts(options.today()), options.now_ms()), 0);
+        for (const auto& m : missed) add({m, 0, 0});
+        if (!missed.empty()) spdlog::warn("messages: {} call messages caught up from the log after a stop", missed.size());
     }
     void add(Pending p) {
         const uint64_t seed = std::hash<std::string>{}(p.message.id);
@@ -75,9 +79,10 @@ Notifier::Notifier(const std::filesystem::path& data_dir, const std::filesystem:
 
 Notifier::Notifier(const std::filesystem::path& data_dir, const std::filesystem::path& events_db, Senders senders,
                    std::string center_name, Options options)
-    : file_(data_dir / "messages.db"), senders_(std::move(senders)), center_(std::move(center_name)),
+    : file_(data_dir / "messages.db"), events_db_(events_db), senders_(std::move(senders)), center_(std::move(center_name)),
       options_(with_defaults(std::move(options))), decider_(center_) {
     Outbox db(file_);
+    last_seq_ = log_end(events_db_);
     const int32_t today = options_.today();
     db.forget_before(today);
     for (const auto& c : db.contacts(today)) decider_.watch(c.sub, c.ahead_done);
@@ -111,13 +116,15 @@ void Notifier::stop() {
 bool Notifier::can_send(bool email) const { return email ? !senders_.email.empty() : !senders_.phone.empty(); }
 
 void Notifier::subscribe(const api::Subscription& s) {
+    int64_t since = 0;
     {
         std::lock_guard lock(decide_mutex_);
         decider_.watch(s);
+        since = last_seq_;
     }
     spdlog::info("messages: ticket {} ({}) will be told at {} ahead, at {}", s.ticket, s.number, s.ahead,
                  s.phone.empty() ? mask_email(s.email) : mask_phone(s.phone));
-    push(s);
+    push(Subscribed{s, since});
 }
 
 std::optional<std::string> Notifier::masked_contact(int64_t ticket) const {
@@ -133,6 +140,7 @@ void Notifier::on_durable(const engine::State& state, const std::vector<engine::
     {
         std::lock_guard lock(decide_mutex_);
         r = decider_.decide(state, events, options_.now_ms());
+        last_seq_ = events.back().seq;
     }
     if (r.day_opened) push(DayClosed{*r.day_opened});
     if (!r.messages.empty()) push(Decided{std::move(r.messages), events.back().seq});
@@ -191,7 +199,7 @@ enum class Step { sent, retry, next_sender, refused };
 void Notifier::run() {
     std::unique_ptr<Worker> w;
     try {
-        w = std::make_unique<Worker>(file_, options_);
+        w = std::make_unique<Worker>(file_, events_db_, options_);
     } catch (const std::exception& e) {
         spdlog::error("messages: cannot open {}: {}", file_.string(), e.what());
         std::lock_guard lock(mutex_);
@@ -206,8 +214,8 @@ void Notifier::run() {
         stats_.due = w->due() != nullptr;
     };
     auto apply = [&](Job& job) {
-        if (auto* s = std::get_if<api::Subscription>(&job)) {
-            w->db.put_contact(*s);
+        if (auto* s = std::get_if<Subscribed>(&job)) {
+            w->db.put_contact(s->sub, s->since_seq);
         } else if (auto* d = std::get_if<Decided>(&job)) {
             for (auto& m : w->db.add(d->messages, d->seq)) w->add({std::move(m), 0, 0});
         } else {

@@ -60,13 +60,17 @@ public:
     // {"queued", "sent", "refused", "failed_attempts", "last_error", "oldest_unsent_age_s", "dropped",
     //  "contacts", "alert", "webhooks": [{"name", "cursor", "log_seq", "behind", "sent", "failures", "last_error"}]}
     // Cheap (memory only): the dashboard and /metrics may ask often.
-    nlohmann::json status() const;
+    nlohmann::json status() const override;
     // Until every job queued so far is applied and no message is due now (tests; a clean stop).
     bool wait_idle(std::chrono::milliseconds timeout);
 
     const std::filesystem::path& file() const { return file_; }
 
 private:
+    struct Subscribed {
+        api::Subscription sub;
+        int64_t since_seq = 0;
+    };
     struct DayClosed {
         int32_t day = 0;
     };
@@ -74,19 +78,20 @@ private:
         std::vector<Message> messages;
         int64_t seq = 0;
     };
-    using Job = std::variant<api::Subscription, Decided, DayClosed>;
+    using Job = std::variant<Subscribed, Decided, DayClosed>;
     struct Worker;
 
     void push(Job job);
     void run();
 
-    std::filesystem::path file_;
+    std::filesystem::path file_, events_db_;
     Senders senders_;
     std::string center_;
     Options options_;
 
     mutable std::mutex decide_mutex_;  // the loop thread's, and masked_contact's from anywhere
     Decider decider_;
+    int64_t last_seq_ = 0;  // the last event seen: a new subscription hears the calls after it
 
     mutable std::mutex mutex_;  // jobs, stats, the worker's state
     std::condition_variable wake_, idle_;

@@ -12,6 +12,7 @@ const char* const kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS contacts (
     day INTEGER NOT NULL, ticket INTEGER NOT NULL, number TEXT NOT NULL, service TEXT NOT NULL,
     phone TEXT NOT NULL, email TEXT NOT NULL, ahead INTEGER NOT NULL, ahead_done INTEGER NOT NULL DEFAULT 0,
+    since_seq INTEGER NOT NULL DEFAULT 0,  -- the log's end when it came: calls after it are its to hear
     PRIMARY KEY (day, ticket)
 );
 CREATE TABLE IF NOT EXISTS outbox (
@@ -44,16 +45,17 @@ Outbox::Outbox(const std::filesystem::path& file) : db_(private_file(file)) {
     db_.exec(kSchema);
 }
 
-void Outbox::put_contact(const api::Subscription& s) {
+void Outbox::put_contact(const api::Subscription& s, int64_t since_seq) {
     sqlite::Statement q(db_,
-                        "INSERT OR REPLACE INTO contacts(day, ticket, number, service, phone, email, ahead, ahead_done) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0)");
+                        "INSERT OR REPLACE INTO contacts(day, ticket, number, service, phone, email, ahead, ahead_done, since_seq) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8)");
     q.bind(1, s.day).bind(2, s.ticket).bind(3, s.number).bind(4, s.service).bind(5, s.phone).bind(6, s.email).bind(7, s.ahead);
+    q.bind(8, since_seq);
     q.run();
 }
 
 std::vector<Outbox::Contact> Outbox::contacts(int32_t day) {
-    sqlite::Statement q(db_, "SELECT ticket, number, service, phone, email, ahead, ahead_done FROM contacts WHERE day = ?1");
+    sqlite::Statement q(db_, "SELECT ticket, number, service, phone, email, ahead, ahead_done, since_seq FROM contacts WHERE day = ?1");
     q.bind(1, day);
     std::vector<Contact> out;
     while (q.step()) {
@@ -66,6 +68,7 @@ std::vector<Outbox::Contact> Outbox::contacts(int32_t day) {
         c.sub.email = q.text_at(4);
         c.sub.ahead = static_cast<int>(q.int_at(5));
         c.ahead_done = q.int_at(6) != 0;
+        c.since_seq = q.int_at(7);
         out.push_back(std::move(c));
     }
     return out;

@@ -37,10 +37,12 @@ public:
     // Creates the file 0600 (its folder must exist) and its tables.
     explicit Outbox(const std::filesystem::path& file);
 
-    void put_contact(const api::Subscription& s);
+    // `since_seq`: the log's last seq when the citizen asked (calls before it are not theirs to hear again).
+    void put_contact(const api::Subscription& s, int64_t since_seq);
     struct Contact {
         api::Subscription sub;
         bool ahead_done = false;
+        int64_t since_seq = 0;
     };
     std::vector<Contact> contacts(int32_t day);
 

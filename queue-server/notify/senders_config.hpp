@@ -4,7 +4,7 @@
 //   kind = "http"     an SMS brandname or Zalo ZNS gateway: one request per message
 //   kind = "smtp"     e-mail through an SMTP server
 //   kind = "webhook"  every queue event, signed, to another system
-//   kind = "file"     each message appended as a JSON line (the demo's gateway)
+//   kind = "file"     each message appended as a JSON line, its contact masked (the demo's gateway)
 //
 // Secrets only from files that no one but the owner may read (0600): a TOML
 // file is copied, mailed and checked in; a secret in it is a secret no more.

@@ -13,6 +13,8 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "notify/contact.hpp"
+
 namespace notify {
 namespace {
 
@@ -227,8 +229,9 @@ Delivery send_smtp(const SmtpSender& s, const Message& m, int64_t now_ms) {
 Delivery append_to_file(const FileSender& s, const Message& m, int64_t now_ms) {
     nlohmann::json line = {{"id", m.id}, {"kind", m.kind}, {"number", m.number}, {"counter", m.counter},
                            {"ahead", m.ahead}, {"text", m.text}, {"at", now_ms}};
-    if (!m.phone.empty()) line["phone"] = m.phone;
-    else line["email"] = m.email;
+    // A file is read by people and kept past the day: the contact masked, as in the logs.
+    if (!m.phone.empty()) line["phone"] = mask_phone(m.phone);
+    else line["email"] = mask_email(m.email);
     const std::string text = line.dump() + "\n";
     const int fd = ::open(s.path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     Delivery d;
