@@ -5,3 +5,8 @@ center_test(public_engine_test engine)
 center_test(public_follow_test api)
 # The other phone routes: notify through the message sink, the hall's queue, catalog, dossiers; the [phone] config.
 center_test(public_routes_test api)
+# The phones' rate limits: the limiter with injected time, and the real server per address, before the body.
+center_test(public_limits_test api)
+# The queue-server program sends the messages its [phone] senders name; the managers' status; trusted proxies.
+center_server_test(public_app_test api notify)
+target_compile_definitions(public_app_test PRIVATE DEMO_CENTER_TOML="${PROJECT_SOURCE_DIR}/assets/demo-center.toml")

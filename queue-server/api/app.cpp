@@ -16,6 +16,7 @@
 #include "catalog/catalog.hpp"
 #include "common/toml_file.hpp"
 #include "api/config_file.hpp"
+#include "notify/notifier.hpp"
 #include "dossier/check_key.hpp"
 #include "dossier/dossier_store.hpp"
 #include "catalog/import.hpp"
@@ -145,6 +146,26 @@ bool parse_listen(const std::string& text, std::string& host, uint16_t& port) {
     return !ec;
 }
 
+namespace {
+
+// The notifier when [phone] names senders, else none (the notify route answers 409).
+// A file sender's relative path is in the data folder: the demo's DATA/messages.jsonl.
+std::unique_ptr<notify::Notifier> make_notifier(const std::filesystem::path& data, const CenterConfig& config) {
+    nlohmann::json table = config.phone_table;
+    if (!table.is_object() || !table.contains("sender") || !table["sender"].is_array() || table["sender"].empty()) return nullptr;
+    for (auto& sender : table["sender"])
+        if (sender.is_object() && sender.value("kind", "") == "file" && sender.contains("path") && sender["path"].is_string())
+            if (const std::filesystem::path path = sender["path"].get<std::string>(); path.is_relative())
+                sender["path"] = (data / path).string();
+    notify::Options options;
+    options.timezone = config.center.timezone;
+    auto n = std::make_unique<notify::Notifier>(data, data / "center.db", table, config.center.name, options);
+    spdlog::info("messages: {} sender(s) from [phone], kept in {}", table["sender"].size(), n->file().string());
+    return n;
+}
+
+}  // namespace
+
 int run_app(const AppOptions& o) {
     if (sodium_init() < 0) {
         spdlog::critical("libsodium failed to start");
@@ -178,7 +199,21 @@ int run_app(const AppOptions& o) {
         core_options.timezone = config->center.timezone;
         core_options.password_cost = config->password_cost;
         core_options.province = config->province;
-        core_options.phone = config->phone;  // the message senders in config->phone_table are notify's (none wired yet)
+        core_options.phone = config->phone;
+        core_options.public_limits = config->public_limits;
+    }
+    // The citizens' messages and the webhooks ([[phone.sender]]): made before the
+    // core, which tells it of every durable batch, and so stopped after it.
+    std::unique_ptr<notify::Notifier> notifier;
+    try {
+        if (config) notifier = make_notifier(o.data, *config);
+    } catch (const std::exception& e) {
+        std::cerr << "queue-server: bad config: " << e.what() << std::endl;
+        return 2;
+    }
+    if (notifier) {
+        core_options.messages = notifier.get();
+        notifier->start();
     }
     catalog::Catalog procedures(o.data / "catalog.db", catalog::kSynonymsTsv);
     if (o.demo && procedures.size() == 0) {

@@ -1,6 +1,8 @@
 // config_file: TOML center config -> engine::Center (see config_file.hpp).
 #include "api/config_file.hpp"
 
+#include <boost/asio/ip/address.hpp>
+
 #include "engine/codec.hpp"
 #include "common/json_reader.hpp"
 #include "common/toml_file.hpp"
@@ -69,10 +71,23 @@ void read_central_section(const json& j, CenterConfig& config) {
     config.province = read_province_reader(sec, c.conninfo);
 }
 
+// [phone]'s limits on the public routes, per client address and overall (api/public_limits.hpp).
+void read_public_limits(const JsonReader& sec, PublicLimiter::Policy& limits) {
+    auto read = [&](const char* key, int& value, int most) {
+        value = sec.get<int>(key, value);
+        if (value < 1 || value > most) throw ConfigError(std::string("phone.") + key + ": 1-" + std::to_string(most));
+    };
+    read("requests_per_minute", limits.per_address_per_minute, 60'000);
+    read("request_burst", limits.per_address_burst, 10'000);
+    read("requests_per_second_overall", limits.global_per_second, 1'000'000);
+    limits.global_burst = limits.global_per_second;
+}
+
 // [phone]: the citizens' phone pages. Its [[phone.sender]] list belongs to the
 // notify library, which reads it from phone_table: accepted here, unread.
 void read_phone_section(const json& j, CenterConfig& config) {
-    JsonReader sec(j, "phone", {"public_url", "late_places", "alert_ahead", "display_qr", "sender"});
+    JsonReader sec(j, "phone", {"public_url", "late_places", "alert_ahead", "display_qr", "trusted_proxies", "requests_per_minute",
+                                "request_burst", "requests_per_second_overall", "sender"});
     PhoneSettings& p = config.phone;
     p.public_url = sec.get<std::string>("public_url", "");
     if (!p.public_url.empty()) {
@@ -88,6 +103,14 @@ void read_phone_section(const json& j, CenterConfig& config) {
     if (p.alert_ahead < 1 || p.alert_ahead > 50) throw ConfigError("phone.alert_ahead: 1-50");
     p.display_qr = sec.get<bool>("display_qr", false);
     if (p.display_qr && p.public_url.empty()) throw ConfigError("phone.display_qr: needs phone.public_url (the QR's address)");
+    if (sec.has("trusted_proxies")) p.trusted_proxies = JsonReader::strings(sec.raw("trusted_proxies"), "phone.trusted_proxies");
+    for (auto& a : p.trusted_proxies) {
+        boost::system::error_code ec;
+        const auto parsed = boost::asio::ip::make_address(a, ec);
+        if (ec) throw ConfigError("phone.trusted_proxies: \"" + a + "\" is not an IP address (the proxy's, as the server sees it)");
+        a = parsed.to_string();
+    }
+    read_public_limits(sec, config.public_limits);
     config.phone_table = j;
 }
 

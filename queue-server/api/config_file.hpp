@@ -11,6 +11,7 @@
 
 #include "api/auth.hpp"
 #include "api/follow.hpp"
+#include "api/public_limits.hpp"
 #include "engine/center.hpp"
 #include "feed/pull.hpp"
 #include "central/province.hpp"
@@ -26,6 +27,7 @@ struct CenterConfig {
     std::optional<central::ShipConfig> central;  // [central]: ship tickets and figures to the province
     std::optional<central::ReaderConfig> province;  // [central] too: how GET /api/province reads it back
     PhoneSettings phone;           // [phone]: the citizens' phone pages
+    PublicLimiter::Policy public_limits;  // [phone] requests_per_minute, request_burst, requests_per_second_overall
     nlohmann::json phone_table;    // [phone] as written (null if none): the message senders ([[phone.sender]]) are read from it by notify
 };
 

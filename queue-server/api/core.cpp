@@ -58,6 +58,7 @@ Core::Core(store::Store& store, Options options)
       durability_(store),
       hub_(options_.replay_window),
       throttle_(options_.logins),
+      public_limits_(options_.public_limits),
       lookups_(options_.lookups) {
     // Only the last replay_window events are kept as JSON for resuming clients;
     // encoding the whole log again at every start would double the start time.
@@ -143,6 +144,12 @@ Core::Admission Core::admit(const Request& head) {
     a.route = m.route;
     a.params = m.params;
     a.body_limit = m.route->body_limit;
+    if (m.route->limit == Limit::public_)
+        if (const auto wait = public_limits_.admit(client_address(head, options_.phone.trusted_proxies), options_.monotonic())) {
+            a.refusal = error_reply(429, "too_many_requests", "too many requests from this address; try again in a moment");
+            a.refusal->retry_after_s = static_cast<int>(std::max<int64_t>(1, (*wait + 999) / 1000));
+            return a;
+        }
     if (head.upgrade != (m.route->runs == Runs::stream)) {
         a.refusal = head.upgrade ? error_reply(404, "not_found", "WebSocket is served at /api/events")
                                  : error_reply(426, "upgrade_required", "this path is a WebSocket (/api/events, or a ticket's events)");
@@ -202,7 +209,8 @@ void Core::dispatch(const Admission& admitted, Request req, Respond respond) {
         respond(error_reply(400, "bad_field", e.what()));
     } catch (const std::exception& e) {
         // An SQLite error in a catalog or dossier read: this request fails, the server goes on.
-        spdlog::error("{} {}: {}", req.method, req.target.substr(0, 200), e.what());
+        // The route's pattern, not the path: a phone's path holds its follow key, a secret.
+        spdlog::error("{} {}: {}", req.method, route.path, e.what());
         respond(error_reply(500, "internal", "the server could not answer this request; it keeps serving"));
     }
 }

@@ -28,6 +28,7 @@
 #include "api/login_throttle.hpp"
 #include "api/message_sink.hpp"
 #include "api/metrics.hpp"
+#include "api/public_limits.hpp"
 #include "api/reply.hpp"
 #include "api/routes.hpp"
 #include "api/server_clock.hpp"
@@ -85,6 +86,7 @@ public:
         size_t import_queue = 4;  // one thread: imports and feed batches, in order
         PhoneSettings phone;               // [phone]: public URL, late places, alert threshold
         MessageSink* messages = nullptr;   // the citizens' messages (notify); none: POST .../notify answers 409 no_sender
+        PublicLimiter::Policy public_limits;  // the phones' routes: per client address and overall
     };
 
     // Rebuilds the state from the log and loads the accounts.
@@ -170,6 +172,7 @@ public:
     void refresh_follower(int64_t ticket);  // its view changed outside the log (a contact was added)
     std::map<int64_t, int>& message_ahead() { return message_ahead_; }  // the "N ahead" each contact chose
     size_t follower_count() const { return follow_.size(); }
+    const PublicLimiter& public_limiter() const { return public_limits_; }
     void close_streams_if(const std::function<bool(const Principal&)>& ended) { hub_.close_if(ended); }
 
     // Dossier feeds (feed_routes.cpp).
@@ -216,6 +219,7 @@ private:
     FollowHub follow_;
     std::map<int64_t, int> message_ahead_;  // ticket → the "N ahead" its contact asked for (today)
     LoginThrottle throttle_;
+    PublicLimiter public_limits_;
     dossier::LookupLimits lookups_;
     std::unique_ptr<WorkQueue> logins_, reports_, imports_;
     std::function<void(Task)> post_;

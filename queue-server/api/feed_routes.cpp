@@ -1,5 +1,5 @@
 // feed_routes: the dossier backend's signed push, the pull connector's pages,
-// and how the feeds are doing. The backend signs "TIMESTAMP.BODY" with
+// and how the feeds (and the citizens' messages) are doing. The backend signs "TIMESTAMP.BODY" with
 // HMAC-SHA256 and the shared secret. The timestamp was checked at admission
 // (a request more than five minutes from our clock is refused before its body
 // is read); the signature is checked on the imports queue before the body is
@@ -80,6 +80,13 @@ void feed_push(Core& core, const Call& call, Respond respond) {
 void feed_status(Core& core, const Call&, Respond respond) {
     if (!core.options().dossiers) return respond(error_reply(404, "no_dossiers", "this server keeps no dossiers"));
     respond(ok_json(core.feed_status_json()));
+}
+
+// How the citizens' messages and the webhooks are doing: is a gateway down? The dashboard's alert.
+void message_status(Core& core, const Call&, Respond respond) {
+    const MessageSink* sink = core.options().messages;
+    if (!sink) return respond(error_reply(404, "no_sender", "this center sends no messages ([[phone.sender]] in its config)"));
+    respond(ok_json(sink->status()));
 }
 
 }  // namespace handlers

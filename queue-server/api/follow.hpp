@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace api {
 
@@ -20,6 +21,9 @@ struct PhoneSettings {
     int late_places = 3;     // "I'll be late" moves a ticket this many places back
     int alert_ahead = 3;     // the phone page and messages alert at this many people ahead
     bool display_qr = false; // hall displays show a QR to {public_url}/m/q
+    // Reverse proxies in front of the server (their addresses): for requests from
+    // them, the client is the last address of X-Forwarded-For that is not one of them.
+    std::vector<std::string> trusted_proxies;
 };
 
 constexpr size_t kFollowKeyChars = 22;

@@ -61,6 +61,7 @@ void public_dossier(Core&, const Call&, Respond);
 // feed_routes.cpp: the dossier backend's signed push, and how the feeds are doing
 void feed_push(Core&, const Call&, Respond);
 void feed_status(Core&, const Call&, Respond);
+void message_status(Core&, const Call&, Respond);
 
 // report_routes.cpp: the managers' figures
 void stats(Core&, const Call&, Respond);

@@ -58,6 +58,23 @@ std::string labels_text(const Labels& labels) {
     return out + "}";
 }
 
+// The citizens' messages (notify): what waits, how old the oldest is, each webhook's lag.
+void add_message_metrics(MetricsText& m, const nlohmann::json& st) {
+    if (!st.is_object()) return;
+    auto figure = [&](const char* key) { return st.contains(key) && st[key].is_number() ? st[key].get<double>() : 0.0; };
+    m.family("center_messages_queued", "gauge", "citizens' messages not sent yet (a gateway down or slow)");
+    m.sample("center_messages_queued", {}, figure("queued"));
+    m.family("center_messages_sent_total", "counter", "citizens' messages a sender took since the server started");
+    m.sample("center_messages_sent_total", {}, figure("sent"));
+    m.family("center_messages_oldest_unsent_seconds", "gauge", "how long the oldest unsent message has waited");
+    m.sample("center_messages_oldest_unsent_seconds", {}, figure("oldest_unsent_age_s"));
+    m.family("center_messages_alert", "gauge", "1 when a gateway or webhook needs someone to look at it");
+    m.sample("center_messages_alert", {}, st.value("alert", false) ? 1.0 : 0.0);
+    if (!st.contains("webhooks") || !st["webhooks"].is_array()) return;
+    m.family("center_webhook_behind", "gauge", "events of the log a webhook receiver has not taken yet");
+    for (const auto& w : st["webhooks"]) m.sample("center_webhook_behind", {{"name", w.value("name", "")}}, w.value("behind", 0.0));
+}
+
 }  // namespace
 
 void MetricsText::family(const std::string& name, const char* type, const std::string& help) {
@@ -130,6 +147,11 @@ std::string Core::metrics_text() const {
 
     m.family("center_websocket_clients", "gauge", "event-stream clients connected (displays, kiosks, consoles, dashboards)");
     m.sample("center_websocket_clients", {}, static_cast<double>(hub_.size()));
+    m.family("center_phone_followers", "gauge", "phones following a ticket's stream now (issue 20), and the tickets they follow");
+    m.sample("center_phone_followers", {{"count", "phones"}}, static_cast<double>(follow_.size()));
+    m.sample("center_phone_followers", {{"count", "tickets"}}, static_cast<double>(follow_.tickets()));
+    m.family("center_public_refused_total", "counter", "public (phone) requests refused with 429 by the per-address or overall limit");
+    m.sample("center_public_refused_total", {}, static_cast<double>(public_limits_.refused()));
     if (connection_counts_) {
         const ConnectionCounts c = connection_counts_();
         m.family("center_connections", "gauge", "TCP connections held now: all, and those of the one address holding the most");
@@ -156,6 +178,7 @@ std::string Core::metrics_text() const {
         m.family("center_central_failures_total", "counter", "failed shipping rounds (central database unreachable or refusing)");
         m.sample("center_central_failures_total", {}, static_cast<double>(c.failures));
     }
+    if (options_.messages) add_message_metrics(m, options_.messages->status());
     return m.text();
 }
 

@@ -7,6 +7,7 @@
 
 #include "api/core.hpp"
 #include "api/handlers.hpp"
+#include "api/public_limits.hpp"
 #include "common/json_reader.hpp"
 
 namespace api::handlers {
@@ -169,7 +170,7 @@ void public_fields(Core& core, const Call& call, Respond respond) { fields(core,
 
 // As a kiosk's lookup, the lookups counted per client address.
 void public_dossier(Core& core, const Call& call, Respond respond) {
-    look_up_dossier_for(core, call, "address:" + call.request.peer, std::move(respond));
+    look_up_dossier_for(core, call, "address:" + client_address(call.request, core.options().phone.trusted_proxies), std::move(respond));
 }
 
 }  // namespace api::handlers

@@ -19,6 +19,7 @@ struct Request {
     std::string query_token;           // ?token=: taken only on the event stream (browsers cannot set headers there)
     std::string signature, timestamp;  // X-Signature, X-Timestamp: the dossier backend's feed
     std::string peer;                  // the client's address, for limits per address
+    std::string forwarded_for;         // X-Forwarded-For: believed only from a trusted proxy (client_address)
     bool upgrade = false;              // a WebSocket upgrade
 };
 

@@ -37,7 +37,8 @@ std::string row(const Route& r) {
     auto mark = [](bool allowed) { return allowed ? " ✓ |" : "  |"; };
     std::string line = "| " + std::string(method_name(r.method)) + " | `" + cell(r.path) + "` |" + mark(r.roles.is_anyone());
     for (int i = 0; i < kRoleCount; ++i) line += mark(r.roles.has(static_cast<Role>(i)));
-    return line + " " + size_text(r.body_limit) + " | " + std::string(runs_text(r.runs)) + " | " + cell(r.summary) + " |\n";
+    const std::string limit = r.limit == Limit::public_ ? "per address" : "—";
+    return line + " " + size_text(r.body_limit) + " | " + std::string(runs_text(r.runs)) + " | " + limit + " | " + cell(r.summary) + " |\n";
 }
 
 }  // namespace
@@ -48,7 +49,7 @@ std::string route_matrix_markdown() {
         head += " | " + std::string(role_name(static_cast<Role>(i)));
         rule += " | :-:";
     }
-    std::string out = head + " | body limit | runs on | what |\n" + rule + " | --- | --- | --- |\n";
+    std::string out = head + " | body limit | runs on | rate limit | what |\n" + rule + " | --- | --- | --- | --- |\n";
     for (const Route& r : route_table()) out += row(r);
     return out;
 }

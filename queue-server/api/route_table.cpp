@@ -22,6 +22,7 @@ const RoleSet kStaff{staff, manager, admin};
 const RoleSet kManagers{manager, admin};
 const RoleSet kAdmin{admin};
 const RoleSet kEveryToken = kDevices | kStaff;
+constexpr Limit kLimited = Limit::public_;  // every route a phone calls
 
 }  // namespace
 
@@ -60,6 +61,7 @@ const std::vector<Route>& route_table() {
         {M::get, "/api/dossiers/{code}", RoleSet{kiosk} | kStaff, 0, Runs::loop, look_up_dossier, "a dossier's status (?check=)"},
         {M::post, "/api/feed/dossiers", RoleSet{feed}, kFeed, Runs::background, feed_push, "the dossier backend's signed updates"},
         {M::get, "/api/admin/feed", kManagers, 0, Runs::loop, feed_status, "how the feeds and shipping are doing"},
+        {M::get, "/api/admin/messages", kManagers, 0, Runs::loop, message_status, "how the citizens' messages and webhooks are doing"},
 
         {M::get, "/api/stats", kManagers, 0, Runs::background, stats, "figures per group over days"},
         {M::get, "/api/stats/tickets", kManagers, 0, Runs::background, tickets_csv, "every ticket of a range (CSV)"},
@@ -77,17 +79,17 @@ const std::vector<Route>& route_table() {
         {M::put, "/api/admin/center", kAdmin, kCenter, Runs::loop, configure, "a new setup for the center"},
 
         // The citizens' phones (issue 20): a ticket by its follow key, no token.
-        {M::get, "/t/{key}", kAnyone, 0, Runs::loop, follow_page, "the phone page of a followed ticket (404: unknown key)"},
-        {M::get, "/api/public/tickets/{key}", kAnyone, 0, Runs::loop, public_ticket, "a followed ticket's view"},
-        {M::get, "/api/public/tickets/{key}/events", kAnyone, 0, Runs::stream, nullptr, "that view, live (WebSocket)"},
-        {M::post, "/api/public/tickets/{key}/cancel", kAnyone, kPublic, Runs::loop, public_cancel, "the citizen leaves the line"},
-        {M::post, "/api/public/tickets/{key}/late", kAnyone, kPublic, Runs::loop, public_late, "\"I'll be late\": back a few places, once"},
-        {M::post, "/api/public/tickets/{key}/notify", kAnyone, kPublic, Runs::loop, public_notify, "messages to a phone or e-mail (with consent)"},
-        {M::get, "/api/public/waiting", kAnyone, 0, Runs::loop, public_waiting, "the hall's lines and last calls"},
-        {M::get, "/api/public/procedures", kAnyone, 0, Runs::loop, public_procedures, "search (?q=&limit=), cacheable"},
-        {M::get, "/api/public/procedures/{code}", kAnyone, 0, Runs::loop, public_procedure, "one procedure, cacheable"},
-        {M::get, "/api/public/fields", kAnyone, 0, Runs::loop, public_fields, "the catalog's fields, cacheable"},
-        {M::get, "/api/public/dossiers/{code}", kAnyone, 0, Runs::loop, public_dossier, "a dossier's status (?check=), per address"},
+        {M::get, "/t/{key}", kAnyone, 0, Runs::loop, follow_page, "the phone page of a followed ticket (404: unknown key)", kLimited},
+        {M::get, "/api/public/tickets/{key}", kAnyone, 0, Runs::loop, public_ticket, "a followed ticket's view", kLimited},
+        {M::get, "/api/public/tickets/{key}/events", kAnyone, 0, Runs::stream, nullptr, "that view, live (WebSocket)", kLimited},
+        {M::post, "/api/public/tickets/{key}/cancel", kAnyone, kPublic, Runs::loop, public_cancel, "the citizen leaves the line", kLimited},
+        {M::post, "/api/public/tickets/{key}/late", kAnyone, kPublic, Runs::loop, public_late, "\"I'll be late\": back a few places, once", kLimited},
+        {M::post, "/api/public/tickets/{key}/notify", kAnyone, kPublic, Runs::loop, public_notify, "messages to a phone or e-mail (with consent)", kLimited},
+        {M::get, "/api/public/waiting", kAnyone, 0, Runs::loop, public_waiting, "the hall's lines and last calls", kLimited},
+        {M::get, "/api/public/procedures", kAnyone, 0, Runs::loop, public_procedures, "search (?q=&limit=), cacheable", kLimited},
+        {M::get, "/api/public/procedures/{code}", kAnyone, 0, Runs::loop, public_procedure, "one procedure, cacheable", kLimited},
+        {M::get, "/api/public/fields", kAnyone, 0, Runs::loop, public_fields, "the catalog's fields, cacheable", kLimited},
+        {M::get, "/api/public/dossiers/{code}", kAnyone, 0, Runs::loop, public_dossier, "a dossier's status (?check=), per address", kLimited},
 
         {M::get, "/*", kAnyone, 0, Runs::loop, web_file, "the browser UI's files (--web)"},
     };

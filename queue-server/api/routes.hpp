@@ -43,6 +43,12 @@ struct Call {
 
 using Handler = void (*)(Core&, const Call&, Respond);
 
+// How often a route may be called, counted at admission (before the body).
+enum class Limit : uint8_t {
+    none,     // the hall's own devices and staff: never slowed down by a limiter
+    public_,  // the citizens' phones: per client address and overall (public_limits.hpp), 429 past it
+};
+
 struct Route {
     Method method;
     std::string_view path;  // "/api/tickets/{id}/finish"; a last segment "*" takes the rest of the path
@@ -51,6 +57,11 @@ struct Route {
     Runs runs;
     Handler handler;
     std::string_view summary;  // a line for docs/api.md
+    Limit limit = Limit::none;
+
+    // A constructor, so that rows without a limit need not say so.
+    Route(Method m, std::string_view p, RoleSet r, size_t body, Runs where, Handler h, std::string_view what, Limit l = Limit::none)
+        : method(m), path(p), roles(r), body_limit(body), runs(where), handler(h), summary(what), limit(l) {}
 };
 
 const std::vector<Route>& route_table();

@@ -196,6 +196,7 @@ private:
         head.signature = std::string(req["X-Signature"]);
         head.timestamp = std::string(req["X-Timestamp"]);
         head.peer = address_;
+        head.forwarded_for = std::string(req["X-Forwarded-For"]);
         head.upgrade = websocket::is_upgrade(req);
         admitted_ = shared_->core.admit(head);
         if (admitted_.refusal) return reply_and_close(std::move(*admitted_.refusal));
