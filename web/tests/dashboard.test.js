@@ -5,9 +5,9 @@
 // and a citizen's rating reaches the figures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stage, open, signIn, screenshots } from './harness.js';
+import { stage, open, signIn, screenshots, Server } from './harness.js';
 
 let server, browser, manager;
 stage(async (started, chromium) => {
@@ -27,6 +27,32 @@ stage(async (started, chromium) => {
   const c = (await server.call('POST', '/api/counters/3/next', {}, staff3)).json.ticket;
   await server.call('POST', `/api/tickets/${c.id}/cancel`, {}, staff3);
   day = (await server.call('GET', '/healthz')).json.day;
+});
+
+// A center whose webhook receiver is down (nothing listens on port 9): the
+// citizens' messages are delayed, never the queue, and the manager is told.
+test('a webhook receiver that is down is an alert on the live view', async () => {
+  const failing = new Server({
+    toml: (data) => {
+      const secret = join(data, 'hook.secret');
+      writeFileSync(secret, 'hook-key\n', { mode: 0o600 });
+      return `[[phone.sender]]\nkind = "webhook"\nname = "erp"\nurl = "http://127.0.0.1:9/events"\nsecret_file = "${secret}"\ntimeout_seconds = 1\n`;
+    },
+  });
+  failing.logLevel = 'warn';
+  const refused = failing.line(/webhook erp: event \d+ not taken/);
+  await failing.start();
+  try {
+    await refused;  // its first failure, recorded before it is logged
+    const page = await open(browser, failing, '/dashboard/');
+    await signIn(page, 'manager', failing.creds.manager.password);
+    const alert = page.locator('.alerts li:has-text("Webhook erp")');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /chậm \d+ sự kiện/);
+    await page.context().close();
+  } finally {
+    await failing.stop();
+  }
 });
 
 // The center's day (its time zone, not this machine's).

@@ -19,16 +19,21 @@ export const demoCenterToml = resolve(here, '../../assets/demo-center.toml');
 
 export class Server {
   // `central`: { conninfo, code } ships this demo center to a central PostgreSQL every second.
-  constructor({ central } = {}) {
+  // `toml`: (data folder) => TOML added to the demo center's (e.g. one more [[phone.sender]]).
+  constructor({ central, toml } = {}) {
     this.data = mkdtempSync(join(tmpdir(), 'center-web-'));
     this.port = 0;
     this.args = [];
+    let extra = '';
     if (central) {
-      const config = join(this.data, 'center.toml');
-      writeFileSync(config, readFileSync(demoCenterToml, 'utf8') +
-        `\n[central]\nconninfo = "${central.conninfo}"\ncenter_code = "${central.code}"\ninterval_seconds = 1\n`);
-      this.args = ['--config', config];
+      extra += `\n[central]\nconninfo = "${central.conninfo}"\ncenter_code = "${central.code}"\ninterval_seconds = 1\n`;
       this.logLevel = 'info';  // the shipper's "shipped" lines are what a test waits on
+    }
+    if (toml) extra += '\n' + toml(this.data);
+    if (extra) {
+      const config = join(this.data, 'center.toml');
+      writeFileSync(config, readFileSync(demoCenterToml, 'utf8') + extra);
+      this.args = ['--config', config];
     }
     this.waiters = [];
     this.logLevel ??= 'warn';

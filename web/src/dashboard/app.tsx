@@ -20,11 +20,36 @@ interface Row {
   estimate_error_avg_s: number; rated: number; satisfied: number;
 }
 
+// A gateway or webhook receiver that fails delays the citizens' messages, never
+// the queue: the managers should see it (GET /api/admin/messages; 404 when the
+// center sends no messages). Asked every 30 s: the server keeps no history of it.
+interface MessageStatus { alert: boolean; queued: number; last_error: string; webhooks: { name: string; behind: number; last_error: string }[] }
+
+export function messageAlerts(s: MessageStatus | null): string[] {
+  if (!s || !s.alert) return [];
+  const out: string[] = [];
+  if (s.queued > 0 || s.last_error) out.push(`${t('alert_messages')}: ${s.queued} ${t('messages_waiting')}${s.last_error ? ` (${s.last_error})` : ''}`);
+  for (const w of s.webhooks)
+    if (w.behind > 0 && w.last_error) out.push(`Webhook ${w.name}: ${t('alert_webhook').replace('{behind}', String(w.behind))} (${w.last_error})`);
+  return out.length ? out : [t('alert_messages')];
+}
+
+function useMessageStatus(): MessageStatus | null {
+  const [status, setStatus] = useState<MessageStatus | null>(null);
+  useEffect(() => {
+    const look = () => api.get('/api/admin/messages').then(setStatus).catch(() => setStatus(null));
+    look();
+    const id = setInterval(look, 30_000);
+    return () => clearInterval(id);
+  }, []);
+  return status;
+}
+
 function LiveView({ state, targetMin, callsByHour }: { state: QueueState; targetMin: number; callsByHour: Map<string, number> }) {
   const now = useNow();
   const lang = language();
   const longest = (code: string) => Math.max(0, ...waitingOf(state, code).map((x) => now - x.issued_at));
-  const alerts: string[] = [];
+  const alerts: string[] = messageAlerts(useMessageStatus());
   for (const s of state.services)
     if (longest(s.code) > targetMin * 60_000) alerts.push(`${serviceName(state, s.code, lang)}: ${t('alert_wait')} (${duration(longest(s.code))})`);
   for (const d of state.devices.values())
