@@ -89,6 +89,12 @@ std::vector<Found> read_qr_codes(SDL_Surface* rgb) {
     return out;
 }
 
+// The display may be writing the file: a PNG is whole once it ends with its IEND chunk.
+bool whole_png(const std::filesystem::path& file) {
+    const std::string bytes = read_text(file);
+    return bytes.size() > 12 && bytes.compare(bytes.size() - 8, 4, "IEND") == 0;
+}
+
 Uint32 pixel(SDL_Surface* s, int x, int y) {
     return reinterpret_cast<const Uint32*>(static_cast<const unsigned char*>(s->pixels) + y * s->pitch)[x] & 0xFFFFFF;
 }
@@ -188,7 +194,7 @@ SDL_Surface* run_display(const Center& center, const Shot& shot, const Layout& l
     // The display is another process: its file is polled, with a deadline.
     const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     for (;;) {
-        if (SDL_Surface* image = testing::load_rgb(file)) {
+        if (SDL_Surface* image = whole_png(file) ? testing::load_rgb(file) : nullptr) {
             if (image->w == shot.w && image->h == shot.h && number_pixels(image, layout.newest_number) > 500) return image;
             SDL_FreeSurface(image);
         }
