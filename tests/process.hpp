@@ -40,10 +40,14 @@ public:
     Process& operator=(const Process&) = delete;
 
     // Reads stdout until a line containing `needle`; returns it ("" if the program ended).
-    std::string wait_for_line(const std::string& needle) {
+    // `read`, if given, keeps every line read on the way (the program's other threads
+    // may have written what a later wait looks for before this one's line).
+    std::string wait_for_line(const std::string& needle, std::vector<std::string>* read = nullptr) {
         char buf[4096];
-        while (std::fgets(buf, sizeof buf, out_))
+        while (std::fgets(buf, sizeof buf, out_)) {
+            if (read) read->push_back(buf);
             if (std::string(buf).find(needle) != std::string::npos) return buf;
+        }
         return "";
     }
 

@@ -38,6 +38,7 @@ struct RunningServer {
     std::unique_ptr<testing::Process> process;
     uint16_t port = 0;
     json creds;
+    std::vector<std::string> lines;  // the server's output read so far
 
     explicit RunningServer(const std::string& phone_toml) {
         std::vector<std::string> argv = {QUEUE_SERVER_BIN, "--data", (dir / "data").string(), "--demo", "--listen", "127.0.0.1:0",
@@ -47,7 +48,7 @@ struct RunningServer {
             argv.insert(argv.end(), {"--config", (dir / "center.toml").string()});
         }
         process = std::make_unique<testing::Process>(argv);
-        const std::string banner = process->wait_for_line("listening");
+        const std::string banner = process->wait_for_line("listening", &lines);
         REQUIRE_FALSE(banner.empty());
         port = testing::port_from_banner(banner);
         creds = json::parse(std::ifstream(dir / "data" / "demo-credentials.json"));
@@ -68,22 +69,23 @@ struct RunningServer {
     }
     json message_status(const std::string& token) { return http_call(port, "GET", "/api/admin/messages", "", token).body; }
     // The server's own log line (an event, not a clock): REQUIREs that it came before the program ended.
+    // Its threads log on their own: the line may have come before the banner.
     void wait_for_log(const std::string& needle, const std::string& also = "") {
-        for (;;) {
-            const std::string line = process->wait_for_line(needle);
-            REQUIRE_FALSE(line.empty());
-            if (line.find(also) != std::string::npos) return;
+        auto matches = [&](const std::string& line) { return line.find(needle) != std::string::npos && line.find(also) != std::string::npos; };
+        for (size_t i = 0;; ++i) {
+            if (i == lines.size()) REQUIRE_FALSE(process->wait_for_line(needle, &lines).empty());
+            if (matches(lines[i])) return;
         }
     }
 };
 
-std::string sms_gateway(const HttpReceiver& gw, const std::string& secret_file) {
-    return "[[phone.sender]]\nkind = \"http\"\nname = \"sms\"\nurl = \"" + gw.url("/sms") + "\"\nsecret_file = \"" + secret_file +
+std::string sms_gateway(const std::string& url, const std::string& secret_file) {
+    return "[[phone.sender]]\nkind = \"http\"\nname = \"sms\"\nurl = \"" + url + "\"\nsecret_file = \"" + secret_file +
            "\"\nheaders = { Authorization = \"Bearer {secret}\" }\nbody = '{\"to\":\"{phone}\",\"text\":\"{text}\",\"ref\":\"{id}\"}'\n";
 }
 
-std::string webhook(const HttpReceiver& hook, const std::string& secret_file) {
-    return "[[phone.sender]]\nkind = \"webhook\"\nname = \"erp\"\nurl = \"" + hook.url("/events") + "\"\nsecret_file = \"" +
+std::string webhook(const std::string& url, const std::string& secret_file) {
+    return "[[phone.sender]]\nkind = \"webhook\"\nname = \"erp\"\nurl = \"" + url + "\"\nsecret_file = \"" +
            secret_file + "\"\ntimeout_seconds = 2\n";
 }
 
@@ -92,8 +94,8 @@ std::string webhook(const HttpReceiver& hook, const std::string& secret_file) {
 TEST_CASE("the server program sends a ticket's messages through its config's gateway and managers see it", "[public][app]") {
     HttpReceiver gw, hook;
     testing::TempDir secrets;
-    const std::string phone = "[phone]\n" + sms_gateway(gw, testing::write_secret(secrets / "sms.secret", "sms-key")) +
-                              webhook(hook, testing::write_secret(secrets / "hook.secret", "hook-key"));
+    const std::string phone = "[phone]\n" + sms_gateway(gw.url("/sms"), testing::write_secret(secrets / "sms.secret", "sms-key")) +
+                              webhook(hook.url("/events"), testing::write_secret(secrets / "hook.secret", "hook-key"));
     RunningServer server(phone);
     const std::string admin = server.admin();
     const std::string key = server.take_ticket();
@@ -130,13 +132,11 @@ TEST_CASE("the server program sends a ticket's messages through its config's gat
     CHECK(metrics.raw.find("0912345678") == std::string::npos);
 }
 
-TEST_CASE("a receiver that fails raises the managers' alert - the hall goes on", "[public][app]") {
-    HttpReceiver gw, hook;
-    gw.set_default(500);
-    hook.set_default(500);
+TEST_CASE("a receiver that is down raises the managers' alert - the hall goes on", "[public][app]") {
     testing::TempDir secrets;
-    RunningServer server("[phone]\n" + sms_gateway(gw, testing::write_secret(secrets / "sms.secret", "k")) +
-                         webhook(hook, testing::write_secret(secrets / "hook.secret", "k")));
+    // Nothing listens on port 9 (discard): both senders fail at once, every time.
+    RunningServer server("[phone]\n" + sms_gateway("http://127.0.0.1:9/sms", testing::write_secret(secrets / "sms.secret", "k")) +
+                         webhook("http://127.0.0.1:9/events", testing::write_secret(secrets / "hook.secret", "k")));
     const std::string admin = server.admin();
     const std::string key = server.take_ticket();
     REQUIRE(server.ask_for_messages(key, "0912345678") == 202);

@@ -20,7 +20,8 @@ export const demoCenterToml = resolve(here, '../../assets/demo-center.toml');
 export class Server {
   // `central`: { conninfo, code } ships this demo center to a central PostgreSQL every second.
   // `toml`: (data folder) => TOML added to the demo center's (e.g. one more [[phone.sender]]).
-  constructor({ central, toml } = {}) {
+  // `phone`: a [phone] table in place of the demo's (whose file sender writes DATA/messages.jsonl).
+  constructor({ central, toml, phone } = {}) {
     this.data = mkdtempSync(join(tmpdir(), 'center-web-'));
     this.port = 0;
     this.args = [];
@@ -30,9 +31,14 @@ export class Server {
       this.logLevel = 'info';  // the shipper's "shipped" lines are what a test waits on
     }
     if (toml) extra += '\n' + toml(this.data);
+    let center = readFileSync(demoCenterToml, 'utf8');
+    if (phone !== undefined) {
+      center = center.slice(0, center.indexOf('\n[phone]')) + '\n' + phone + '\n';
+      extra ||= '\n';
+    }
     if (extra) {
       const config = join(this.data, 'center.toml');
-      writeFileSync(config, readFileSync(demoCenterToml, 'utf8') + extra);
+      writeFileSync(config, center + extra);
       this.args = ['--config', config];
     }
     this.waiters = [];

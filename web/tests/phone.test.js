@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { screenshots, stage, webDist } from './harness.js';
+import { screenshots, Server, stage, webDist } from './harness.js';
 
 let server, browser;
 stage((s, b) => { server = s; browser = b; });
@@ -171,10 +171,9 @@ test("I'll be late moves the ticket back once, and only once", async () => {
   await done(page);
 });
 
-test('text messages: consent first, and a center without a sender says so instead of the form', async () => {
-  const mine = await ticket('H');
-  const page = await phone();
-  await page.goto(server.url + mine.path);
+// Fills the opt-in form: first without the consent box (refused on the page), then with it.
+async function askForMessages(page, path) {
+  await page.goto(path);
   await page.tap('[data-action="sms"]');
   assert.equal(await page.getAttribute('#sms-phone', 'type'), 'tel');
   assert.equal(await page.getAttribute('#sms-phone', 'autocomplete'), 'tel');
@@ -183,9 +182,30 @@ test('text messages: consent first, and a center without a sender says so instea
   await page.waitForSelector('[role=alert]:has-text("đánh dấu ô đồng ý")');
   await page.check('input[name=consent]');
   await page.tap('form button[type=submit]');
-  await page.waitForSelector('[data-sms="none"]:has-text("chưa bật dịch vụ nhắn tin")');  // the demo has no sender: 409 no_sender
+}
+
+test('text messages: consent first, then only the masked number is shown', async () => {
+  const mine = await ticket('H');
+  const page = await phone();
+  await askForMessages(page, server.url + mine.path);
+  await page.waitForSelector('[data-sms="on"]:has-text("09*****678")');  // the demo's file sender took it
   assert.equal(await page.locator('#sms-phone').count(), 0);
+  assert.ok(!(await page.content()).includes('0912345678'), 'the whole number is not on the page');
   await done(page);
+});
+
+test('a center without a message sender says so instead of the form', async () => {
+  const plain = await new Server({ phone: '[phone]\nlate_places = 3' }).start();
+  try {
+    const t = await plain.issue('H');
+    const page = await phone();
+    await askForMessages(page, plain.url + new URL(t.follow_url, plain.url).pathname);
+    await page.waitForSelector('[data-sms="none"]:has-text("chưa bật dịch vụ nhắn tin")');  // 409 no_sender
+    assert.equal(await page.locator('#sms-phone').count(), 0);
+    await done(page);
+  } finally {
+    await plain.stop();
+  }
 });
 
 test('English on request, remembered, and text at 200% still fits and works', async () => {
