@@ -169,6 +169,7 @@ public:
     const engine::Ticket* followed_ticket(const std::string& key);
     json public_view(const engine::Ticket& t) const;  // what its phone is shown (no one else's data)
     json public_view(const engine::Ticket& t, int ahead) const;
+    json public_view(const engine::Ticket& t, int ahead, int est_wait_s) const;  // the estimate already made
     void refresh_follower(int64_t ticket);  // its view changed outside the log (a contact was added)
     std::map<int64_t, int>& message_ahead() { return message_ahead_; }  // the "N ahead" each contact chose
     size_t follower_count() const { return follow_.size(); }

@@ -12,10 +12,13 @@ Text text_of(const nlohmann::json& view) { return std::make_shared<const std::st
 
 }  // namespace
 
-FollowHub::Facts FollowHub::facts_of(const engine::Engine& engine, const engine::Ticket& t, int ahead) {
+FollowHub::Facts FollowHub::facts_of(const engine::Ticket& t, int ahead, int est) {
     const bool waiting = t.state == engine::TicketState::waiting;
-    return {static_cast<int>(t.state), t.counter, t.recalls, waiting ? ahead : 0,
-            waiting ? engine.estimate_wait_s(t.service, ahead) : 0, t.called_at, t.late, t.service};
+    return {static_cast<int>(t.state), t.counter, t.recalls, waiting ? ahead : 0, waiting ? est : 0, t.called_at, t.late, t.service};
+}
+
+FollowHub::Facts FollowHub::facts_of(const engine::Engine& engine, const engine::Ticket& t, int ahead) {
+    return facts_of(t, ahead, engine.estimate_wait_s(t.service, ahead));
 }
 
 void FollowHub::add(const std::shared_ptr<Subscriber>& s, const engine::Engine& engine, const engine::Ticket& t, int ahead,
@@ -95,6 +98,15 @@ std::vector<FollowHub::Delivery> FollowHub::update(const engine::Engine& engine,
     std::vector<Delivery> out;
     if (entries_.empty()) return out;
     const auto ahead = places(engine);
+    // Each service's rate once per batch: it walks every counter's tiers, and a
+    // hall of phones would otherwise walk them once per phone (bench/phone_bench).
+    std::map<std::string, engine::Engine::WaitRate> rates;
+    auto estimate = [&](const engine::Ticket& t, int n) {
+        if (t.state != engine::TicketState::waiting || n <= 0) return 0;
+        auto rate = rates.find(t.service);
+        if (rate == rates.end()) rate = rates.emplace(t.service, engine.wait_rate(t.service)).first;
+        return engine::Engine::estimate_wait_s(rate->second, n);
+    };
     for (auto it = entries_.begin(); it != entries_.end();) {
         Entry& e = it->second;
         const engine::Ticket* t = engine.ticket(it->first);
@@ -110,9 +122,10 @@ std::vector<FollowHub::Delivery> FollowHub::update(const engine::Engine& engine,
         }
         const auto place = ahead.find(t->id);
         const int n = place == ahead.end() ? 0 : place->second;
-        Facts facts = facts_of(engine, *t, n);
+        const int est = estimate(*t, n);
+        Facts facts = facts_of(*t, n, est);
         if (all || !(facts == e.facts)) {
-            json v = view(*t, n);
+            json v = view(*t, n, est);
             e.facts = std::move(facts);
             if (v != e.view) {
                 e.view = std::move(v);

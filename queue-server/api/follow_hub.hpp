@@ -27,7 +27,7 @@ class FollowHub {
 public:
     using json = nlohmann::json;
     // The public view of a ticket with `ahead` people before it.
-    using ViewOf = std::function<json(const engine::Ticket&, int ahead)>;
+    using ViewOf = std::function<json(const engine::Ticket&, int ahead, int est_wait_s)>;
 
     // What to send once the state it shows is durable.
     struct Delivery {
@@ -76,6 +76,7 @@ private:
     };
 
     static Facts facts_of(const engine::Engine& engine, const engine::Ticket& t, int ahead);
+    static Facts facts_of(const engine::Ticket& t, int ahead, int est);
     std::map<int64_t, int> places(const engine::Engine& engine) const;  // followed waiting tickets → people ahead
     void send(Follower& f, const Text& text);
 

@@ -35,6 +35,10 @@ const engine::Ticket* Core::followed_ticket(const std::string& key) {
 json Core::public_view(const engine::Ticket& t) const { return public_view(t, engine_.people_ahead_of(t)); }
 
 json Core::public_view(const engine::Ticket& t, int ahead) const {
+    return public_view(t, ahead, engine_.estimate_wait_s(t.service, ahead));
+}
+
+json Core::public_view(const engine::Ticket& t, int ahead, int est_wait_s) const {
     const engine::Center& center = engine_.state().center;
     const engine::Service* s = center.service(t.service);
     const bool waiting = t.state == engine::TicketState::waiting;
@@ -53,7 +57,7 @@ json Core::public_view(const engine::Ticket& t, int ahead) const {
             {"service_name_en", s ? s->name_en : ""},
             {"state", engine::to_string(t.state)},
             {"people_ahead", waiting ? ahead : 0},
-            {"est_wait_s", waiting ? engine_.estimate_wait_s(t.service, ahead) : 0},
+            {"est_wait_s", waiting ? est_wait_s : 0},
             {"counter", counter},
             {"counter_name", k ? k->name : ""},
             {"called_at", t.called_at},
@@ -104,7 +108,7 @@ void Core::followers_after(const std::vector<engine::Event>& events) {
         if (std::holds_alternative<engine::CenterConfigured>(e.body)) center_changed = true;
         if (std::holds_alternative<engine::DayOpened>(e.body)) message_ahead_.clear();
     }
-    auto deliveries = follow_.update(engine_, [this](const engine::Ticket& t, int ahead) { return public_view(t, ahead); },
+    auto deliveries = follow_.update(engine_, [this](const engine::Ticket& t, int ahead, int est) { return public_view(t, ahead, est); },
                                      center_changed);
     if (!deliveries.empty())
         durability_.after(engine_.state().seq, [this, d = std::move(deliveries)] { follow_.deliver(d); });

@@ -201,19 +201,29 @@ size_t Engine::waiting_count(const std::string& service) const {
     return static_cast<size_t>(people_ahead(service, false));
 }
 
-int Engine::estimate_wait_s(const std::string& service, int ahead) const {
+Engine::WaitRate Engine::wait_rate(const std::string& service) const {
     const Service* s = state_.center.service(service);
-    if (!s || ahead <= 0) return 0;
-    int open = 0;
+    if (!s) return {};
+    WaitRate r;
     for (const auto& k : state_.center.counters) {
         auto st = state_.counters.find(k.id);
         if (st == state_.counters.end() || st->second.paused) continue;
         for (const auto& tier : k.tiers)
-            if (std::find(tier.begin(), tier.end(), service) != tier.end()) ++open;
+            if (std::find(tier.begin(), tier.end(), service) != tier.end()) ++r.open;
     }
     auto avg = state_.handle_avg_s.find(service);
-    const double per_ticket = avg == state_.handle_avg_s.end() ? s->avg_handle_s : avg->second;
-    return static_cast<int>(std::lround(ahead * per_ticket / std::max(1, open)));
+    r.per_ticket_s = avg == state_.handle_avg_s.end() ? s->avg_handle_s : avg->second;
+    return r;
+}
+
+int Engine::estimate_wait_s(const WaitRate& rate, int ahead) {
+    if (ahead <= 0) return 0;
+    return static_cast<int>(std::lround(ahead * rate.per_ticket_s / std::max(1, rate.open)));
+}
+
+int Engine::estimate_wait_s(const std::string& service, int ahead) const {
+    if (ahead <= 0) return 0;
+    return estimate_wait_s(wait_rate(service), ahead);
 }
 
 // ---------------------------------------------------------------- call next

@@ -92,6 +92,14 @@ public:
     size_t waiting_count(const std::string& service) const;
     // Estimated wait in seconds for someone who has `ahead` people before them.
     int estimate_wait_s(const std::string& service, int ahead) const;
+    // The same in two steps, for many tickets of a service at once (the phones
+    // after a batch): the rate walks every counter's tiers, the estimate is cheap.
+    struct WaitRate {
+        double per_ticket_s = 0;  // the service's mean handling time
+        int open = 0;             // counters not paused that serve it, in any tier
+    };
+    WaitRate wait_rate(const std::string& service) const;
+    static int estimate_wait_s(const WaitRate& rate, int ahead);
     // Today's ticket with this follow hash (hex SHA-256 of its key), or null.
     const Ticket* followed(const std::string& follow_hash) const;
     // The line a waiting ticket is in (null if it waits in none), and the people before it:
