@@ -207,7 +207,10 @@ private:
     void note_staff(const engine::Event& e);  // remembers who acted at a counter
     Admission authenticate_for(const Route& route, const Request& head, Admission a);
     void follow(const std::shared_ptr<Subscriber>& s, const engine::Ticket& t);
-    void followers_after(const std::vector<engine::Event>& events);  // a durable batch: views, messages
+    void followers_after(const std::vector<engine::Event>& events);  // a batch: messages, and views soon after
+    void update_followers();                                        // the views that changed, once for all batches since
+    bool follow_update_posted_ = false;
+    bool follow_rebuild_all_ = false;  // the center changed since the last update: every view again
 
     store::Store& store_;
     Options options_;

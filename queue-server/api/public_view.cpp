@@ -6,6 +6,7 @@
 // name — never another ticket's number, never the follow hash, never a contact
 // in the clear (the messages field is masked by the sink).
 #include <sodium.h>
+#include <utility>
 
 #include "api/core.hpp"
 #include "engine/codec.hpp"
@@ -100,19 +101,29 @@ void Core::refresh_follower(int64_t ticket) {
         durability_.after(engine_.state().seq, [this, d = std::move(*d)] { follow_.deliver({d}); });
 }
 
-// After each durable batch: the followers' views that changed (sent once the
-// state they were computed from is durable too), then the messages.
+// After each batch: the messages at once, and the followers' views that changed
+// (sent once the state they were computed from is durable too). The views are
+// built in a task posted behind what the loop already has to do, once for all
+// the batches published until it runs: under load a call moves every phone of
+// its line, and building those views per batch took the loop from the hall.
 void Core::followers_after(const std::vector<engine::Event>& events) {
-    bool center_changed = false;
     for (const auto& e : events) {
-        if (std::holds_alternative<engine::CenterConfigured>(e.body)) center_changed = true;
+        if (std::holds_alternative<engine::CenterConfigured>(e.body)) follow_rebuild_all_ = true;
         if (std::holds_alternative<engine::DayOpened>(e.body)) message_ahead_.clear();
     }
-    auto deliveries = follow_.update(engine_, [this](const engine::Ticket& t, int ahead, int est) { return public_view(t, ahead, est); },
-                                     center_changed);
+    if (options_.messages) options_.messages->on_durable(engine_.state(), events);
+    if (follow_.tickets() == 0 || follow_update_posted_) return;
+    if (!post_) return update_followers();
+    follow_update_posted_ = true;
+    post_([this] { update_followers(); });
+}
+
+void Core::update_followers() {
+    follow_update_posted_ = false;
+    const bool all = std::exchange(follow_rebuild_all_, false);
+    auto deliveries = follow_.update(engine_, [this](const engine::Ticket& t, int ahead, int est) { return public_view(t, ahead, est); }, all);
     if (!deliveries.empty())
         durability_.after(engine_.state().seq, [this, d = std::move(deliveries)] { follow_.deliver(d); });
-    if (options_.messages) options_.messages->on_durable(engine_.state(), events);
 }
 
 }  // namespace api
