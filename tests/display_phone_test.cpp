@@ -27,6 +27,7 @@
 #include "display/config.hpp"
 #include "display/layout.hpp"
 #include "display/phone_qr.hpp"
+#include "dir_watch.hpp"
 #include "golden_image.hpp"
 #include "http_client.hpp"
 #include "process.hpp"
@@ -190,18 +191,22 @@ SDL_Surface* run_display(const Center& center, const Shot& shot, const Layout& l
     std::vector<std::string> argv = {DISPLAY_BIN, "--config", config.string(), "--token-file", center.token_file.string(),
                                      "--screenshot", file.string()};
     if (!shot.qr.empty()) argv.insert(argv.end(), {"--qr", shot.qr});
+    // The display is another process: its screenshot is looked at each time it
+    // writes one (inotify on the folder, watched before it starts), with a deadline.
+    testing::DirWatch written(file.parent_path());
     testing::Process board(argv);
-    // The display is another process: its file is polled, with a deadline.
-    const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    for (;;) {
-        if (SDL_Surface* image = whole_png(file) ? testing::load_rgb(file) : nullptr) {
-            if (image->w == shot.w && image->h == shot.h && number_pixels(image, layout.newest_number) > 500) return image;
-            SDL_FreeSurface(image);
-        }
-        INFO("waiting for " << file << " to show the called number");
-        REQUIRE(std::chrono::steady_clock::now() < limit);
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    SDL_Surface* shown = nullptr;
+    written.wait_until(
+        [&] {
+            SDL_Surface* image = whole_png(file) ? testing::load_rgb(file) : nullptr;
+            if (image && image->w == shot.w && image->h == shot.h && number_pixels(image, layout.newest_number) > 500)
+                shown = image;
+            else if (image)
+                SDL_FreeSurface(image);
+            return shown != nullptr;
+        },
+        "the display's screenshot " + file.string() + " did not show the called number");
+    return shown;
 }
 
 Layout layout_of(const Shot& s, bool qr) {

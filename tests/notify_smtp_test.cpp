@@ -93,12 +93,10 @@ TEST_CASE("e-mail waits while the SMTP server is down and goes when it is up") {
     const int64_t a = hall.issue("A");
     n->subscribe(hall.subscription(a, "", 0, "binh@example.vn"));
     hall.call(1);
-    // A few refused connections, counted, then the server comes up on that port.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (n->status()["failed_attempts"].get<int>() < 2) {
-        REQUIRE(std::chrono::steady_clock::now() < deadline);
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));  // watching a counter, bounded
-    }
+    // A few refused connections, counted (the wait wakes at each change of the status),
+    // then the server comes up on that port.
+    INFO("waiting up to 30 s for 2 failed attempts to be counted");
+    REQUIRE(n->wait_status([](const json& s) { return s["failed_attempts"].get<int>() >= 2; }, std::chrono::seconds(30)));
     const json s = n->status();
     CHECK(s["queued"] == 1);
     CHECK(s["sent"] == 0);

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
-#include <thread>
+#include <functional>
 
 #include "http_receiver.hpp"
 #include "loopback.hpp"
@@ -41,13 +41,9 @@ std::string hmac_sha256_hex(std::string key, const std::string& message) {
     return hex;
 }
 
-template <class Pred>
-void wait_for(Pred pred, const char* what) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (!pred()) {
-        if (std::chrono::steady_clock::now() > deadline) FAIL(what);
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));  // watching a counter, bounded
-    }
+// Until the notifier's status says `done`, woken by each change of it; fails at 30 s.
+void wait_for(const notify::Notifier& n, const std::function<bool(const json&)>& done, const char* what) {
+    if (!n.wait_status(done, std::chrono::seconds(30))) FAIL(what << " (not within 30 s)");
 }
 
 // Some of everything: tickets, calls, a recall, a transfer, a pause.
@@ -78,7 +74,7 @@ TEST_CASE("webhook receiver down for a while then up sees every event once in or
     const int64_t before = hall.engine.state().seq;  // a first start sends from here on
     auto n = hall.notifier(config);
     traffic(hall, 0);
-    wait_for([&] { return n->status()["webhooks"][0]["failures"].get<int>() >= 3; }, "no failed attempts counted");
+    wait_for(*n, [](const json& s) { return s["webhooks"][0]["failures"].get<int>() >= 3; }, "no failed attempts counted");
     CHECK(n->status()["webhooks"][0]["cursor"] == before);
     CHECK(n->status()["webhooks"][0]["behind"].get<int>() > 0);
     CHECK(n->status()["alert"] == true);
@@ -99,7 +95,7 @@ TEST_CASE("webhook receiver down for a while then up sees every event once in or
     const int64_t last = hall.engine.state().seq;
     const auto got = receiver->wait_for_delivered(static_cast<size_t>(last - before));
     REQUIRE(n->wait_idle(std::chrono::seconds(10)));
-    wait_for([&] { return n->status()["webhooks"][0]["cursor"] == last; }, "the cursor did not reach the log's end");
+    wait_for(*n, [&](const json& s) { return s["webhooks"][0]["cursor"] == last; }, "the cursor did not reach the log's end");
 
     std::map<int64_t, std::string> types;
     hall.store.for_each_event(before, [&](const engine::Event& e) { types[e.seq] = engine::type_name(e.body); });

@@ -1,11 +1,15 @@
 // process: start a real program with its stdout on a pipe, wait for a line, kill it.
 // Tests wait on the pipe (an event), never on the wall clock.
 #pragma once
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 #include <utility>
 #include <vector>
@@ -49,6 +53,27 @@ public:
             if (std::string(buf).find(needle) != std::string::npos) return buf;
         }
         return "";
+    }
+
+    // The same with a deadline: a program that has not written such a line within
+    // `limit` is killed, which ends its pipe and so the read ("" then, as for a
+    // program that ended). A watchdog waits on a condition, not on the clock in a loop.
+    std::string wait_for_line_within(const std::string& needle, std::chrono::seconds limit) {
+        std::mutex m;
+        std::condition_variable cv;
+        bool got = false;
+        std::thread watchdog([&] {
+            std::unique_lock lock(m);
+            if (!cv.wait_for(lock, limit, [&] { return got; })) ::kill(pid_, SIGKILL);
+        });
+        const std::string line = wait_for_line(needle);
+        {
+            std::lock_guard lock(m);
+            got = true;
+        }
+        cv.notify_one();
+        watchdog.join();
+        return line;
     }
 
     // Reads stdout to its end (into `output`, if given) and returns the exit code (-1 if killed by a signal).

@@ -2,35 +2,47 @@
 // (python3-aiosmtpd) on a free loopback port, keeping each message it takes in
 // a Maildir (aiosmtpd.handlers.Mailbox), where the test reads it.
 //
-// Waits are bounded: for the port to accept (the program is starting), for
-// the messages to appear in Maildir/new (the server is delivering).
+// Waits are on events, each with a deadline: for the server's "listening" line,
+// written once its port is bound; for the Maildir's inotify events as messages
+// are delivered into Maildir/new.
 #pragma once
-#include <arpa/inet.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
+#include <memory>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "dir_watch.hpp"
 #include "loopback.hpp"
 #include "process.hpp"
 
 namespace testing {
+
+// aiosmtpd as `python3 -m aiosmtpd -n -l 127.0.0.1:PORT -c aiosmtpd.handlers.Mailbox DIR`
+// would run it, but saying on stdout when it listens (the module's own main does not).
+inline constexpr const char* kSmtpServerScript = R"(
+import asyncio, sys
+from aiosmtpd.handlers import Mailbox
+from aiosmtpd.smtp import SMTP
+handler = Mailbox(sys.argv[2])
+loop = asyncio.new_event_loop()
+asyncio.set_event_loop(loop)
+loop.run_until_complete(loop.create_server(lambda: SMTP(handler), '127.0.0.1', int(sys.argv[1])))
+print('listening', flush=True)
+loop.run_forever()
+)";
 
 class SmtpServer {
 public:
     // Port 0: a free one; a given port: to come up where a client already knocks.
     explicit SmtpServer(std::filesystem::path maildir, uint16_t port = 0)
         : maildir_(std::move(maildir)), port_(port ? port : free_loopback_port()),
-          process_({"/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + std::to_string(port_), "-c",
-                    "aiosmtpd.handlers.Mailbox", maildir_.string()}) {
-        wait_until("aiosmtpd did not start listening", [&] { return accepts(); });
+          process_({"/usr/bin/python3", "-c", kSmtpServerScript, std::to_string(port_), maildir_.string()}) {
+        if (process_.wait_for_line_within("listening", std::chrono::seconds(30)).empty())
+            throw std::runtime_error("aiosmtpd did not start listening on port " + std::to_string(port_));
+        delivered_ = std::make_unique<DirWatch>(maildir_ / "new");  // the Mailbox made the Maildir before it listened
     }
 
     uint16_t port() const { return port_; }
@@ -39,10 +51,12 @@ public:
     // The raw messages delivered so far, oldest first, once there are at least n.
     std::vector<std::filesystem::path> wait_for_messages(size_t n) {
         std::vector<std::filesystem::path> found;
-        wait_until("fewer than " + std::to_string(n) + " e-mails arrived", [&] {
-            found = messages();
-            return found.size() >= n;
-        });
+        delivered_->wait_until(
+            [&] {
+                found = messages();
+                return found.size() >= n;
+            },
+            "fewer than " + std::to_string(n) + " e-mails arrived");
         return found;
     }
     std::vector<std::filesystem::path> messages() const {
@@ -57,25 +71,10 @@ public:
     }
 
 private:
-    bool accepts() const {
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        const sockaddr_in a = loopback_address(port_);
-        const bool ok = ::connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0;
-        ::close(fd);
-        return ok;
-    }
-    template <class Pred>
-    static void wait_until(const std::string& what, Pred pred) {
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-        while (!pred()) {
-            if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error(what);
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling another process's effect, bounded
-        }
-    }
-
     std::filesystem::path maildir_;
     uint16_t port_;
     Process process_;
+    std::unique_ptr<DirWatch> delivered_;
 };
 
 }  // namespace testing

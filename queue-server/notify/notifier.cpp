@@ -87,7 +87,7 @@ Notifier::Notifier(const std::filesystem::path& data_dir, const std::filesystem:
     db.forget_before(today);
     for (const auto& c : db.contacts(today)) decider_.watch(c.sub, c.ahead_done);
     for (const auto& w : senders_.webhooks)
-        webhooks_.push_back(std::make_unique<WebhookThread>(w, events_db, file_, center_, options_));
+        webhooks_.push_back(std::make_unique<WebhookThread>(w, events_db, file_, center_, options_, changes_));
 }
 
 Notifier::~Notifier() { stop(); }
@@ -125,6 +125,7 @@ void Notifier::subscribe(const api::Subscription& s) {
     spdlog::info("messages: ticket {} ({}) will be told at {} ahead, at {}", s.ticket, s.number, s.ahead,
                  s.phone.empty() ? mask_email(s.email) : mask_phone(s.phone));
     push(Subscribed{s, since});
+    changes_.bump();
 }
 
 std::optional<std::string> Notifier::masked_contact(int64_t ticket) const {
@@ -145,6 +146,7 @@ void Notifier::on_durable(const engine::State& state, const std::vector<engine::
     if (r.day_opened) push(DayClosed{*r.day_opened});
     if (!r.messages.empty()) push(Decided{std::move(r.messages), events.back().seq});
     for (auto& w : webhooks_) w->wake();
+    changes_.bump();
 }
 
 void Notifier::push(Job job) {
@@ -163,6 +165,15 @@ void Notifier::push(Job job) {
 bool Notifier::wait_idle(std::chrono::milliseconds timeout) {
     std::unique_lock lock(mutex_);
     return idle_.wait_for(lock, timeout, [&] { return jobs_.empty() && !busy_ && !stats_.due; });
+}
+
+bool Notifier::wait_status(const std::function<bool(const nlohmann::json&)>& done, std::chrono::milliseconds timeout) const {
+    const auto deadline = Steady::now() + timeout;
+    for (;;) {
+        const uint64_t seen = changes_.count();  // taken before the look: a change during it wakes the wait
+        if (done(status())) return true;
+        if (!changes_.wait_past(seen, deadline)) return done(status());
+    }
 }
 
 nlohmann::json Notifier::status() const {
@@ -204,14 +215,16 @@ void Notifier::run() {
         spdlog::error("messages: cannot open {}: {}", file_.string(), e.what());
         std::lock_guard lock(mutex_);
         stats_.last_error = e.what();
+        changes_.bump();
         return;
     }
-    auto publish = [&] {
+    auto publish = [&] {  // after each round: what it sent, failed or queued shows in status()
         const OutboxCounts c = w->db.counts();
         std::lock_guard lock(mutex_);
         stats_.queued = c.unsent;
         stats_.oldest_unsent_at = c.oldest_unsent_at;
         stats_.due = w->due() != nullptr;
+        changes_.bump();
     };
     auto apply = [&](Job& job) {
         if (auto* s = std::get_if<Subscribed>(&job)) {
@@ -299,6 +312,7 @@ void Notifier::run() {
             spdlog::error("messages: {}", e.what());
             std::unique_lock lock(mutex_);
             stats_.last_error = e.what();
+            changes_.bump();
             wake_.wait_for(lock, options_.retry_first, [&] { return stopping_; });
         }
     }

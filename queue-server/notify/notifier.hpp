@@ -21,6 +21,7 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -31,6 +32,7 @@
 #include "notify/decide.hpp"
 #include "notify/options.hpp"
 #include "notify/senders_config.hpp"
+#include "notify/status_changes.hpp"
 #include "notify/webhook.hpp"
 
 namespace notify {
@@ -63,6 +65,11 @@ public:
     nlohmann::json status() const override;
     // Until every job queued so far is applied and no message is due now (tests; a clean stop).
     bool wait_idle(std::chrono::milliseconds timeout);
+    // Until `done(status())` holds, looked at again after each change of the
+    // status (a counter the tests watch, a webhook's cursor); false when `timeout`
+    // passes first. The age of the oldest unsent message moves with the clock,
+    // not by a change: a wait on it alone is woken only by other changes.
+    bool wait_status(const std::function<bool(const nlohmann::json&)>& done, std::chrono::milliseconds timeout) const;
 
     const std::filesystem::path& file() const { return file_; }
 
@@ -103,6 +110,7 @@ private:
         std::string last_error;
     } stats_;
     std::thread thread_;
+    StatusChanges changes_;  // before webhooks_: their threads bump it until they are joined
     std::vector<std::unique_ptr<WebhookThread>> webhooks_;
 };
 

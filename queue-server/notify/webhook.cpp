@@ -66,9 +66,9 @@ std::string webhook_body(const std::string& center, int64_t seq, int64_t at, int
 }
 
 WebhookThread::WebhookThread(WebhookSender sender, std::filesystem::path events_db, std::filesystem::path messages_db,
-                             std::string center, Options options)
+                             std::string center, Options options, StatusChanges& changes)
     : sender_(std::move(sender)), events_db_(std::move(events_db)), messages_db_(std::move(messages_db)),
-      center_(std::move(center)), options_(std::move(options)) {
+      center_(std::move(center)), options_(std::move(options)), changes_(changes) {
     status_.name = sender_.name;
     // A first start takes the log's end as its cursor now, not when the thread
     // runs: the events made between the two are then sent, not skipped.
@@ -128,6 +128,7 @@ bool WebhookThread::deliver(int64_t seq, const std::string& body) {
             std::lock_guard lock(mutex_);
             ++status_.failures;
             status_.last_error = d.error;
+            changes_.bump();
         }
         if (backoff.failures() == 0) spdlog::warn("webhook {}: event {} not taken: {} (retrying)", sender_.name, seq, d.error);
         const auto delay = backoff.next();
@@ -162,6 +163,7 @@ void WebhookThread::run() {
             {
                 std::lock_guard lock(mutex_);
                 status_.last_error = e.what();
+                changes_.bump();
             }
             log.reset();
             cursors.reset();
@@ -178,6 +180,7 @@ bool WebhookThread::round(Outbox& cursors, sqlite::Database* log, std::optional<
         status_.cursor = cursor.value_or(0);
         status_.log_seq = std::max(status_.log_seq, end);
         if (batch.empty()) status_.log_seq = end;
+        changes_.bump();
     }
     if (batch.empty()) {
         if (log && cursor && end < *cursor) {
@@ -196,6 +199,7 @@ bool WebhookThread::round(Outbox& cursors, sqlite::Database* log, std::optional<
         status_.cursor = e.seq;
         ++status_.sent;
         status_.last_error.clear();
+        changes_.bump();
     }
     return true;
 }

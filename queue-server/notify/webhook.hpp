@@ -20,6 +20,7 @@
 #include "notify/options.hpp"
 #include "notify/outbox.hpp"
 #include "notify/senders_config.hpp"
+#include "notify/status_changes.hpp"
 
 namespace notify {
 
@@ -37,8 +38,9 @@ std::string webhook_body(const std::string& center, int64_t seq, int64_t at, int
 
 class WebhookThread {
 public:
+    // `changes` is bumped after each change of status() (the notifier's, which outlives the thread).
     WebhookThread(WebhookSender sender, std::filesystem::path events_db, std::filesystem::path messages_db,
-                  std::string center, Options options);
+                  std::string center, Options options, StatusChanges& changes);
     ~WebhookThread();
     void start();
     void stop();
@@ -56,6 +58,7 @@ private:
     std::filesystem::path events_db_, messages_db_;
     std::string center_;
     Options options_;
+    StatusChanges& changes_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false, woken_ = false;
