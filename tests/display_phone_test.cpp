@@ -27,6 +27,7 @@
 #include "display/config.hpp"
 #include "display/layout.hpp"
 #include "display/phone_qr.hpp"
+#include "board_layouts.hpp"
 #include "dir_watch.hpp"
 #include "golden_image.hpp"
 #include "http_client.hpp"
@@ -292,41 +293,32 @@ std::string snapshot(int64_t seq, const json& phone) {
 }  // namespace
 
 TEST_CASE("the QR's square and caption fit beside the calls at every size from 720p to 4K - either way round") {
-    for (auto [w, h] : std::vector<std::pair<int, int>>{{1280, 720}, {1366, 768}, {1920, 1080}, {3840, 2160}, {720, 1280},
-                                                        {1080, 1920}, {2160, 3840}, {1024, 1024}, {800, 480}}) {
-        for (LayoutKind kind : {LayoutKind::hall, LayoutKind::counter})
-            for (bool ticker : {false, true}) {
-                INFO(w << "x" << h << (kind == LayoutKind::hall ? " hall" : " counter") << (ticker ? " ticker" : ""));
-                const Layout without = compute_layout(kind, Orientation::automatic, w, h, 12, ticker, 8, false);
-                const Layout l = compute_layout(kind, Orientation::automatic, w, h, 12, ticker, 8, true);
-                CHECK(without.qr.w == 0);
-                const auto parts = l.parts();
-                REQUIRE(parts.size() == without.parts().size() + 2);  // the QR and its caption
-                for (size_t i = 0; i < parts.size(); ++i) {
-                    CHECK(parts[i].inside(l.window));
-                    for (size_t j = i + 1; j < parts.size(); ++j) CHECK_FALSE(parts[i].overlaps(parts[j]));
-                }
-                CHECK(l.qr.w == l.qr.h);
-                CHECK(l.qr.w >= std::min(w, h) / 5);  // a square board's narrow calls column: a little smaller
-                if (w == 1920 && h == 1080) CHECK(l.qr.w >= 270);  // 180 px of code and its quiet zone
-                CHECK(l.qr_caption.h >= l.qr.w / 3);
-                // The called number keeps its size; the waiting tiles are not touched.
-                CHECK(l.newest_number.h >= std::min(w, h) / 6);
-                if (kind == LayoutKind::hall) {
-                    CHECK(l.newest_number.w == without.newest_number.w);
-                    CHECK(l.newest_number.h == without.newest_number.h);
-                    CHECK(l.waiting.y == without.waiting.y);
-                    CHECK(l.waiting.h == without.waiting.h);
-                    CHECK(call_row(l, l.call_rows).inside(l.calls));
-                    CHECK(l.call_rows >= 3);
-                    CHECK(call_row(l, 1).h * 4 >= call_row(without, 1).h * 3);  // rows keep 3/4 of their height
-                }
-                // A short address's code (25 modules) gets modules of at least 3 px and a 4-module quiet zone.
-                const auto code = encode_qr(kPublicUrl + "/m/q");
-                REQUIRE(code);
-                CHECK(qr_module_px(l.qr.w, code->size) >= 3);
-            }
-    }
+    testing::for_each_board([](int w, int h, LayoutKind kind, bool ticker) {
+        const Layout without = compute_layout(kind, Orientation::automatic, w, h, 12, ticker, 8, false);
+        const Layout l = compute_layout(kind, Orientation::automatic, w, h, 12, ticker, 8, true);
+        CHECK(without.qr.w == 0);
+        REQUIRE(l.parts().size() == without.parts().size() + 2);  // the QR and its caption
+        testing::check_boxes_apart(l);
+        CHECK(l.qr.w == l.qr.h);
+        CHECK(l.qr.w >= std::min(w, h) / 5);  // a square board's narrow calls column: a little smaller
+        if (w == 1920 && h == 1080) CHECK(l.qr.w >= 270);  // 180 px of code and its quiet zone
+        CHECK(l.qr_caption.h >= l.qr.w / 3);
+        // The called number keeps its size; the waiting tiles are not touched.
+        CHECK(l.newest_number.h >= std::min(w, h) / 6);
+        if (kind == LayoutKind::hall) {
+            CHECK(l.newest_number.w == without.newest_number.w);
+            CHECK(l.newest_number.h == without.newest_number.h);
+            CHECK(l.waiting.y == without.waiting.y);
+            CHECK(l.waiting.h == without.waiting.h);
+            CHECK(call_row(l, l.call_rows).inside(l.calls));
+            CHECK(l.call_rows >= 3);
+            CHECK(call_row(l, 1).h * 4 >= call_row(without, 1).h * 3);  // rows keep 3/4 of their height
+        }
+        // A short address's code (25 modules) gets modules of at least 3 px and a 4-module quiet zone.
+        const auto code = encode_qr(kPublicUrl + "/m/q");
+        REQUIRE(code);
+        CHECK(qr_module_px(l.qr.w, code->size) >= 3);
+    });
 }
 
 TEST_CASE("the display's qr setting: auto follows the server's display_qr - on needs a public_url - off never") {

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <fstream>
 
+#include "board_layouts.hpp"
 #include "display/app.hpp"
 #include "common/text.hpp"
 #include "golden_image.hpp"
@@ -126,28 +127,19 @@ void busy_morning(TestServer& s) {
 }  // namespace
 
 TEST_CASE("the layout fits every box in the window at every size from 720p to 4K, either way round") {
-    for (auto [w, h] : std::vector<std::pair<int, int>>{{1280, 720}, {1366, 768}, {1920, 1080}, {3840, 2160}, {720, 1280},
-                                                        {1080, 1920}, {2160, 3840}, {1024, 1024}, {800, 480}}) {
-        for (LayoutKind kind : {LayoutKind::hall, LayoutKind::counter})
-            for (bool ticker : {false, true}) {
-                INFO(w << "x" << h << (kind == LayoutKind::hall ? " hall" : " counter") << (ticker ? " ticker" : ""));
-                const Layout l = compute_layout(kind, Orientation::automatic, w, h, 12, ticker, 8);
-                CHECK(l.portrait == (h > w));
-                const auto parts = l.parts();
-                for (size_t i = 0; i < parts.size(); ++i) {
-                    CHECK(parts[i].inside(l.window));
-                    for (size_t j = i + 1; j < parts.size(); ++j) CHECK_FALSE(parts[i].overlaps(parts[j]));
-                }
-                for (const Rect& r : {l.newest_label, l.newest_number, l.newest_counter, l.newest_service})
-                    CHECK(r.inside(l.newest));
-                CHECK(l.newest_number.h >= std::min(w, h) / 6);  // the number is the biggest thing on the screen
-                if (kind == LayoutKind::hall) {
-                    for (size_t i = 0; i < 12; ++i) CHECK(waiting_tile(l, i, 12).inside(l.waiting));
-                    CHECK(call_row(l, l.call_rows).inside(l.calls));
-                }
-                CHECK(l.mark.inside(l.header));
-            }
-    }
+    testing::for_each_board([](int w, int h, LayoutKind kind, bool ticker) {
+        const Layout l = compute_layout(kind, Orientation::automatic, w, h, 12, ticker, 8);
+        CHECK(l.portrait == (h > w));
+        testing::check_boxes_apart(l);
+        for (const Rect& r : {l.newest_label, l.newest_number, l.newest_counter, l.newest_service})
+            CHECK(r.inside(l.newest));
+        CHECK(l.newest_number.h >= std::min(w, h) / 6);  // the number is the biggest thing on the screen
+        if (kind == LayoutKind::hall) {
+            for (size_t i = 0; i < 12; ++i) CHECK(waiting_tile(l, i, 12).inside(l.waiting));
+            CHECK(call_row(l, l.call_rows).inside(l.calls));
+        }
+        CHECK(l.mark.inside(l.header));
+    });
 }
 
 TEST_CASE("the hall board shows what the server reports and matches its golden images in landscape and portrait") {
