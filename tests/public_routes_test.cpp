@@ -8,8 +8,8 @@
 #include <mutex>
 
 #include "api/config_file.hpp"
-#include "api/follow.hpp"
 #include "feed_signing.hpp"
+#include "notify/contact.hpp"
 #include "public_client.hpp"
 
 using testing::PhoneStream;
@@ -36,7 +36,7 @@ struct KeptContacts : api::MessageSink {
     std::optional<std::string> masked_contact(int64_t ticket) const override {
         std::lock_guard lock(m);
         for (const auto& s : kept)
-            if (s.ticket == ticket) return s.phone.empty() ? api::mask_email(s.email) : api::mask_phone(s.phone);
+            if (s.ticket == ticket) return s.phone.empty() ? notify::mask_email(s.email) : notify::mask_phone(s.phone);
         return std::nullopt;
     }
     void on_durable(const engine::State& state, const std::vector<engine::Event>& events) override {
@@ -80,13 +80,16 @@ TEST_CASE("a phone asks for messages: checked, normalised, kept by the sink, sho
     };
     CHECK(code(R"({"phone":"0912345678"})") == "400 no_consent");
     CHECK(code(R"({"phone":"0912345678","consent":false})") == "400 no_consent");
-    for (const char* bad : {"12345", "091234567", "09123456789", "+85912345678", "09l2345678", "", "0912 345 678 9"}) {
+    // notify/contact.hpp's checks: "0241234567" is not a mobile range, "a..b@x.vn" not a dot-atom.
+    for (const char* bad : {"12345", "091234567", "09123456789", "+85912345678", "09l2345678", "", "0912 345 678 9",
+                            "0241234567"}) {
         INFO(bad);
         CHECK(code(json{{"phone", bad}, {"consent", true}}.dump()) == "400 bad_phone");
     }
     CHECK(code(R"({"phone":912345678,"consent":true})") == "400 bad_phone");
     CHECK(code(R"({"consent":true})") == "400 bad_phone");
     CHECK(code(R"({"email":"not an address","consent":true})") == "400 bad_email");
+    CHECK(code(R"({"email":"a..b@x.vn","consent":true})") == "400 bad_email");
     CHECK(code(R"({"email":"a@b.vn","consent":true})") == "409 no_sender");  // this sink sends no e-mail
     CHECK(code(R"({"phone":"0912345678","consent":true,"ahead":0})") == "400 bad_ahead");
     CHECK(code(json{{"phone", std::string(5000, '0')}, {"consent", true}}.dump()) == "413 too_large");

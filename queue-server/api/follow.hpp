@@ -1,6 +1,6 @@
 // follow: the pieces of the citizen's phone (issue 20) that are plain values —
-// the center's [phone] settings, the follow key a ticket is followed by, and the
-// contact a citizen gives for messages (normalised, checked, masked).
+// the center's [phone] settings and the follow key a ticket is followed by. The
+// contact a citizen gives for messages is checked and masked by notify/contact.hpp.
 //
 // The follow key: 128 random bits (libsodium), base64url without padding, 22
 // characters. Only its hash — hex SHA-256 of those 22 characters — goes into the
@@ -8,7 +8,6 @@
 // turned back into keys. A key is looked up by hashing what was presented;
 // anything that is not 22 base64url characters is refused without a lookup.
 #pragma once
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,13 +31,5 @@ std::string follow_hash(std::string_view key);       // hex SHA-256 of the key's
 bool is_follow_key(std::string_view text);           // 22 characters of A-Z a-z 0-9 - _
 // "{public_url}/t/{key}", or "/t/{key}" when the center has no public URL.
 std::string follow_url(const PhoneSettings& phone, const std::string& key);
-
-// A Vietnamese mobile number: spaces, dots and dashes dropped, then 0 + 9 digits or
-// +84 / 84 + 9 digits; the normalised "0xxxxxxxxx", or nullopt.
-std::optional<std::string> normalise_phone(std::string_view text);
-std::string mask_phone(const std::string& phone);  // "0912345678" → "09*****678"
-// A plausible address: one '@', no spaces or controls, a dot in the domain, at most 254 bytes.
-bool is_email(std::string_view text);
-std::string mask_email(const std::string& email);  // "an@example.vn" → "a***@example.vn"
 
 }  // namespace api

@@ -9,6 +9,7 @@
 #include "api/handlers.hpp"
 #include "api/public_limits.hpp"
 #include "common/json_reader.hpp"
+#include "notify/contact.hpp"
 
 namespace api::handlers {
 
@@ -68,13 +69,13 @@ std::variant<Subscription, Reply> contact_of(const Call& call, const PhoneSettin
     if (b.contains("phone") == b.contains("email"))
         return error_reply(400, "bad_phone", "give a phone number or an e-mail address (one of them)");
     if (b.contains("phone")) {
-        const auto normal = b["phone"].is_string() ? normalise_phone(b["phone"].get<std::string>()) : std::nullopt;
+        const auto normal = b["phone"].is_string() ? notify::normalise_phone(b["phone"].get<std::string>()) : std::nullopt;
         if (!normal) return error_reply(400, "bad_phone", "a Vietnamese mobile number: 0 and 9 digits, or +84 and 9 digits");
         s.phone = *normal;
     } else {
-        if (!b["email"].is_string() || !is_email(b["email"].get<std::string>()))
-            return error_reply(400, "bad_email", "an e-mail address such as ten@example.vn");
-        s.email = b["email"].get<std::string>();
+        const auto normal = b["email"].is_string() ? notify::normalise_email(b["email"].get<std::string>()) : std::nullopt;
+        if (!normal) return error_reply(400, "bad_email", "an e-mail address such as ten@example.vn");
+        s.email = *normal;
     }
     s.ahead = phone.alert_ahead;
     if (b.contains("ahead")) {
@@ -142,7 +143,7 @@ void public_notify(Core& core, const Call& call, Respond respond) {
     sink->subscribe(s);
     core.message_ahead()[t->id] = s.ahead;
     core.refresh_follower(t->id);
-    respond(ok_json({{email ? "email" : "phone", email ? mask_email(s.email) : mask_phone(s.phone)}, {"ahead", s.ahead}}, 202));
+    respond(ok_json({{email ? "email" : "phone", email ? notify::mask_email(s.email) : notify::mask_phone(s.phone)}, {"ahead", s.ahead}}, 202));
 }
 
 // The hall's queue for a phone (the QR on the hall display): counts, estimates, the last calls.
