@@ -46,6 +46,10 @@ struct TestServer {
     static constexpr int64_t kRealMonotonic = INT64_MIN;
     std::atomic<int64_t> mono_ms{kRealMonotonic};
     std::string kiosk, display, admin_password = "admin-password";
+    // Set, then restart(): what the Core asks to run later (the followers' rounds) is
+    // kept in `held` (on the loop) until the test runs it, instead of on a timer.
+    bool hold_later = false;
+    std::vector<api::Task> held;
 
     TestServer() : TestServer(kStartMs) {}
     explicit TestServer(int64_t start_ms) : clock_ms(start_ms) {
@@ -88,7 +92,12 @@ struct TestServer {
         io = std::make_unique<asio::io_context>(1);
         server = std::make_unique<api::Server>(*io, *core, "127.0.0.1", port, limits);
         port = server->port();
-        core->start({.post = [this](api::Task t) { asio::post(*io, std::move(t)); }, .fatal = [] {}});
+        core->start({.post = [this](api::Task t) { asio::post(*io, std::move(t)); },
+                     .fatal = [] {},
+                     .later = [this](std::chrono::milliseconds after, api::Task t) {
+                         if (hold_later) return held.push_back(std::move(t));
+                         api::run_later(*io, after, std::move(t));
+                     }});
         thread = std::thread([this] {
             auto guard = asio::make_work_guard(*io);
             io->run();
@@ -131,6 +140,15 @@ struct TestServer {
         std::promise<decltype(f())> promise;
         asio::post(*io, [&] { promise.set_value(f()); });
         return promise.get_future().get();
+    }
+    size_t held_count() {
+        return on_loop([this] { return held.size(); });
+    }
+    void run_held() {
+        on_loop([this] {
+            for (auto& task : std::exchange(held, {})) task();
+            return 0;
+        });
     }
     std::string staff(int k) { return login("staff" + std::to_string(k), "staff-password"); }
     int64_t seq() { return call("GET", "/healthz").body["seq"].get<int64_t>(); }

@@ -264,7 +264,8 @@ int run_app(const AppOptions& o) {
                 .fatal = [&] {
                     exit_code = 3;
                     io.stop();
-                }});
+                },
+                .later = [&io](std::chrono::milliseconds after, Task t) { run_later(io, after, std::move(t)); }});
     std::shared_ptr<feed::PullConnector> pull;
     if (config && config->pull) pull = start_pull(io, core, *config);
     // The hall never waits on the province: the shipper reads the file on its own thread.

@@ -103,6 +103,7 @@ std::string Core::add_device_now(const std::string& role, const std::string& nam
 
 void Core::start(Executors executors) {
     post_ = executors.post;
+    later_ = std::move(executors.later);
     logins_ = std::make_unique<WorkQueue>("logins", options_.login_threads, options_.login_queue);
     reports_ = std::make_unique<WorkQueue>("reports", options_.report_threads, options_.report_queue);
     imports_ = std::make_unique<WorkQueue>("imports", 1, options_.import_queue);

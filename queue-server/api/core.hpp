@@ -13,11 +13,14 @@
 // role family; the transport (server.cpp) only turns HTTP into Request and
 // Reply into HTTP. Tests and the fuzzer call handle() directly.
 #pragma once
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "api/auth.hpp"
@@ -54,6 +57,8 @@ public:
     struct Executors {
         std::function<void(Task)> post;  // onto the event loop
         std::function<void()> fatal;     // once, if the disk fails
+        // onto the event loop after a while (the followers' rounds); none: at once
+        std::function<void(std::chrono::milliseconds, Task)> later;
     };
 
     // What became of a batch of dossier updates (a push or a pulled page).
@@ -208,9 +213,19 @@ private:
     Admission authenticate_for(const Route& route, const Request& head, Admission a);
     void follow(const std::shared_ptr<Subscriber>& s, const engine::Ticket& t);
     void followers_after(const std::vector<engine::Event>& events);  // a batch: messages, and views soon after
-    void update_followers();                                        // the views that changed, once for all batches since
-    bool follow_update_posted_ = false;
-    bool follow_rebuild_all_ = false;  // the center changed since the last update: every view again
+    void update_named();             // the followed tickets the batches named, at once
+    void schedule_round();           // everyone's places, at most once per kFollowRoundMs
+    void run_round_slice();          // a slice of the round, then the next one posted
+    void deliver_when_durable(std::vector<FollowHub::Delivery> deliveries);
+    std::set<int64_t> follow_named_;  // followed tickets named by batches since update_named last ran
+    bool follow_named_posted_ = false;
+    bool follow_round_due_ = false;      // a round is scheduled, not started
+    bool follow_round_running_ = false;  // its slices are under way
+    bool follow_round_again_ = false;    // a batch came during it: another round after it
+    bool follow_rebuild_all_ = false;  // the center changed since the last round: every view again
+    bool follow_round_all_ = false;    // this round rebuilds every view
+    FollowHub::Slice follow_slice_;
+    int64_t follow_round_ms_ = INT64_MIN / 2;  // when the last round started (wall ms)
 
     store::Store& store_;
     Options options_;
@@ -227,6 +242,7 @@ private:
     dossier::LookupLimits lookups_;
     std::unique_ptr<WorkQueue> logins_, reports_, imports_;
     std::function<void(Task)> post_;
+    std::function<void(std::chrono::milliseconds, Task)> later_;
     int64_t last_sweep_ms_ = 0;
     FeedStats feed_stats_;
     std::function<json()> pull_status_;

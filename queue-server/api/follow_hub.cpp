@@ -1,6 +1,8 @@
 // follow_hub: per-ticket followers and their views (see follow_hub.hpp).
 #include "api/follow_hub.hpp"
 
+#include <cstdint>
+
 #include "api/reply.hpp"
 
 namespace api {
@@ -78,13 +80,13 @@ void FollowHub::send(Follower& f, const Text& text) {
 
 // One walk over the waiting lines, in order: each followed ticket's place is its
 // index in its line (plus, for a normal ticket, the priority ones of its service).
-std::map<int64_t, int> FollowHub::places(const engine::Engine& engine) const {
+std::map<int64_t, int> FollowHub::places(const engine::Engine& engine, int64_t from, int64_t to) const {
     std::map<int64_t, int> out;
     const engine::State& st = engine.state();
     auto walk = [&](const engine::Queue& q, int before) {
         int i = 0;
         for (const auto& key : q) {
-            if (entries_.contains(key.ticket)) out[key.ticket] = before + i;
+            if (key.ticket >= from && key.ticket < to && entries_.contains(key.ticket)) out[key.ticket] = before + i;
             ++i;
         }
     };
@@ -94,11 +96,33 @@ std::map<int64_t, int> FollowHub::places(const engine::Engine& engine) const {
     return out;
 }
 
-std::vector<FollowHub::Delivery> FollowHub::update(const engine::Engine& engine, const ViewOf& view, bool all) {
+std::optional<FollowHub::Delivery> FollowHub::change(int64_t ticket, Entry& e, Facts facts, const engine::Ticket& t, int ahead,
+                                                     int est, const ViewOf& view) {
+    json v = view(t, ahead, est);
+    e.facts = std::move(facts);
+    if (v == e.view) return std::nullopt;
+    e.view = std::move(v);
+    e.text = text_of(e.view);
+    return Delivery{ticket, e.text, false};
+}
+
+std::optional<FollowHub::Delivery> FollowHub::update_one(const engine::Ticket& t, int ahead, int est, const ViewOf& view) {
+    auto it = entries_.find(t.id);
+    if (it == entries_.end()) return std::nullopt;
+    Facts facts = facts_of(t, ahead, est);
+    if (facts == it->second.facts) return std::nullopt;
+    return change(t.id, it->second, std::move(facts), t, ahead, est, view);
+}
+
+std::vector<FollowHub::Delivery> FollowHub::update(const engine::Engine& engine, const ViewOf& view, bool all, Slice& slice) {
     std::vector<Delivery> out;
-    if (entries_.empty()) return out;
-    const auto ahead = places(engine);
-    // Each service's rate once per batch: it walks every counter's tiers, and a
+    auto begin = entries_.lower_bound(slice.from), end = begin;
+    for (size_t n = 0; end != entries_.end() && n < slice.most; ++n) ++end;
+    slice.done = end == entries_.end();
+    slice.from = slice.done ? INT64_MAX : end->first;
+    if (begin == end) return out;
+    const auto ahead = places(engine, begin->first, slice.from);
+    // Each service's rate once per slice: it walks every counter's tiers, and a
     // hall of phones would otherwise walk them once per phone (bench/phone_bench).
     std::map<std::string, engine::Engine::WaitRate> rates;
     auto estimate = [&](const engine::Ticket& t, int n) {
@@ -107,7 +131,7 @@ std::vector<FollowHub::Delivery> FollowHub::update(const engine::Engine& engine,
         if (rate == rates.end()) rate = rates.emplace(t.service, engine.wait_rate(t.service)).first;
         return engine::Engine::estimate_wait_s(rate->second, n);
     };
-    for (auto it = entries_.begin(); it != entries_.end();) {
+    for (auto it = begin; it != end; ++it) {
         Entry& e = it->second;
         const engine::Ticket* t = engine.ticket(it->first);
         if (!t) {
@@ -117,23 +141,14 @@ std::vector<FollowHub::Delivery> FollowHub::update(const engine::Engine& engine,
             last["people_ahead"] = 0;
             last["est_wait_s"] = 0;
             out.push_back({it->first, text_of(last), true});
-            ++it;
             continue;
         }
         const auto place = ahead.find(t->id);
         const int n = place == ahead.end() ? 0 : place->second;
         const int est = estimate(*t, n);
         Facts facts = facts_of(*t, n, est);
-        if (all || !(facts == e.facts)) {
-            json v = view(*t, n, est);
-            e.facts = std::move(facts);
-            if (v != e.view) {
-                e.view = std::move(v);
-                e.text = text_of(e.view);
-                out.push_back({it->first, e.text, false});
-            }
-        }
-        ++it;
+        if (!all && facts == e.facts) continue;
+        if (auto d = change(it->first, e, std::move(facts), *t, n, est, view)) out.push_back(std::move(*d));
     }
     return out;
 }

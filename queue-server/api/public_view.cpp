@@ -6,6 +6,9 @@
 // name — never another ticket's number, never the follow hash, never a contact
 // in the clear (the messages field is masked by the sink).
 #include <sodium.h>
+
+#include <algorithm>
+#include <concepts>
 #include <utility>
 
 #include "api/core.hpp"
@@ -101,29 +104,92 @@ void Core::refresh_follower(int64_t ticket) {
         durability_.after(engine_.state().seq, [this, d = std::move(*d)] { follow_.deliver({d}); });
 }
 
-// After each batch: the messages at once, and the followers' views that changed
-// (sent once the state they were computed from is durable too). The views are
-// built in a task posted behind what the loop already has to do, once for all
-// the batches published until it runs: under load a call moves every phone of
-// its line, and building those views per batch took the loop from the hall.
+// After each batch: the messages at once, then the followers' views (each sent
+// once the state it was computed from is durable too), at two paces. A ticket a
+// batch names — called, recalled, cancelled, moved — is shown at once, in a task
+// posted behind what the loop already has to do, once for all the batches
+// published until it runs. Everyone else's place changes with every call of its
+// line, which under load is tens of times a second for thousands of phones:
+// that is brought up to date in rounds at most once per kFollowRoundMs, each
+// round in slices of kFollowSliceTickets with the loop's work between them, so
+// the hall's calls never wait behind a crowd of phones (bench/phone_bench).
+namespace {
+constexpr int64_t kFollowRoundMs = 1000;
+constexpr size_t kFollowSliceTickets = 128;
+
+// The ticket an event is about, if it is about one that already was (not a new one).
+std::optional<int64_t> ticket_named(const engine::EventBody& body) {
+    return std::visit(
+        [](const auto& b) -> std::optional<int64_t> {
+            if constexpr (requires { { b.ticket } -> std::same_as<const int64_t&>; }) return b.ticket;
+            else return std::nullopt;
+        },
+        body);
+}
+}  // namespace
+
 void Core::followers_after(const std::vector<engine::Event>& events) {
     for (const auto& e : events) {
         if (std::holds_alternative<engine::CenterConfigured>(e.body)) follow_rebuild_all_ = true;
         if (std::holds_alternative<engine::DayOpened>(e.body)) message_ahead_.clear();
     }
     if (options_.messages) options_.messages->on_durable(engine_.state(), events);
-    if (follow_.tickets() == 0 || follow_update_posted_) return;
-    if (!post_) return update_followers();
-    follow_update_posted_ = true;
-    post_([this] { update_followers(); });
+    if (follow_.tickets() == 0) return;
+    for (const auto& e : events)
+        if (auto id = ticket_named(e.body); id && follow_.follows(*id)) follow_named_.insert(*id);
+    if (!follow_named_.empty() && !follow_named_posted_) {
+        follow_named_posted_ = true;
+        post_ ? post_([this] { update_named(); }) : update_named();
+    }
+    schedule_round();
 }
 
-void Core::update_followers() {
-    follow_update_posted_ = false;
-    const bool all = std::exchange(follow_rebuild_all_, false);
-    auto deliveries = follow_.update(engine_, [this](const engine::Ticket& t, int ahead, int est) { return public_view(t, ahead, est); }, all);
-    if (!deliveries.empty())
-        durability_.after(engine_.state().seq, [this, d = std::move(deliveries)] { follow_.deliver(d); });
+void Core::update_named() {
+    follow_named_posted_ = false;
+    std::vector<FollowHub::Delivery> deliveries;
+    auto view = [this](const engine::Ticket& t, int ahead, int est) { return public_view(t, ahead, est); };
+    for (int64_t id : std::exchange(follow_named_, {})) {
+        const engine::Ticket* t = engine_.ticket(id);
+        if (!t) continue;  // its day is over: the round says so
+        const bool waiting = t->state == engine::TicketState::waiting;
+        const int ahead = waiting ? engine_.people_ahead_of(*t) : 0;
+        const int est = waiting ? engine_.estimate_wait_s(t->service, ahead) : 0;
+        if (auto d = follow_.update_one(*t, ahead, est, view)) deliveries.push_back(std::move(*d));
+    }
+    deliver_when_durable(std::move(deliveries));
+}
+
+void Core::schedule_round() {
+    // A batch during a round may have moved places its slices already passed.
+    if (follow_round_running_) follow_round_again_ = true;
+    if (follow_round_running_ || follow_round_due_) return;
+    follow_round_due_ = true;
+    // A clock that jumps either way at most shortens or spaces out one round.
+    const int64_t wait = std::clamp<int64_t>(follow_round_ms_ + kFollowRoundMs - wall_ms(), 0, kFollowRoundMs);
+    auto start = [this] {
+        follow_round_due_ = false;
+        follow_round_running_ = true;
+        follow_round_ms_ = wall_ms();
+        follow_round_all_ = std::exchange(follow_rebuild_all_, false);
+        follow_slice_ = {.from = 0, .most = kFollowSliceTickets};
+        run_round_slice();
+    };
+    if (wait > 0 && later_) return later_(std::chrono::milliseconds(wait), start);
+    post_ ? post_(start) : start();
+}
+
+void Core::run_round_slice() {
+    auto view = [this](const engine::Ticket& t, int ahead, int est) { return public_view(t, ahead, est); };
+    deliver_when_durable(follow_.update(engine_, view, follow_round_all_, follow_slice_));
+    if (!follow_slice_.done && post_) return post_([this] { run_round_slice(); });
+    if (!follow_slice_.done) return run_round_slice();
+    follow_round_running_ = false;
+    if (std::exchange(follow_round_again_, false)) schedule_round();
+}
+
+void Core::deliver_when_durable(std::vector<FollowHub::Delivery> deliveries) {
+    if (deliveries.empty()) return;
+    durability_.after(engine_.state().seq, [this, d = std::move(deliveries)] { follow_.deliver(d); });
 }
 
 }  // namespace api

@@ -16,6 +16,14 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
+
+void run_later(asio::io_context& io, std::chrono::milliseconds after, Task task) {
+    auto timer = std::make_shared<asio::steady_timer>(io, after);
+    timer->async_wait([timer, task = std::move(task)](const boost::system::error_code& ec) {
+        if (!ec) task();
+    });
+}
+
 using tcp = asio::ip::tcp;
 
 struct Server::Shared {

@@ -27,6 +27,9 @@ struct ServerLimits {
     size_t ws_backlog = 4096;  // events queued for one WebSocket client
 };
 
+// Runs `task` on `io` once `after` has passed (Core::Executors::later).
+void run_later(boost::asio::io_context& io, std::chrono::milliseconds after, Task task);
+
 class Server {
 public:
     Server(boost::asio::io_context& io, Core& core, const std::string& host, uint16_t port, ServerLimits limits = {});
