@@ -179,10 +179,15 @@ void DisplayApp::drain(int64_t now) {
 }
 
 void DisplayApp::apply(const nlohmann::json& m, int64_t now) {
-    if (client::field<std::string>(m, "type", "") == "snapshot") {
+    const std::string type = client::field<std::string>(m, "type", "");
+    if (type == "snapshot") {
         mirror_.apply_snapshot(m);
-        read_phone(m);
+        read_phone(client::member(client::member(m, "state"), "phone"));
         stream_->applied(mirror_.seq());
+        return;
+    }
+    if (type == "phone_settings") {  // after a resume: the server may have restarted with another [phone]
+        read_phone(client::member(m, "phone"));
         return;
     }
     switch (mirror_.apply_event(m)) {
@@ -203,10 +208,10 @@ void DisplayApp::apply(const nlohmann::json& m, int64_t now) {
     if (voice_) announcer_.push(*call, now, calendar_.at(now).minute);
 }
 
-// The server's [phone] settings ride in each snapshot; an older server without
-// them, or odd values, mean no QR. Only a new snapshot changes them.
-void DisplayApp::read_phone(const nlohmann::json& snapshot) {
-    const auto& phone = client::member(client::member(snapshot, "state"), "phone");
+// The server's [phone] settings ride in each snapshot and follow each resume
+// as a phone_settings notice; an older server without them, or odd values,
+// mean no QR.
+void DisplayApp::read_phone(const nlohmann::json& phone) {
     phone_qr_ = phone_qr_text(config_.qr, client::field<std::string>(phone, "public_url", ""),
                               client::field<bool>(phone, "display_qr", false));
 }

@@ -82,7 +82,7 @@ private:
     void link_changed(bool up, const std::string& why);
     void drain(int64_t now);
     void apply(const nlohmann::json& message, int64_t now);
-    void read_phone(const nlohmann::json& snapshot);
+    void read_phone(const nlohmann::json& phone);  // {public_url, display_qr}
     void handle(const SDL_Event& e);
     void speak(int64_t now);
     BoardView view(int64_t now) const;

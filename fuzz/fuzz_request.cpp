@@ -52,7 +52,7 @@ struct World {
         core->add_user_now({"staff1", "staff", 1, api::hash_password("staff-password", o.password_cost)});
         core->add_user_now({"admin", "admin", 0, api::hash_password("admin-password", o.password_cost)});
         kiosk = core->add_device_now("kiosk", "k");
-        core->start({.post = [this](api::Task t) { boost::asio::post(io, std::move(t)); }, .fatal = [] { std::abort(); }});
+        core->start({.post = [this](api::Task t) { boost::asio::post(io, std::move(t)); }, .fatal = [] { std::abort(); }, .later = {}});
     }
     ~World() {
         core->stop();

@@ -140,14 +140,8 @@ struct Center {
     std::filesystem::path token_file;
 
     explicit Center(bool display_qr) {
-        const auto toml = dir / "center.toml";
-        write_text(toml, read_text(CRASH_CENTER_TOML) + "\n[phone]\npublic_url = \"" + kPublicUrl +
-                             "\"\ndisplay_qr = " + (display_qr ? "true" : "false") + "\n");
         std::filesystem::create_directory(dir / "data");
-        server = std::make_unique<testing::Process>(std::vector<std::string>{
-            QUEUE_SERVER_BIN, "--data", (dir / "data").string(), "--listen", "127.0.0.1:0", "--log-level", "warn",
-            "--config", toml.string(), "--demo"});
-        port = testing::port_from_banner(server->wait_for_line("listening on"));
+        start(kPublicUrl, display_qr, "127.0.0.1:0");
         const json creds = json::parse(read_text(dir / "data" / "demo-credentials.json"));
         token_file = dir / "display-token";
         write_text(token_file, creds["display_token"].get<std::string>() + "\n");
@@ -165,6 +159,24 @@ struct Center {
         // The phone settings as the display will read them from its snapshot.
         const auto state = testing::http_call(port, "GET", "/api/state", "", creds["display_token"].get<std::string>());
         REQUIRE(state.body["phone"] == json{{"public_url", kPublicUrl}, {"display_qr", display_qr}});
+    }
+
+    // The server stopped (killed, as by a power cut) and started again on its
+    // port and data with another [phone]; its log is kept, so a display resumes.
+    void restart(const std::string& public_url) {
+        server.reset();
+        start(public_url, true, "127.0.0.1:" + std::to_string(port));
+    }
+
+private:
+    void start(const std::string& public_url, bool display_qr, const std::string& listen) {
+        const auto toml = dir / "center.toml";
+        write_text(toml, read_text(CRASH_CENTER_TOML) + "\n[phone]\npublic_url = \"" + public_url +
+                             "\"\ndisplay_qr = " + (display_qr ? "true" : "false") + "\n");
+        server = std::make_unique<testing::Process>(std::vector<std::string>{
+            QUEUE_SERVER_BIN, "--data", (dir / "data").string(), "--listen", listen, "--log-level", "warn",
+            "--config", toml.string(), "--demo"});
+        port = testing::port_from_banner(server->wait_for_line("listening on"));
     }
 };
 
@@ -417,4 +429,35 @@ TEST_CASE("a new snapshot with another address redraws the QR - one without phon
     CHECK(shows(moved + "/m/q", "snapshot-2") == std::vector<std::string>{moved + "/m/q"});
     feed.send(snapshot(7, nullptr));  // an older server: no phone settings
     CHECK(shows("", "snapshot-3").empty());
+}
+
+TEST_CASE("a display that resumes after the server restarted with another public_url draws the new QR") {
+    setenv("SDL_VIDEODRIVER", "dummy", 1);
+    setenv("SDL_RENDER_DRIVER", "software", 1);
+    Center center(true);
+    DisplayConfig c;
+    c.server = "127.0.0.1:" + std::to_string(center.port);
+    c.token = json::parse(read_text(center.dir / "data" / "demo-credentials.json"))["display_token"].get<std::string>();
+    c.fullscreen = false;
+    c.timezone = "UTC+07:00";
+    c.voice.enabled = false;
+    std::vector<std::string> log;
+    DisplayApp app(c, [] { return int64_t{1795488060'000}; }, [&](const std::string& m) { log.push_back(m); });
+    app.start();
+    auto wait_for_qr = [&](const std::string& qr) {
+        const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (app.last_view().qr != qr) {
+            INFO("waiting for the board to show the QR '" << qr << "', it shows '" << app.last_view().qr << "'");
+            REQUIRE(std::chrono::steady_clock::now() < limit);
+            app.run_once(50);
+        }
+    };
+    wait_for_qr(kPublicUrl + "/m/q");
+    const std::string moved = "https://dichvucong.example.gov.vn/hcc-phuong-3";
+    center.restart(moved);
+    // The log still holds the display's last event, so the server resumes its
+    // stream rather than sending a snapshot: the settings come as a notice.
+    wait_for_qr(moved + "/m/q");
+    REQUIRE(app.last_view().newest);  // the calls as before the restart
+    CHECK(app.last_view().newest->counter == 2);
 }

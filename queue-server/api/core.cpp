@@ -284,8 +284,11 @@ void Core::broadcast(const json& message) { hub_.broadcast(std::make_shared<cons
 void Core::subscribe(const std::shared_ptr<Subscriber>& s, const Principal& who, int64_t since) {
     if (hub_.resume(s, who, since, durability_.durable_seq())) {
         // Notices outside the log are not replayed; the catalog's version is
-        // what a kiosk needs to know whether its cache is still good.
+        // what a kiosk needs to know whether its cache is still good, and the
+        // phone settings what a display needs to draw the right QR, since the
+        // server may have restarted with another [phone] while it was away.
         if (options_.catalog) s->send(std::make_shared<const std::string>(dump({{"type", "catalog_updated"}, {"version", options_.catalog->version()}})));
+        s->send(std::make_shared<const std::string>(dump({{"type", "phone_settings"}, {"phone", phone_settings_json()}})));
         return;
     }
     // Too old, or new: a snapshot, sent once what it shows is durable, then what came after it.
@@ -332,9 +335,13 @@ json Core::snapshot() const {
         devices.push_back({{"device", name}, {"role", r.role}, {"printer", r.printer}, {"detail", r.detail}, {"at", r.at}});
     s["devices"] = devices;
     s["clock"] = clock_.status();
-    // Hall displays draw the phone QR ({public_url}/m/q) from this (issue 20).
-    s["phone"] = {{"public_url", options_.phone.public_url}, {"display_qr", options_.phone.display_qr}};
+    s["phone"] = phone_settings_json();
     return s;
+}
+
+// Hall displays draw the phone QR ({public_url}/m/q) from this (issue 20).
+json Core::phone_settings_json() const {
+    return {{"public_url", options_.phone.public_url}, {"display_qr", options_.phone.display_qr}};
 }
 
 Reply Core::ticket_reply(int64_t id, int status) const {
