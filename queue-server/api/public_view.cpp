@@ -115,7 +115,7 @@ void Core::refresh_follower(int64_t ticket) {
 // the hall's calls never wait behind a crowd of phones (bench/phone_bench).
 namespace {
 constexpr int64_t kFollowRoundMs = 1000;
-constexpr size_t kFollowSliceTickets = 128;
+constexpr size_t kFollowSliceTickets = 8;
 
 // The ticket an event is about, if it is about one that already was (not a new one).
 std::optional<int64_t> ticket_named(const engine::EventBody& body) {
