@@ -244,6 +244,17 @@ void check_qr(SDL_Surface* image, const Layout& l) {
 
 // A WebSocket event server on loopback for one board: it sends each message when
 // the test hands it one (so a second snapshot comes when the test says).
+// An in-process display of the server at port, in a window, silent.
+DisplayConfig windowed_config(uint16_t port, const std::string& token) {
+    DisplayConfig c;
+    c.server = "127.0.0.1:" + std::to_string(port);
+    c.token = token;
+    c.fullscreen = false;
+    c.timezone = "UTC+07:00";
+    c.voice.enabled = false;
+    return c;
+}
+
 struct SnapshotFeed {
     boost::asio::io_context io;
     boost::asio::ip::tcp::acceptor acceptor{io, {boost::asio::ip::make_address("127.0.0.1"), 0}};
@@ -396,14 +407,9 @@ TEST_CASE("a new snapshot with another address redraws the QR - one without phon
     setenv("SDL_VIDEODRIVER", "dummy", 1);
     setenv("SDL_RENDER_DRIVER", "software", 1);
     SnapshotFeed feed;
-    DisplayConfig c;
-    c.server = "127.0.0.1:" + std::to_string(feed.port());
-    c.token = "token";
-    c.fullscreen = false;
-    c.timezone = "UTC+07:00";
-    c.voice.enabled = false;
     std::vector<std::string> log;
-    DisplayApp app(c, [] { return int64_t{1795488060'000}; }, [&](const std::string& m) { log.push_back(m); });
+    DisplayApp app(windowed_config(feed.port(), "token"), [] { return int64_t{1795488060'000}; },
+                   [&](const std::string& m) { log.push_back(m); });
     app.start();
     auto shows = [&](const std::string& qr, const char* name) {
         const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -435,14 +441,11 @@ TEST_CASE("a display that resumes after the server restarted with another public
     setenv("SDL_VIDEODRIVER", "dummy", 1);
     setenv("SDL_RENDER_DRIVER", "software", 1);
     Center center(true);
-    DisplayConfig c;
-    c.server = "127.0.0.1:" + std::to_string(center.port);
-    c.token = json::parse(read_text(center.dir / "data" / "demo-credentials.json"))["display_token"].get<std::string>();
-    c.fullscreen = false;
-    c.timezone = "UTC+07:00";
-    c.voice.enabled = false;
     std::vector<std::string> log;
-    DisplayApp app(c, [] { return int64_t{1795488060'000}; }, [&](const std::string& m) { log.push_back(m); });
+    const std::string token =
+        json::parse(read_text(center.dir / "data" / "demo-credentials.json"))["display_token"].get<std::string>();
+    DisplayApp app(windowed_config(center.port, token), [] { return int64_t{1795488060'000}; },
+                   [&](const std::string& m) { log.push_back(m); });
     app.start();
     auto wait_for_qr = [&](const std::string& qr) {
         const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(30);
