@@ -237,6 +237,7 @@ TEST_CASE("catalog API: search and records for anyone, import for admins only, a
     // that resumes is told the version in use (notices are not replayed).
     testing::WsClient board(server.port, server.display, server.seq());
     CHECK(board.next() == nlohmann::json{{"type", "catalog_updated"}, {"version", version}});
+    CHECK(board.next()["type"] == "phone_settings");  // and the phone settings
     CHECK(server.call("POST", "/api/admin/catalog", sample_text(), server.staff(1)).status == 403);
     CHECK(server.call("POST", "/api/admin/catalog", sample_text(), "").status == 401);
     r = server.call("POST", "/api/admin/catalog", "name,field,level\nA,B\n", admin);

@@ -112,6 +112,7 @@ TEST_CASE("dossier feed: signed, fresh and well-formed requests only, replays ch
     REQUIRE(r.status == 200);
     CHECK(r.body["applied"] == 2);
     CHECK(board.next()["type"] == "catalog_updated");  // told on resuming
+    CHECK(board.next()["type"] == "phone_settings");
     CHECK(board.next() == json{{"type", "dossier_updated"}, {"codes", json::array({"H55.26-0001"})}});
 
     r = feed(batch, now_s, server.feed_secret);  // the same request again

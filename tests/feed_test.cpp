@@ -89,6 +89,7 @@ TEST_CASE("pull: pages until caught up, the cursor saved with the updates, resum
     testing::TestServer server;
     testing::WsClient board(server.port, server.display, server.seq());
     CHECK(board.next()["type"] == "catalog_updated");
+    CHECK(board.next()["type"] == "phone_settings");
     {
         Pull pull(server, quick_config(backend));
         const auto caught_up = backend.wait_for_cursor("12");  // pages 0-5, 5-10, 10-12 are saved
