@@ -40,8 +40,8 @@ central::ShipConfig ship_config(const std::string& conninfo, const std::string& 
 int64_t logged_center(const fs::path& db, int days, int per_day) {
     engine::Center c;
     c.name = "Bench";
-    c.services = {{"A", "Hộ tịch", "Civil status", "A", 1, 9999, 0, 1440, 0, false, 300},
-                  {"B", "Đất đai", "Land", "B", 1, 9999, 0, 1440, 0, false, 600}};
+    c.services = {{"A", "Hộ tịch", "Civil status", "A", 1, 9999, 0, 1440, 0, false, 300, {}},
+                  {"B", "Đất đai", "Land", "B", 1, 9999, 0, 1440, 0, false, 600, {}}};
     for (int k = 1; k <= 5; ++k) c.counters.push_back({k, "Quầy " + std::to_string(k), {{"A", "B"}}});
     c.categories = engine::default_categories();
     store::Store st(db);

@@ -45,7 +45,7 @@ struct World {
         engine::Center c;
         c.name = "Fuzz";
         c.timezone = "UTC+07:00";
-        c.services = {{"A", "Hộ tịch", "", "A", 1, 999, 0, 1440, 0, true, 300}, {"B", "Đất đai", "", "B", 1, 99, 0, 1440, 5, false, 300}};
+        c.services = {{"A", "Hộ tịch", "", "A", 1, 999, 0, 1440, 0, true, 300, {}}, {"B", "Đất đai", "", "B", 1, 99, 0, 1440, 5, false, 300, {}}};
         c.counters = {{1, "Quầy 1", {{"A"}, {"B"}}}, {2, "Quầy 2", {{"B"}}}};
         c.categories = engine::default_categories();
         if (core->run_startup(engine::Configure{c})) std::abort();

@@ -110,6 +110,27 @@ TEST_CASE("center config: the [central] section, with its line when wrong") {
     CHECK(refusal(central + "password = \"x\"\n") == "center.toml:24: central: unknown key 'password'");
 }
 
+TEST_CASE("center config: a service's [services.booking] and the center's [booking] - with the line when wrong") {
+    const std::string booked = with_line(9, "prefix = \"A\"\n[services.booking]\nslot_minutes = 20\ncapacity = 3");
+    const std::string text = booked + "\n[booking]\nper_day = 3\nclosed_days = [20270101, 20270102]\nopen_weekdays = [1, 2, 3, 4, 5, 6]\n";
+    const auto ok = api::parse_config(text, "center.toml");
+    const engine::Service& a = ok.center.services.at(0);
+    CHECK(a.booking.bookable);
+    CHECK(a.booking.slot_minutes == 20);
+    CHECK(a.booking.slot_capacity == 3);
+    CHECK(a.booking.days_ahead == 6);
+    CHECK_FALSE(ok.center.services.at(1).booking.bookable);
+    CHECK(ok.center.booking.per_day == 3);
+    CHECK(ok.center.booking.closed_days == std::vector<int32_t>{20270101, 20270102});
+    CHECK(ok.center.booking.open_weekdays.size() == 6);
+    CHECK(refusal(booked + "\n[booking]\nclosed_days = [20270231]\n") ==
+          "center.toml:25: booking.closed_days: 20270231 is not a date (yyyymmdd)");
+    CHECK(refusal(with_line(9, "prefix = \"A\"\n[services.booking]\ncapacity = 0")) ==
+          "center.toml:11: services[0].booking.capacity: must be 1 to 1000");
+    CHECK(refusal(with_line(9, "prefix = \"A\"\n[services.booking]\nslots = 3")) ==
+          "center.toml:11: services[0].booking: unknown key 'slots'");
+}
+
 TEST_CASE("the example and demo configs pass the same checks") {
     CHECK_NOTHROW(api::load_config_file(EXAMPLE_CENTER_TOML));
     CHECK_NOTHROW(api::demo_config());

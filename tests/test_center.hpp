@@ -10,9 +10,9 @@ inline engine::Center small_center() {
     c.name = "Trung tâm Phục vụ hành chính công (thử nghiệm)";
     c.level = "province";
     c.services = {
-        {"A", "Hộ tịch", "Civil status", "A", 1, 999, 7 * 60 + 30, 17 * 60, 0, false, 300},
-        {"B", "Đất đai", "Land", "B", 1, 999, 7 * 60 + 30, 17 * 60, 0, false, 600},
-        {"C", "Tư pháp", "Justice", "C", 1, 999, 7 * 60 + 30, 17 * 60, 0, false, 240},
+        {"A", "Hộ tịch", "Civil status", "A", 1, 999, 7 * 60 + 30, 17 * 60, 0, false, 300, {}},
+        {"B", "Đất đai", "Land", "B", 1, 999, 7 * 60 + 30, 17 * 60, 0, false, 600, {}},
+        {"C", "Tư pháp", "Justice", "C", 1, 999, 7 * 60 + 30, 17 * 60, 0, false, 240, {}},
     };
     c.counters = {
         {1, "Quầy 1", {{"A"}}},

@@ -104,3 +104,18 @@ int weekday_of(int32_t yyyymmdd) {
 }
 
 }  // namespace common
+
+namespace common {
+
+int32_t add_days(int32_t yyyymmdd, int days) {
+    using namespace std::chrono;
+    const year_month_day d{sys_days{civil(yyyymmdd)} + std::chrono::days{days}};
+    return static_cast<int32_t>(int{d.year()} * 10000 + static_cast<int>(unsigned{d.month()}) * 100 + static_cast<int>(unsigned{d.day()}));
+}
+
+int days_between(int32_t from, int32_t to) {
+    using namespace std::chrono;
+    return static_cast<int>((sys_days{civil(to)} - sys_days{civil(from)}).count());
+}
+
+}  // namespace common

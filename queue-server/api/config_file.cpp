@@ -115,9 +115,10 @@ void read_phone_section(const json& j, CenterConfig& config) {
 }
 
 CenterConfig read_center_config(const json& j) {
-    JsonReader top(j, "", {"center", "policy", "services", "counters", "categories", "security", "dossier_feed", "central", "phone"});
+    JsonReader top(j, "", {"center", "policy", "services", "counters", "categories", "booking", "security", "dossier_feed",
+                           "central", "phone"});
     json center = top.raw("center");
-    for (const char* key : {"policy", "services", "counters", "categories"})
+    for (const char* key : {"policy", "services", "counters", "categories", "booking"})
         if (top.has(key)) center[key] = top.raw(key);
     CenterConfig config;
     config.center = engine::center_from_json(center);

@@ -79,7 +79,7 @@ void FollowHub::send(Follower& f, const Text& text) {
 }
 
 // One walk over the waiting lines, in order: each followed ticket's place is its
-// index in its line (plus, for a normal ticket, the priority ones of its service).
+// index in its line, plus those before its line (engine::people_ahead_of).
 std::map<int64_t, int> FollowHub::places(const engine::Engine& engine, int64_t from, int64_t to) const {
     std::map<int64_t, int> out;
     const engine::State& st = engine.state();
@@ -90,8 +90,9 @@ std::map<int64_t, int> FollowHub::places(const engine::Engine& engine, int64_t f
             ++i;
         }
     };
-    for (const auto& [service, q] : st.priority_queue) walk(q, 0);
-    for (const auto& [service, q] : st.normal_queue) walk(q, engine.priority_waiting(service));
+    for (const auto& [service, q] : st.booked_queue) walk(q, 0);
+    for (const auto& [service, q] : st.priority_queue) walk(q, engine.booked_waiting(service));
+    for (const auto& [service, q] : st.normal_queue) walk(q, engine.booked_waiting(service) + engine.priority_waiting(service));
     for (const auto& [counter, q] : st.counter_queue) walk(q, 0);
     return out;
 }

@@ -3,6 +3,8 @@
 
 #include <set>
 
+#include "common/local_time.hpp"
+
 namespace engine {
 
 const Service* Center::service(const std::string& code) const {
@@ -50,6 +52,26 @@ std::optional<std::string> validate_service(const Service& s, const std::string&
         return where + ".open: opening hours must satisfy 0 <= open < close <= 24:00";
     if (s.daily_cap < 0) return where + ".daily_cap: must not be negative";
     if (s.avg_handle_s <= 0) return where + ".avg_handle_s: must be positive";
+    const BookingRules& b = s.booking;
+    if (!b.bookable) return std::nullopt;
+    if (b.days_ahead < 0 || b.days_ahead > 90) return where + ".booking.days_ahead: must be 0 to 90";
+    if (b.slot_minutes < 5 || b.slot_minutes > s.close_minute - s.open_minute)
+        return where + ".booking.slot_minutes: a slot is 5 minutes or more and fits in the opening hours";
+    if (b.slot_capacity < 1 || b.slot_capacity > 1000) return where + ".booking.capacity: must be 1 to 1000";
+    if (b.early_minutes < 0 || b.early_minutes > 240) return where + ".booking.early_minutes: must be 0 to 240";
+    if (b.grace_minutes < 0 || b.grace_minutes > b.slot_minutes + 120)
+        return where + ".booking.grace_minutes: must be 0 to the slot's length plus 120";
+    return std::nullopt;
+}
+
+std::optional<std::string> validate_booking(const BookingPolicy& b) {
+    if (b.per_service_per_day < 1 || b.per_day < b.per_service_per_day)
+        return "booking: per_service_per_day must be 1 or more, and per_day at least as many";
+    if (b.max_booked_streak < 1) return "booking.max_booked_streak: must be 1 or more";
+    for (const int d : b.open_weekdays)
+        if (d < 0 || d > 6) return "booking.open_weekdays: days are 0 (Sunday) to 6 (Saturday)";
+    for (const int32_t d : b.closed_days)
+        if (!common::is_date(d)) return "booking.closed_days: " + std::to_string(d) + " is not a date (yyyymmdd)";
     return std::nullopt;
 }
 
@@ -126,7 +148,7 @@ std::optional<std::string> validate(const Center& c) {
     if (p.max_priority_streak < 0 || p.ageing_minutes <= 0 || p.no_show_after_recalls < 0 ||
         p.no_show_after_minutes < 0 || p.recent_calls <= 0 || p.recent_calls > 100)
         return "policy: values are out of range";
-    return std::nullopt;
+    return validate_booking(c.booking);
 }
 
 std::string format_number(const Service& s, int number) {

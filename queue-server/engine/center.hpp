@@ -8,6 +8,19 @@
 
 namespace engine {
 
+// Booking a number ahead for a service (issue 21). Slots cut the service's
+// opening hours from its opening: [open + k·slot_minutes, + slot_minutes), the
+// last one ending at or before its close.
+struct BookingRules {
+    bool bookable = false;
+    int days_ahead = 6;          // today and the next 6 days
+    int slot_minutes = 15;
+    int slot_capacity = 2;       // bookings a slot takes
+    int early_minutes = 30;      // check-in opens this long before the slot starts
+    int grace_minutes = 15;      // ...and is on time until this long after it
+    bool late_as_walk_in = true; // later than the grace: a walk-in's place, or refused
+};
+
 // A service (dịch vụ / lĩnh vực) citizens take a number for.
 struct Service {
     std::string code;          // "A": also how requests name it
@@ -21,6 +34,7 @@ struct Service {
     int daily_cap = 0;         // tickets a day, 0 = no cap
     bool wrap = false;         // at the end of the range: wrap to `first` (skipping live numbers) or refuse
     int avg_handle_s = 300;    // seed for the handling time estimate
+    BookingRules booking;
 };
 
 // A counter (quầy) serves services in tiers: tier 0 first, tier 1 when tier 0 is empty...
@@ -46,6 +60,15 @@ struct Policy {
     int recent_calls = 10;           // calls kept for the hall board
 };
 
+// What holds for bookings of every service.
+struct BookingPolicy {
+    int per_service_per_day = 1;   // live bookings of one person, one service, one day
+    int per_day = 2;               // ...of one person, one day, all services
+    int max_booked_streak = 3;     // booked calls in a row at a counter while walk-ins wait
+    std::vector<int> open_weekdays = {1, 2, 3, 4, 5};  // 0 = Sunday … 6 = Saturday
+    std::vector<int32_t> closed_days;                  // holidays, yyyymmdd
+};
+
 struct Center {
     std::string name;
     std::string level;                      // "province", "commune", or any hall type: data, not a closed set
@@ -54,6 +77,7 @@ struct Center {
     std::vector<Counter> counters;
     std::vector<Category> categories;
     Policy policy;
+    BookingPolicy booking;
 
     const Service* service(const std::string& code) const;
     const Counter* counter(int id) const;

@@ -1,6 +1,7 @@
 // codec: JSON for the center setup, tickets and events (see codec.hpp).
 #include "engine/codec.hpp"
 #include "common/overloaded.hpp"
+#include "engine/booking_codec.hpp"
 
 #include <initializer_list>
 
@@ -12,7 +13,8 @@ using Reader = common::JsonReader;
 std::vector<std::string> string_list(const json& j, const std::string& where) { return Reader::strings(j, where); }
 
 Service service_from_json(const json& j, const std::string& where) {
-    Reader r(j, where, {"code", "name_vi", "name_en", "prefix", "first", "last", "open", "close", "daily_cap", "wrap", "avg_handle_s"});
+    Reader r(j, where, {"code", "name_vi", "name_en", "prefix", "first", "last", "open", "close", "daily_cap", "wrap", "avg_handle_s",
+                        "booking"});
     Service s;
     s.code = r.get<std::string>("code");
     s.name_vi = r.get<std::string>("name_vi");
@@ -29,6 +31,7 @@ Service service_from_json(const json& j, const std::string& where) {
     s.daily_cap = r.get<int>("daily_cap", 0);
     s.wrap = r.get<bool>("wrap", false);
     s.avg_handle_s = r.get<int>("avg_handle_s", 300);
+    if (r.has("booking")) s.booking = booking_rules_from_json(r.raw("booking"), r.path("booking"));
     return s;
 }
 
@@ -98,24 +101,31 @@ std::string minute_to_text(int minute) {
 
 json center_to_json(const Center& c) {
     json services = json::array(), counters = json::array(), categories = json::array();
-    for (const auto& s : c.services)
+    bool bookings = false;
+    for (const auto& s : c.services) {
         services.push_back({{"code", s.code}, {"name_vi", s.name_vi}, {"name_en", s.name_en}, {"prefix", s.prefix},
                             {"first", s.first}, {"last", s.last}, {"open", minute_to_text(s.open_minute)},
                             {"close", minute_to_text(s.close_minute)}, {"daily_cap", s.daily_cap}, {"wrap", s.wrap},
                             {"avg_handle_s", s.avg_handle_s}});
+        // Only a bookable service says so, and the booking policy comes with the first one.
+        if (s.booking.bookable) services.back()["booking"] = booking_rules_to_json(s.booking);
+        bookings = bookings || s.booking.bookable;
+    }
     for (const auto& k : c.counters) counters.push_back({{"id", k.id}, {"name", k.name}, {"tiers", k.tiers}});
     for (const auto& k : c.categories)
         categories.push_back({{"code", k.code}, {"name_vi", k.name_vi}, {"name_en", k.name_en}, {"priority", k.priority}});
     const Policy& p = c.policy;
-    return {{"name", c.name}, {"level", c.level}, {"timezone", c.timezone}, {"services", services},
+    json out = {{"name", c.name}, {"level", c.level}, {"timezone", c.timezone}, {"services", services},
             {"counters", counters}, {"categories", categories},
             {"policy", {{"max_priority_streak", p.max_priority_streak}, {"ageing_minutes", p.ageing_minutes},
                         {"no_show_after_recalls", p.no_show_after_recalls}, {"no_show_after_minutes", p.no_show_after_minutes},
                         {"recent_calls", p.recent_calls}}}};
+    if (bookings) out["booking"] = booking_policy_to_json(c.booking);
+    return out;
 }
 
 Center center_from_json(const json& j) {
-    Reader r(j, "center", {"name", "level", "timezone", "services", "counters", "categories", "policy"});
+    Reader r(j, "center", {"name", "level", "timezone", "services", "counters", "categories", "policy", "booking"});
     Center c;
     c.name = r.get<std::string>("name");
     c.level = r.get<std::string>("level", "");
@@ -125,6 +135,7 @@ Center center_from_json(const json& j) {
     c.categories = r.has("categories") ? list_from_json<Category>(r.raw("categories"), "categories", category_from_json)
                                        : default_categories();
     if (r.has("policy")) c.policy = policy_from_json(r.raw("policy"));
+    if (r.has("booking")) c.booking = booking_policy_from_json(r.raw("booking"));
     return c;
 }
 
@@ -136,13 +147,20 @@ json ticket_to_json(const Ticket& t) {
             {"recalls", t.recalls}, {"transfers", t.transfers}, {"people_ahead", t.people_ahead},
             {"est_wait_s", t.est_wait_s}, {"rating", t.rating}};
     if (t.late) j["late"] = true;  // moved back once ("I'll be late"); its new place came with ticket_postponed
+    if (t.booking) {  // from a booking (issue 21)
+        j["booking"] = t.booking;
+        j["booked"] = t.booked;
+        j["slot_at"] = t.slot_at;
+        j["masked_name"] = t.masked_name;
+    }
     return j;
 }
 
 Ticket ticket_from_json(const json& j) {
     Reader r(j, "ticket", {"id", "number", "serial", "service", "category", "priority", "source", "day", "issued_at", "state",
                            "counter", "target_counter", "called_at", "started_at", "finished_at", "recalls", "transfers",
-                           "people_ahead", "est_wait_s", "rating", "late", "follow_hash"});
+                           "people_ahead", "est_wait_s", "rating", "late", "follow_hash", "booking", "booked", "slot_at",
+                           "masked_name"});
     Ticket t;
     t.id = r.get<int64_t>("id");
     t.number = r.get<std::string>("number");
@@ -166,6 +184,10 @@ Ticket ticket_from_json(const json& j) {
     t.rating = r.get<int>("rating", 0);
     t.late = r.get<bool>("late", false);
     t.follow_hash = r.get<std::string>("follow_hash", "");  // only in the log, and only since issue 20
+    t.booking = r.get<int64_t>("booking", 0);
+    t.booked = r.get<bool>("booked", false);
+    t.slot_at = r.get<int64_t>("slot_at", 0);
+    t.masked_name = r.get<std::string>("masked_name", "");
     return t;
 }
 
@@ -189,6 +211,7 @@ json body_to_json(const EventBody& body, bool for_log) {
             auto j = ref(e.ticket, e.number, e.service);
             j["counter"] = e.counter;
             j["priority_streak"] = e.priority_streak;
+            if (e.booked_streak) j["booked_streak"] = e.booked_streak;  // since issue 21
             return j;
         },
         [&](const TicketRecalled& e) {
@@ -226,6 +249,11 @@ json body_to_json(const EventBody& body, bool for_log) {
             j["tie"] = e.tie;
             return j;
         },
+        [&](const BookingMade& e) { return booking_event_to_json(e, for_log); },
+        [&](const BookingMoved& e) { return booking_event_to_json(e); },
+        [&](const BookingCancelled& e) { return booking_event_to_json(e); },
+        [&](const BookingCheckedIn& e) { return booking_event_to_json(e); },
+        [&](const BookingNoShow& e) { return booking_event_to_json(e); },
     }, body);
 }
 
@@ -239,7 +267,8 @@ EventBody body_from_json(const std::string& type, const json& j) {
         if (type == "day_opened") return DayOpened{i32("opened")};
         if (type == "ticket_issued") return TicketIssued{ticket_from_json(j.at("ticket"))};
         if (type == "ticket_called")
-            return TicketCalled{i64("ticket"), str("number"), str("service"), i32("counter"), i32("priority_streak")};
+            return TicketCalled{i64("ticket"), str("number"), str("service"), i32("counter"), i32("priority_streak"),
+                                j.contains("booked_streak") ? i32("booked_streak") : 0};
         if (type == "ticket_recalled")
             return TicketRecalled{i64("ticket"), str("number"), str("service"), i32("counter"), i32("recalls")};
         if (type == "ticket_started") return TicketStarted{i64("ticket"), str("number"), str("service"), i32("counter")};
@@ -256,6 +285,7 @@ EventBody body_from_json(const std::string& type, const json& j) {
             return TicketRated{i64("ticket"), str("number"), str("service"), i32("counter"), i32("rating"), str("reason")};
         if (type == "ticket_postponed")
             return TicketPostponed{i64("ticket"), str("number"), str("service"), i32("places"), i64("since"), i64("tie")};
+        if (auto booking = booking_event_from_json(type, j)) return *booking;
     } catch (const json::exception& e) {
         throw CodecError("event " + type + ": " + e.what());
     }
@@ -318,7 +348,7 @@ json snapshot_json(const Engine& engine) {
             return it == q.end() ? 0 : static_cast<int>(it->second.size());
         };
         services.push_back({{"code", svc.code}, {"name_vi", svc.name_vi}, {"name_en", svc.name_en}, {"prefix", svc.prefix},
-                            {"waiting", count(s.normal_queue) + count(s.priority_queue)},
+                            {"waiting", count(s.normal_queue) + count(s.priority_queue) + count(s.booked_queue)},
                             {"waiting_priority", count(s.priority_queue)},
                             {"est_wait_s", engine.estimate_wait_s(svc.code, static_cast<int>(engine.waiting_count(svc.code)))},
                             {"open", minute_to_text(svc.open_minute)}, {"close", minute_to_text(svc.close_minute)}});

@@ -55,7 +55,8 @@ const char* type_name(const EventBody& body) {
     static constexpr const char* names[] = {
         "center_configured", "day_opened",    "ticket_issued",      "ticket_called",     "ticket_recalled",
         "ticket_started",    "ticket_finished", "ticket_no_show",   "ticket_reactivated", "ticket_transferred",
-        "ticket_cancelled",  "counter_paused", "counter_resumed", "ticket_rated",   "ticket_postponed"};
+        "ticket_cancelled",  "counter_paused", "counter_resumed", "ticket_rated",   "ticket_postponed",
+        "booking_made",      "booking_moved",  "booking_cancelled", "booking_checked_in", "booking_no_show"};
     static_assert(std::size(names) == std::variant_size_v<EventBody>);
     return names[body.index()];
 }
@@ -70,7 +71,9 @@ Outcome Engine::handle(const Command& command, const common::Instant& now, const
         apply(e);
         out.events.push_back(std::move(e));
     };
-    // A new local day starts with the first command of that day.
+    // Bookings whose time ran out are no-shows first (yesterday's too, before the
+    // day that forgets them opens); a new local day starts with its first command.
+    for (auto& body : overdue_bookings(now)) emit(std::move(body));
     if (now.day > state_.day) emit(DayOpened{now.day});
 
     std::vector<EventBody> decided;
@@ -102,6 +105,11 @@ std::optional<Error> Engine::decide(const Command& command, const common::Instan
         [&](const SetCounterPaused& c) { return decide_pause(c, out); },
         [&](const RateTicket& c) { return decide_rating(c, out); },
         [&](const Postpone& c) { return decide_postpone(c, out); },
+        [&](const MakeBooking& c) { return decide_booking(c, now, out); },
+        [&](const MoveBooking& c) { return decide_move(c, now, out); },
+        [&](const CancelBooking& c) { return decide_cancel_booking(c, out); },
+        [&](const CheckIn& c) { return decide_check_in(c, now, out); },
+        [&](const Tick&) -> std::optional<Error> { return std::nullopt; },
     }, command);
 }
 
@@ -121,26 +129,36 @@ std::optional<Error> Engine::decide_issue(const IssueTicket& c, const common::In
                                         " are taken for today; please come back tomorrow");
     const auto serial = next_free_number(*s);
     if (!serial) return conflict("range_exhausted", "service " + s->code + " has no free number left today");
-    if (!c.follow_hash.empty() && !is_hex_sha256(c.follow_hash))
-        return bad_request("bad_follow_hash", "a follow hash is 64 lower-case hex digits");
-    if (!c.follow_hash.empty() && state_.followed.contains(c.follow_hash))
-        return conflict("follow_hash_taken", "another ticket of today has this follow hash");
+    if (auto e = check_follow_hash(c.follow_hash)) return e;
+    out.push_back(TicketIssued{new_ticket(*s, *cat, *serial, c.source, c.follow_hash, now)});
+    return std::nullopt;
+}
 
+std::optional<Error> Engine::check_follow_hash(const std::string& follow_hash) const {
+    if (!follow_hash.empty() && !is_hex_sha256(follow_hash))
+        return bad_request("bad_follow_hash", "a follow hash is 64 lower-case hex digits");
+    if (!follow_hash.empty() && state_.followed.contains(follow_hash))
+        return conflict("follow_hash_taken", "another ticket of today has this follow hash");
+    return std::nullopt;
+}
+
+// A walk-in's ticket (a check-in then makes it a booked one).
+Ticket Engine::new_ticket(const Service& s, const Category& cat, int serial, const std::string& source,
+                          const std::string& follow_hash, const common::Instant& now) const {
     Ticket t;
     t.id = state_.next_ticket_id;
-    t.serial = *serial;
-    t.number = format_number(*s, *serial);
-    t.service = s->code;
-    t.category = cat->code;
-    t.priority = cat->priority;
-    t.source = c.source;
+    t.serial = serial;
+    t.number = format_number(s, serial);
+    t.service = s.code;
+    t.category = cat.code;
+    t.priority = cat.priority;
+    t.source = source;
     t.day = state_.day;
     t.issued_at = now.ms;
-    t.people_ahead = people_ahead(s->code, cat->priority);
-    t.est_wait_s = estimate_wait_s(s->code, t.people_ahead);
-    t.follow_hash = c.follow_hash;
-    out.push_back(TicketIssued{std::move(t)});
-    return std::nullopt;
+    t.people_ahead = people_ahead(s.code, cat.priority);
+    t.est_wait_s = estimate_wait_s(s.code, t.people_ahead);
+    t.follow_hash = follow_hash;
+    return t;
 }
 
 std::optional<int> Engine::next_free_number(const Service& s) const {
@@ -160,72 +178,6 @@ std::optional<int> Engine::next_free_number(const Service& s) const {
     return std::nullopt;
 }
 
-int Engine::people_ahead(const std::string& service, bool priority) const {
-    auto size = [](const auto& queues, const std::string& key) {
-        auto it = queues.find(key);
-        return it == queues.end() ? 0 : static_cast<int>(it->second.size());
-    };
-    const int ahead = size(state_.priority_queue, service);
-    return priority ? ahead : ahead + size(state_.normal_queue, service);
-}
-
-const Ticket* Engine::followed(const std::string& follow_hash) const {
-    auto it = state_.followed.find(follow_hash);
-    return it == state_.followed.end() ? nullptr : ticket(it->second);
-}
-
-const Queue* Engine::queue_of(const Ticket& t) const {
-    if (t.state != TicketState::waiting) return nullptr;
-    auto in = [](const auto& queues, const auto& key) -> const Queue* {
-        auto it = queues.find(key);
-        return it == queues.end() ? nullptr : &it->second;
-    };
-    if (t.target_counter) return in(state_.counter_queue, t.target_counter);
-    return t.priority ? in(state_.priority_queue, t.service) : in(state_.normal_queue, t.service);
-}
-
-int Engine::priority_waiting(const std::string& service) const {
-    auto it = state_.priority_queue.find(service);
-    return it == state_.priority_queue.end() ? 0 : static_cast<int>(it->second.size());
-}
-
-int Engine::people_ahead_of(const Ticket& t) const {
-    const Queue* q = queue_of(t);
-    if (!q) return 0;
-    int ahead = static_cast<int>(std::distance(q->begin(), q->lower_bound(place_of(t))));
-    if (!t.target_counter && !t.priority) ahead += priority_waiting(t.service);
-    return ahead;
-}
-
-size_t Engine::waiting_count(const std::string& service) const {
-    return static_cast<size_t>(people_ahead(service, false));
-}
-
-Engine::WaitRate Engine::wait_rate(const std::string& service) const {
-    const Service* s = state_.center.service(service);
-    if (!s) return {};
-    WaitRate r;
-    for (const auto& k : state_.center.counters) {
-        auto st = state_.counters.find(k.id);
-        if (st == state_.counters.end() || st->second.paused) continue;
-        for (const auto& tier : k.tiers)
-            if (std::find(tier.begin(), tier.end(), service) != tier.end()) ++r.open;
-    }
-    auto avg = state_.handle_avg_s.find(service);
-    r.per_ticket_s = avg == state_.handle_avg_s.end() ? s->avg_handle_s : avg->second;
-    return r;
-}
-
-int Engine::estimate_wait_s(const WaitRate& rate, int ahead) {
-    if (ahead <= 0) return 0;
-    return static_cast<int>(std::lround(ahead * rate.per_ticket_s / std::max(1, rate.open)));
-}
-
-int Engine::estimate_wait_s(const std::string& service, int ahead) const {
-    if (ahead <= 0) return 0;
-    return estimate_wait_s(wait_rate(service), ahead);
-}
-
 // ---------------------------------------------------------------- call next
 
 std::optional<Error> Engine::decide_call(const CallNext& c, const common::Instant& now, std::vector<EventBody>& out) {
@@ -242,14 +194,14 @@ std::optional<Error> Engine::decide_call(const CallNext& c, const common::Instan
     const auto pick = pick_next(counter, now);
     if (!pick) return std::nullopt;  // nobody waiting: not an error
     const Ticket& t = state_.tickets.at(pick->ticket);
-    out.push_back(TicketCalled{t.id, t.number, t.service, c.counter, pick->streak});
+    out.push_back(TicketCalled{t.id, t.number, t.service, c.counter, pick->streak, pick->booked_streak});
     return std::nullopt;
 }
 
 std::optional<Engine::Pick> Engine::pick_next(const CounterStatus& counter, const common::Instant& now) const {
     auto direct = state_.counter_queue.find(counter.id);
     if (direct != state_.counter_queue.end() && !direct->second.empty())
-        return Pick{direct->second.begin()->ticket, counter.priority_streak};
+        return Pick{direct->second.begin()->ticket, counter.priority_streak, counter.booked_streak};
 
     auto head = [](const std::map<std::string, Queue>& queues, const std::string& service, std::optional<QueueKey>& best) {
         auto q = queues.find(service);
@@ -257,12 +209,18 @@ std::optional<Engine::Pick> Engine::pick_next(const CounterStatus& counter, cons
     };
     const Policy& policy = state_.center.policy;
     for (const auto& tier : state_.center.counter(counter.id)->tiers) {
-        std::optional<QueueKey> priority, normal;
+        std::optional<QueueKey> booked, priority, normal;
         for (const auto& service : tier) {
+            head(state_.booked_queue, service, booked);
             head(state_.priority_queue, service, priority);
             head(state_.normal_queue, service, normal);
         }
-        if (!priority && !normal) continue;
+        // Booked citizens on time first, but never more than max_booked_streak in a row while walk-ins wait.
+        const bool walk_ins = priority || normal;
+        if (booked && !walk_ins) return Pick{booked->ticket, counter.priority_streak, 0};
+        if (booked && counter.booked_streak < state_.center.booking.max_booked_streak)
+            return Pick{booked->ticket, counter.priority_streak, counter.booked_streak + 1};
+        if (!walk_ins) continue;
         if (!normal) return Pick{priority->ticket, 0};
         if (!priority) return Pick{normal->ticket, 0};
         const bool aged = now.ms - normal->since >= int64_t{policy.ageing_minutes} * 60'000;
@@ -445,6 +403,7 @@ void Engine::fold(const EventBody& body, int64_t at) {
             CounterStatus& k = state_.counters[e.counter];
             k.ticket = t.id;
             k.priority_streak = e.priority_streak;
+            k.booked_streak = e.booked_streak;
             remember_call(t, e.counter, at, false);
         },
         [&](const TicketRecalled& e) {
@@ -503,26 +462,29 @@ void Engine::fold(const EventBody& body, int64_t at) {
             t.late_tie = e.tie;
             enqueue(t);
         },
+        [&](const BookingMade& e) { fold_booking(e); },
+        [&](const BookingMoved& e) { fold_booking(e); },
+        [&](const BookingCancelled& e) { fold_booking_end(e.booking, BookingState::cancelled); },
+        [&](const BookingCheckedIn& e) { fold_booking(e, at); },
+        [&](const BookingNoShow& e) { fold_booking_end(e.booking, BookingState::no_show); },
     }, body);
 }
 
+// A booked ticket waits from its slot's start, a walk-in from its issue.
 QueueKey place_of(const Ticket& t) {
-    return t.late ? QueueKey{t.late_since, t.late_tie, t.id} : QueueKey{t.issued_at, t.id << kTieShift, t.id};
+    if (t.late) return {t.late_since, t.late_tie, t.id};
+    return {t.booked ? t.slot_at : t.issued_at, t.id << kTieShift, t.id};
 }
 
-void Engine::enqueue(const Ticket& t) {
-    const QueueKey key = place_of(t);
-    if (t.target_counter) state_.counter_queue[t.target_counter].insert(key);
-    else if (t.priority) state_.priority_queue[t.service].insert(key);
-    else state_.normal_queue[t.service].insert(key);
+Queue& Engine::line_of(const Ticket& t) {
+    if (t.target_counter) return state_.counter_queue[t.target_counter];
+    if (t.booked) return state_.booked_queue[t.service];
+    return t.priority ? state_.priority_queue[t.service] : state_.normal_queue[t.service];
 }
 
-void Engine::dequeue(const Ticket& t) {
-    const QueueKey key = place_of(t);
-    if (t.target_counter) state_.counter_queue[t.target_counter].erase(key);
-    else if (t.priority) state_.priority_queue[t.service].erase(key);
-    else state_.normal_queue[t.service].erase(key);
-}
+void Engine::enqueue(const Ticket& t) { line_of(t).insert(place_of(t)); }
+
+void Engine::dequeue(const Ticket& t) { line_of(t).erase(place_of(t)); }
 
 void Engine::free_counter(int counter, int64_t ticket) {
     auto it = state_.counters.find(counter);
@@ -543,11 +505,14 @@ void Engine::open_day(int32_t day) {
     state_.priority_queue.clear();
     state_.normal_queue.clear();
     state_.counter_queue.clear();
+    state_.booked_queue.clear();
+    forget_bookings_before(day);
     state_.followed.clear();  // a key works for its own day only
     state_.recent_calls.clear();
     for (auto& [id, k] : state_.counters) {
         k.ticket = 0;
         k.priority_streak = 0;
+        k.booked_streak = 0;
     }
 }
 
@@ -557,9 +522,10 @@ void Engine::configure(const Center& center) {
     std::map<int, CounterStatus> counters;
     for (const auto& k : center.counters) {
         auto old = state_.counters.find(k.id);
-        counters[k.id] = old != state_.counters.end() ? old->second : CounterStatus{k.id, false, 0, 0};
+        counters[k.id] = old != state_.counters.end() ? old->second : CounterStatus{.id = k.id};
     }
     state_.counters = std::move(counters);
+    rebuild_deadlines();
     // Tickets sent to a counter that is gone go back to their service's line, keeping their place.
     for (auto it = state_.counter_queue.begin(); it != state_.counter_queue.end();) {
         if (state_.counters.count(it->first)) {

@@ -17,6 +17,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 
 #include "common/local_time.hpp"
 #include "engine/events.hpp"
@@ -28,6 +29,7 @@ struct CounterStatus {
     bool paused = false;
     int64_t ticket = 0;        // the ticket called or being served here, 0 = free
     int priority_streak = 0;   // priority calls in a row while normal tickets waited
+    int booked_streak = 0;     // booked calls in a row while walk-ins waited
 };
 
 struct Call {
@@ -51,6 +53,17 @@ struct QueueKey {
 };
 constexpr int kTieShift = 20;
 using Queue = std::set<QueueKey>;
+// A slot of a service's day: (service, yyyymmdd, start minute).
+using SlotRef = std::tuple<std::string, int32_t, int>;
+// (day, minute, booking): from that local minute on, a booking not checked in is a no-show.
+using BookingDeadline = std::tuple<int32_t, int, int64_t>;
+
+// A slot as the booking pages list it.
+struct Slot {
+    int start_minute = 0;
+    int end_minute = 0;
+    int free = 0;
+};
 // Where a ticket waits (or would wait) in its line.
 QueueKey place_of(const Ticket& t);
 struct State {
@@ -69,6 +82,16 @@ struct State {
     std::map<std::string, Queue> normal_queue;          // by service
     std::map<int, Queue> counter_queue;                 // transferred to a counter
     std::map<std::string, int64_t> followed;            // today's tickets by follow hash
+    std::map<std::string, Queue> booked_queue;          // checked in on time, by service, at their slot's start
+
+    // Bookings (issue 21) from today on; a day's opening drops those of the days before.
+    std::map<int64_t, Booking> bookings;
+    int64_t next_booking_id = 1;
+    std::map<std::string, int64_t> booking_keys;        // by key hash
+    std::map<std::string, int64_t> booking_codes;       // by code, while booked or checked in
+    std::map<SlotRef, int> slot_taken;                  // live bookings (booked or checked in) a slot holds
+    std::map<std::pair<std::string, int32_t>, std::vector<int64_t>> person_bookings;  // by (person, day)
+    std::set<BookingDeadline> booking_deadlines;        // booked, not checked in: when each is a no-show
 };
 
 // What a command did: the events to store (in order), and the refusal if any.
@@ -78,6 +101,11 @@ struct Outcome {
     std::optional<Error> error;
     bool ok() const { return !error.has_value(); }
 };
+
+// The line a waiting ticket is in (null if it waits in none), and the people
+// before it (lines.cpp); Engine's members of these names read its own state.
+const Queue* queue_of(const State& s, const Ticket& t);
+int people_ahead_of(const State& s, const Ticket& t);
 
 class Engine {
 public:
@@ -107,11 +135,24 @@ public:
     const Queue* queue_of(const Ticket& t) const;
     int people_ahead_of(const Ticket& t) const;  // walks its line: O(place)
     int priority_waiting(const std::string& service) const;
+    int booked_waiting(const std::string& service) const;
+
+    // Bookings (booking.cpp).
+    const Booking* booking(int64_t id) const;
+    const Booking* booking_by_key(const std::string& key_hash) const;
+    const Booking* booking_by_code(const std::string& code) const;  // booked or checked in
+    std::vector<const Booking*> bookings_of(const std::string& person, int32_t day) const;
+    // Why the day can't be booked for the service now (unknown, not bookable, past,
+    // too far ahead, closed); nullopt when it can.
+    std::optional<Error> bookable_day(const std::string& service, int32_t day, const common::Instant& now) const;
+    // The day's slots with their free places; those already started today are left out.
+    std::vector<Slot> slots(const std::string& service, int32_t day, const common::Instant& now) const;
 
 private:
     struct Pick {
         int64_t ticket = 0;
         int streak = 0;
+        int booked_streak = 0;
     };
 
     std::optional<Error> decide(const Command& command, const common::Instant& now, std::vector<EventBody>& out);
@@ -124,12 +165,34 @@ private:
     std::optional<Error> decide_rating(const RateTicket& c, std::vector<EventBody>& out);
     std::optional<Error> decide_postpone(const Postpone& c, std::vector<EventBody>& out);
     QueueKey later_place(const Queue& q, Queue::const_iterator at, int places, int& moved) const;
+    Ticket new_ticket(const Service& s, const Category& cat, int serial, const std::string& source,
+                      const std::string& follow_hash, const common::Instant& now) const;
+    std::optional<Error> check_follow_hash(const std::string& follow_hash) const;
+
+    std::optional<Error> decide_booking(const MakeBooking& c, const common::Instant& now, std::vector<EventBody>& out);
+    std::optional<Error> decide_move(const MoveBooking& c, const common::Instant& now, std::vector<EventBody>& out);
+    std::optional<Error> decide_cancel_booking(const CancelBooking& c, std::vector<EventBody>& out);
+    std::optional<Error> decide_check_in(const CheckIn& c, const common::Instant& now, std::vector<EventBody>& out);
+    std::optional<Error> check_slot(const Service& s, int32_t day, int start, const common::Instant& now) const;
+    std::optional<Error> check_limits(const std::string& person, const std::string& service, int32_t day, int64_t except) const;
+    const Booking* live_booking(int64_t id, std::optional<Error>& error) const;
+    std::vector<EventBody> overdue_bookings(const common::Instant& now) const;
+    int slot_free(const Service& s, int32_t day, int start) const;
+
+    void fold_booking(const BookingMade& e);
+    void fold_booking(const BookingMoved& e);
+    void fold_booking_end(int64_t id, BookingState state);
+    void fold_booking(const BookingCheckedIn& e, int64_t at);
+    void forget_bookings_before(int32_t day);
+    void index_deadline(const Booking& b, bool add);
+    void rebuild_deadlines();
 
     std::optional<int> next_free_number(const Service& s) const;
     std::optional<Pick> pick_next(const CounterStatus& counter, const common::Instant& now) const;
     int people_ahead(const std::string& service, bool priority) const;
 
     void fold(const EventBody& body, int64_t at);
+    Queue& line_of(const Ticket& t);  // the line it waits (or would wait) in
     void enqueue(const Ticket& t);
     void dequeue(const Ticket& t);
     void free_counter(int counter, int64_t ticket);

@@ -43,6 +43,37 @@ struct Ticket {
     bool late = false;
     int64_t late_since = 0;   // that place (see QueueKey in engine.hpp), valid when `late`
     int64_t late_tie = 0;
+    // A booked citizen's ticket (issue 21): the booking it came from, and whether it
+    // was checked in on time, which puts it in its service's booked line at the
+    // slot's start (`slot_at`, UTC ms) rather than at its check-in.
+    int64_t booking = 0;
+    bool booked = false;
+    int64_t slot_at = 0;
+    std::string masked_name;  // "Nguyễn V. A.", from the booking or the ID card; never the full name
+};
+
+// A number booked ahead for a slot of a day (issue 21). The person is known by a
+// keyed hash the API made of a phone number or an ID number: enough to count the
+// limits, nothing to read back. The key (its page /b/KEY) is kept as its hash,
+// like a ticket's follow key; the code is what is typed at the kiosk.
+enum class BookingState { booked, checked_in, cancelled, no_show };
+const char* to_string(BookingState s);
+
+struct Booking {
+    int64_t id = 0;
+    std::string code;          // 8 characters the kiosk takes; unique among live bookings
+    std::string service;
+    int32_t day = 0;           // yyyymmdd
+    int start_minute = 0;      // local, [start, end)
+    int end_minute = 0;
+    std::string person;        // hex keyed hash (64 digits)
+    std::string masked_name;
+    std::string key_hash;      // hex SHA-256 of the page key, log only
+    std::string source;        // "public", "kiosk:3", "staff:lan"...
+    BookingState state = BookingState::booked;
+    int64_t made_at = 0;
+    int64_t ticket = 0;        // checked in: the ticket it became
+    int64_t checked_in_at = 0;
 };
 
 // ---- Commands: what a kiosk, a counter or a manager asks for. ----
@@ -73,7 +104,29 @@ constexpr int kRatingBad = 1, kRatingNeutral = 2, kRatingGood = 3;
 // (same service, same priority class, or the counter it was sent to), once per ticket.
 struct Postpone { int64_t ticket = 0; int places = 3; };
 
-using Command = std::variant<Configure, IssueTicket, CallNext, TicketAction, Transfer, SetCounterPaused, RateTicket, Postpone>;
+// Bookings. The API has checked who the person is; the engine checks the rest
+// (the slot, its capacity, the day, the person's limits) in the same step that
+// takes the place, so two people never get its last one.
+struct MakeBooking {
+    std::string service;
+    int32_t day = 0;
+    int start_minute = 0;
+    std::string person, masked_name, key_hash, code, source;
+};
+struct MoveBooking { int64_t booking = 0; int32_t day = 0; int start_minute = 0; };
+struct CancelBooking { int64_t booking = 0; };
+// At the kiosk (or a counter): the booking becomes today's ticket.
+struct CheckIn {
+    int64_t booking = 0;
+    std::string category = "normal";
+    std::string source;
+    std::string follow_hash;
+};
+// Nothing asked: lets the time pass (bookings not checked in become no-shows).
+struct Tick {};
+
+using Command = std::variant<Configure, IssueTicket, CallNext, TicketAction, Transfer, SetCounterPaused, RateTicket, Postpone,
+                             MakeBooking, MoveBooking, CancelBooking, CheckIn, Tick>;
 
 // ---- Events: what happened. They carry the ticket's number and service so that a
 // display can show them without asking, and so the log reads on its own. ----
@@ -81,7 +134,10 @@ using Command = std::variant<Configure, IssueTicket, CallNext, TicketAction, Tra
 struct CenterConfigured { Center center; };
 struct DayOpened { int32_t day = 0; };
 struct TicketIssued { Ticket ticket; };
-struct TicketCalled { int64_t ticket = 0; std::string number; std::string service; int counter = 0; int priority_streak = 0; };
+struct TicketCalled {
+    int64_t ticket = 0; std::string number; std::string service; int counter = 0; int priority_streak = 0;
+    int booked_streak = 0;  // booked calls in a row at this counter while walk-ins waited
+};
 struct TicketRecalled { int64_t ticket = 0; std::string number; std::string service; int counter = 0; int recalls = 0; };
 struct TicketStarted { int64_t ticket = 0; std::string number; std::string service; int counter = 0; };
 struct TicketFinished { int64_t ticket = 0; std::string number; std::string service; int counter = 0; };
@@ -101,10 +157,18 @@ struct TicketPostponed {
     int64_t ticket = 0; std::string number; std::string service; int places = 0; int64_t since = 0; int64_t tie = 0;
 };
 
+struct BookingMade { Booking booking; };
+struct BookingMoved { int64_t booking = 0; std::string service; int32_t day = 0; int start_minute = 0; int end_minute = 0; };
+struct BookingCancelled { int64_t booking = 0; std::string service; };
+// Comes after the TicketIssued of its ticket. `lateness_s`: check-in time minus the slot's start.
+struct BookingCheckedIn { int64_t booking = 0; std::string service; int64_t ticket = 0; bool on_time = true; int64_t lateness_s = 0; };
+struct BookingNoShow { int64_t booking = 0; std::string service; };
+
 using EventBody = std::variant<CenterConfigured, DayOpened, TicketIssued, TicketCalled, TicketRecalled,
                                TicketStarted, TicketFinished, TicketNoShow, TicketReactivated,
                                TicketTransferred, TicketCancelled, CounterPaused, CounterResumed, TicketRated,
-                               TicketPostponed>;
+                               TicketPostponed, BookingMade, BookingMoved, BookingCancelled, BookingCheckedIn,
+                               BookingNoShow>;
 
 struct Event {
     int64_t seq = 0;   // position in the log, from 1, no gaps

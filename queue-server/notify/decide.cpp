@@ -5,37 +5,11 @@
 #include <unordered_map>
 
 namespace notify {
-namespace {
-
-int position_in(const engine::Queue& q, int64_t ticket) {
-    int n = 0;
-    for (const auto& key : q) {
-        if (key.ticket == ticket) return n;
-        ++n;
-    }
-    return n;
-}
-
-template <class Map, class Key>
-const engine::Queue* queue_of(const Map& queues, const Key& key) {
-    auto it = queues.find(key);
-    return it == queues.end() ? nullptr : &it->second;
-}
-
-}  // namespace
 
 std::optional<int> people_ahead(const engine::State& state, int64_t ticket) {
     auto it = state.tickets.find(ticket);
     if (it == state.tickets.end() || it->second.state != engine::TicketState::waiting) return std::nullopt;
-    const engine::Ticket& t = it->second;
-    if (t.target_counter) {
-        const engine::Queue* q = queue_of(state.counter_queue, t.target_counter);
-        return q ? position_in(*q, ticket) : 0;
-    }
-    const engine::Queue* priority = queue_of(state.priority_queue, t.service);
-    if (t.priority) return priority ? position_in(*priority, ticket) : 0;
-    const engine::Queue* normal = queue_of(state.normal_queue, t.service);
-    return (priority ? static_cast<int>(priority->size()) : 0) + (normal ? position_in(*normal, ticket) : 0);
+    return engine::people_ahead_of(state, it->second);
 }
 
 std::string ahead_text(const std::string& number, int ahead, const std::string& center) {

@@ -40,6 +40,10 @@ int64_t days_from_civil(int year, unsigned month, unsigned day);
 bool is_date(int32_t yyyymmdd);
 // Day of the week of a local day yyyymmdd: 0 = Sunday … 6 = Saturday.
 int weekday_of(int32_t yyyymmdd);
+// The day `days` after (or before, when negative) a real date yyyymmdd.
+int32_t add_days(int32_t yyyymmdd, int days);
+// Days from `from` to `to`, both real dates yyyymmdd: negative when `to` is earlier.
+int days_between(int32_t from, int32_t to);
 
 // Milliseconds since the epoch from the system clock (the edge's clock).
 int64_t system_now_ms();
