@@ -26,11 +26,14 @@
 #include "kiosk/strings.hpp"
 #include "kiosk_touch.hpp"
 #include "notify/notifier.hpp"
+#include "file_notifier.hpp"
 #include "test_server.hpp"
 
 using namespace kiosk;
 using testing::TestServer;
 using json = nlohmann::json;
+
+using testing::FileNotifier;
 
 namespace {
 
@@ -193,25 +196,6 @@ void check_targets_fit(const Kiosk& k, const std::string& where) {
         }
     }
 }
-
-// The server's real notifier with one sender: messages appended to a file.
-struct FileNotifier {
-    std::unique_ptr<notify::Notifier> notifier;
-    std::filesystem::path sent;
-
-    explicit FileNotifier(TestServer& s) : sent(s.dir / "sms.jsonl") {
-        std::filesystem::create_directories(s.dir / "notify");
-        notify::Senders senders;
-        senders.phone.push_back(notify::FileSender{"file", sent});
-        notify::Options options;
-        options.timezone = "UTC+07:00";
-        options.now_ms = [&s] { return s.clock_ms.load(); };
-        notifier = std::make_unique<notify::Notifier>(s.dir / "notify", s.dir / "center.db", senders, s.center.name, options);
-        notifier->start();
-        s.tune = [this](api::Core::Options& o) { o.messages = notifier.get(); };
-        s.restart();
-    }
-};
 
 }  // namespace
 

@@ -10,3 +10,5 @@ center_test(public_limits_test api)
 # The queue-server program sends the messages its [phone] senders name; the managers' status; trusted proxies.
 center_server_test(public_app_test api notify)
 target_compile_definitions(public_app_test PRIVATE DEMO_CENTER_TOML="${PROJECT_SOURCE_DIR}/assets/demo-center.toml")
+# Booking from a phone against a real server: services, slots, a code through the real notifier, check-in, privacy (issue 21).
+center_test(public_booking_test api notify)

@@ -39,6 +39,7 @@ struct KeptContacts : api::MessageSink {
             if (s.ticket == ticket) return s.phone.empty() ? notify::mask_email(s.email) : notify::mask_phone(s.phone);
         return std::nullopt;
     }
+    void send_text(const std::string&, int32_t, const std::string&, const std::string&) override {}
     void on_durable(const engine::State& state, const std::vector<engine::Event>& events) override {
         std::lock_guard lock(m);
         if (state.seq >= events.back().seq) batch_ends.push_back(events.back().seq);

@@ -117,6 +117,14 @@ std::string feed_secret(const AppOptions& o) {
     return secret;
 }
 
+// DATA/identity.key: the key of the bookings' keyed hashes, made at the first start.
+// Lost, a person's bookings made before count no more toward their limits.
+std::string identity_key(const AppOptions& o) {
+    const std::filesystem::path file = o.data / "identity.key";
+    if (!std::filesystem::exists(file)) write_private_file(file, new_token());
+    return common::first_line_of(file);
+}
+
 // The connector to the dossier backend, when the config names one. Its pages
 // go through the core like pushes, with the cursor saved alongside.
 std::shared_ptr<feed::PullConnector> start_pull(asio::io_context& io, Core& core, const CenterConfig& config) {
@@ -202,6 +210,7 @@ int run_app(const AppOptions& o) {
         core_options.phone = config->phone;
         core_options.public_limits = config->public_limits;
     }
+    core_options.identity_key = identity_key(o);
     // The citizens' messages and the webhooks ([[phone.sender]]): made before the
     // core, which tells it of every durable batch, and so stopped after it.
     std::unique_ptr<notify::Notifier> notifier;

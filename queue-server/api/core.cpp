@@ -59,7 +59,8 @@ Core::Core(store::Store& store, Options options)
       hub_(options_.replay_window),
       throttle_(options_.logins),
       public_limits_(options_.public_limits),
-      lookups_(options_.lookups) {
+      lookups_(options_.lookups),
+      identity_(options_.identity_key.empty() ? new_token() : options_.identity_key, options_.identity) {
     // Only the last replay_window events are kept as JSON for resuming clients;
     // encoding the whole log again at every start would double the start time.
     const int64_t resumable_from = store_.last_seq() - static_cast<int64_t>(options_.replay_window);

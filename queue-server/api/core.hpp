@@ -28,6 +28,7 @@
 #include "api/event_hub.hpp"
 #include "api/follow.hpp"
 #include "api/follow_hub.hpp"
+#include "api/identity.hpp"
 #include "api/login_throttle.hpp"
 #include "api/message_sink.hpp"
 #include "api/metrics.hpp"
@@ -92,6 +93,8 @@ public:
         PhoneSettings phone;               // [phone]: public URL, late places, alert threshold
         MessageSink* messages = nullptr;   // the citizens' messages (notify); none: POST .../notify answers 409 no_sender
         PublicLimiter::Policy public_limits;  // the phones' routes: per client address and overall
+        std::string identity_key;             // DATA/identity.key: who books, as keyed hashes; empty: a key for this run only
+        IdentityDesk::Policy identity;        // one-time codes: lifetime, tries, how many an hour
     };
 
     // Rebuilds the state from the log and loads the accounts.
@@ -169,6 +172,7 @@ public:
     json phone_settings_json() const;  // {public_url, display_qr}: in the snapshot and after a resume
     Reply ticket_reply(int64_t id, int status = 200) const;
     json ticket_json(const engine::Ticket& t) const;  // with its service's names
+    IdentityDesk& identity() { return identity_; }     // the bookings' one-time codes and keyed hashes
 
     // ---- the citizens' phones (public_view.cpp; routes in public_routes.cpp)
     // Today's ticket a follow key names; null for a malformed, wrong or past day's key.
@@ -241,6 +245,7 @@ private:
     LoginThrottle throttle_;
     PublicLimiter public_limits_;
     dossier::LookupLimits lookups_;
+    IdentityDesk identity_;
     std::unique_ptr<WorkQueue> logins_, reports_, imports_;
     std::function<void(Task)> post_;
     std::function<void(std::chrono::milliseconds, Task)> later_;

@@ -58,6 +58,17 @@ void public_procedure(Core&, const Call&, Respond);
 void public_fields(Core&, const Call&, Respond);
 void public_dossier(Core&, const Call&, Respond);
 
+// Bookings (booking_routes.cpp).
+void public_services(Core&, const Call&, Respond);
+void public_slots(Core&, const Call&, Respond);
+void public_verify(Core&, const Call&, Respond);
+void public_book(Core&, const Call&, Respond);
+void public_booking(Core&, const Call&, Respond);
+void public_unbook(Core&, const Call&, Respond);
+void public_move(Core&, const Call&, Respond);
+void check_in(Core&, const Call&, Respond);
+void list_bookings(Core&, const Call&, Respond);
+
 // feed_routes.cpp: the dossier backend's signed push, and how the feeds are doing
 void feed_push(Core&, const Call&, Respond);
 void feed_status(Core&, const Call&, Respond);

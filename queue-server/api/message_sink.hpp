@@ -37,6 +37,8 @@ public:
     virtual void subscribe(const Subscription& s) = 0;
     // The masked contact kept for a ticket ("09*****678", "a***@example.vn"), if any: for the phone page.
     virtual std::optional<std::string> masked_contact(int64_t ticket) const = 0;
+    // A text of its own to a phone (a booking's one-time code), kept for `day` only.
+    virtual void send_text(const std::string& phone, int32_t day, const std::string& text_vi, const std::string& text_en) = 0;
     // After each durable batch, with the engine state that includes it: the sink decides
     // who is now N ahead or called, and queues their messages.
     virtual void on_durable(const engine::State& state, const std::vector<engine::Event>& events) = 0;

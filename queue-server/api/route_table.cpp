@@ -91,6 +91,17 @@ const std::vector<Route>& route_table() {
         {M::get, "/api/public/fields", kAnyone, 0, Runs::loop, public_fields, "the catalog's fields, cacheable", kLimited},
         {M::get, "/api/public/dossiers/{code}", kAnyone, 0, Runs::loop, public_dossier, "a dossier's status (?check=), per address", kLimited},
 
+        // Numbers booked ahead (issue 21): a booking by its key, no token; identity by a code sent to the phone.
+        {M::get, "/api/public/services", kAnyone, 0, Runs::loop, public_services, "the bookable services and their days", kLimited},
+        {M::get, "/api/public/slots", kAnyone, 0, Runs::loop, public_slots, "a day's slots and free places (?service=&day=)", kLimited},
+        {M::post, "/api/public/verify", kAnyone, kPublic, Runs::loop, public_verify, "a one-time code to a phone number", kLimited},
+        {M::post, "/api/public/bookings", kAnyone, kPublic, Runs::loop, public_book, "books a slot (with the code sent)", kLimited},
+        {M::get, "/api/public/bookings/{key}", kAnyone, 0, Runs::loop, public_booking, "a booking by its key", kLimited},
+        {M::del, "/api/public/bookings/{key}", kAnyone, kPublic, Runs::loop, public_unbook, "cancels a booking", kLimited},
+        {M::post, "/api/public/bookings/{key}/move", kAnyone, kPublic, Runs::loop, public_move, "moves a booking to another slot", kLimited},
+        {M::post, "/api/checkins", RoleSet{kiosk} | kStaff, kSmall, Runs::loop, check_in, "a booking (code or key) becomes today's ticket"},
+        {M::get, "/api/bookings", kStaff, 0, Runs::loop, list_bookings, "a day's bookings (?day=)"},
+
         {M::get, "/*", kAnyone, 0, Runs::loop, web_file, "the browser UI's files (--web)"},
     };
     return table;

@@ -1,6 +1,7 @@
 // notifier: decisions on the loop, storing and sending on the worker (see notifier.hpp).
 #include "notify/notifier.hpp"
 
+#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include <list>
@@ -133,6 +134,25 @@ std::optional<std::string> Notifier::masked_contact(int64_t ticket) const {
     const api::Subscription* s = decider_.find(ticket);
     if (!s) return std::nullopt;
     return s->phone.empty() ? mask_email(s->email) : mask_phone(s->phone);
+}
+
+// Through the outbox like the queue's messages (sent once, retried, forgotten
+// with its day), under an id of its own: no event decided it.
+void Notifier::send_text(const std::string& phone, int32_t day, const std::string& text_vi, const std::string& text_en) {
+    unsigned char id[8];
+    randombytes_buf(id, sizeof id);
+    char hex[17];
+    sodium_bin2hex(hex, sizeof hex, id, sizeof id);
+    Message m;
+    m.id = std::to_string(day) + "-text-" + hex;
+    m.day = day;
+    m.kind = "text";
+    m.phone = phone;
+    m.text = text_vi;
+    m.text_en = text_en;
+    m.subject = text_vi;
+    m.created_at = options_.now_ms();
+    push(Decided{{std::move(m)}, 0});
 }
 
 void Notifier::on_durable(const engine::State& state, const std::vector<engine::Event>& events) {

@@ -57,6 +57,7 @@ public:
     bool can_send(bool email) const override;
     void subscribe(const api::Subscription& s) override;
     std::optional<std::string> masked_contact(int64_t ticket) const override;
+    void send_text(const std::string& phone, int32_t day, const std::string& text_vi, const std::string& text_en) override;
     void on_durable(const engine::State& state, const std::vector<engine::Event>& events) override;
 
     // {"queued", "sent", "refused", "failed_attempts", "last_error", "oldest_unsent_age_s", "dropped",

@@ -1,0 +1,208 @@
+// public_booking_test: booking a number from a phone against a real server
+// (issue 21) — the bookable services and their slots, a one-time code sent
+// through the real notifier (its file sender), the booking by its key, moving
+// and cancelling it, the refusals, the kiosk's check-in by code and by key, the
+// staff's list, and that no answer and no log line holds a phone or ID number.
+#include <catch2/catch.hpp>
+
+#include <regex>
+
+#include "engine/codec.hpp"
+#include "file_notifier.hpp"
+#include "sqlite/sqlite.hpp"
+#include "test_server.hpp"
+
+using testing::FileNotifier;
+using testing::TestServer;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr int32_t kToday = 20261124;     // the test clock's day (a Tuesday), 08:00
+constexpr int32_t kTomorrow = 20261125;
+
+// A hall whose service A takes bookings (15-minute slots of 2), with the real
+// notifier sending text messages to a file.
+struct BookingHall {
+    TestServer s;
+    FileNotifier messages{s};
+    std::string admin;
+
+    BookingHall() {
+        engine::Center c = s.center;
+        c.services[0].booking = engine::BookingRules{.bookable = true, .days_ahead = 6, .slot_minutes = 15, .slot_capacity = 2,
+                                                     .early_minutes = 30, .grace_minutes = 15, .late_as_walk_in = true};
+        c.booking.closed_days = {20261126};
+        admin = s.login("admin", s.admin_password);
+        REQUIRE(s.call("PUT", "/api/admin/center", engine::center_to_json(c).dump(), admin).status == 200);
+    }
+    testing::HttpReply post(const std::string& target, const json& body) { return s.call("POST", target, body.dump()); }
+    // Asks for a code for the phone and reads it from the message the notifier wrote.
+    std::string code_for(const std::string& phone) {
+        const auto r = post("/api/public/verify", {{"phone", phone}});
+        REQUIRE(r.status == 202);
+        const auto lines = messages.lines();
+        REQUIRE(!lines.empty());
+        std::smatch m;
+        const std::string text = lines.back()["text"].get<std::string>();
+        REQUIRE(std::regex_search(text, m, std::regex("([0-9]{6})")));
+        return m[1];
+    }
+    testing::HttpReply book(const std::string& phone, const std::string& code, int32_t day, const std::string& start,
+                            const std::string& service = "A") {
+        return post("/api/public/bookings", {{"service", service}, {"day", day}, {"start", start}, {"phone", phone},
+                                             {"code", code}, {"name", "Nguyễn Văn An"}});
+    }
+    std::string refusal(const testing::HttpReply& r) { return std::to_string(r.status) + " " + r.body["error"]["code"].get<std::string>(); }
+};
+
+}  // namespace
+
+TEST_CASE("a phone books a slot: the services and slots - a code through the real notifier - the booking by its key - moved and cancelled", "[public][booking]") {
+    BookingHall h;
+    auto services = h.s.call("GET", "/api/public/services");
+    REQUIRE(services.status == 200);
+    REQUIRE(services.body["services"].size() == 1);
+    CHECK(services.body["services"][0]["code"] == "A");
+    // Today and the next 6 days but the holiday (Thursday) and the weekend.
+    CHECK(services.body["services"][0]["days"] == json::array({kToday, kTomorrow, 20261127, 20261130}));
+    auto slots = h.s.call("GET", "/api/public/slots?service=A&day=20261125");
+    REQUIRE(slots.status == 200);
+    CHECK(slots.body["slots"].size() == 38);
+    CHECK(slots.body["slots"][2] == json{{"start", "08:00"}, {"end", "08:15"}, {"free", 2}});
+
+    const std::string code = h.code_for("0912 345 678");
+    CHECK(h.messages.lines().back()["phone"] == "09*****678");  // the file holds it masked, as the logs do
+    auto r = h.book("+84912345678", code, kTomorrow, "08:00");
+    REQUIRE(r.status == 201);
+    const std::string key = r.body["key"].get<std::string>();
+    CHECK(r.body["url"] == "/b/" + key);
+    CHECK(r.body["code"].get<std::string>().size() == 8);
+    CHECK(r.body["start"] == "08:00");
+    CHECK(r.body["end"] == "08:15");
+    CHECK(r.body["masked_name"] == "Nguyễn V. A.");
+    CHECK(r.raw.find("912345678") == std::string::npos);
+    CHECK(r.raw.find("Văn An") == std::string::npos);
+    CHECK(h.s.call("GET", "/api/public/slots?service=A&day=20261125").body["slots"][2]["free"] == 1);
+
+    auto page = h.s.call("GET", "/api/public/bookings/" + key);
+    REQUIRE(page.status == 200);
+    CHECK(page.body["state"] == "booked");
+    CHECK(page.body["service_name_vi"] == "Hộ tịch");
+    auto moved = h.post("/api/public/bookings/" + key + "/move", {{"day", 20261127}, {"start", "09:30"}});
+    REQUIRE(moved.status == 200);
+    CHECK(moved.body["day"] == 20261127);
+    CHECK(h.s.call("GET", "/api/public/slots?service=A&day=20261125").body["slots"][2]["free"] == 2);
+    auto gone = h.s.call("DELETE", "/api/public/bookings/" + key, "{}");
+    REQUIRE(gone.status == 200);
+    CHECK(gone.body["state"] == "cancelled");
+    CHECK(h.refusal(h.s.call("DELETE", "/api/public/bookings/" + key, "{}")) == "409 booking_cancelled");
+    CHECK(h.refusal(h.s.call("GET", "/api/public/bookings/AAAAAAAAAAAAAAAAAAAAAA")) == "404 unknown_booking");
+    CHECK(h.refusal(h.s.call("GET", "/api/public/bookings/not-a-key")) == "404 unknown_booking");
+}
+
+TEST_CASE("booking refusals: no code - a wrong code - too many tries or codes - a full slot - the limits - closed or far days - bad input", "[public][booking]") {
+    BookingHall h;
+    CHECK(h.refusal(h.book("0912345678", "123456", kTomorrow, "08:00")) == "401 not_verified");
+    const std::string code = h.code_for("0912345678");
+    const std::string wrong = code == "000000" ? "000001" : "000000";
+    CHECK(h.refusal(h.book("0912345678", wrong, kTomorrow, "08:00")) == "401 bad_code");
+    CHECK(h.refusal(h.book("0987654321", code, kTomorrow, "08:00")) == "401 not_verified");  // another phone's code
+    REQUIRE(h.book("0912345678", code, kTomorrow, "08:00").status == 201);
+    CHECK(h.refusal(h.book("0912345678", code, kTomorrow, "09:00")) == "409 limit_reached");
+    CHECK(h.refusal(h.book("0912345678", code, 20261126, "09:00")) == "409 closed_day");
+    CHECK(h.refusal(h.book("0912345678", code, 20261201, "09:00")) == "409 too_far_ahead");
+    CHECK(h.refusal(h.book("0912345678", code, kToday, "07:45")) == "409 past_slot");
+    CHECK(h.refusal(h.book("0912345678", code, 20261127, "09:05")) == "400 no_such_slot");
+    CHECK(h.refusal(h.book("0912345678", code, 20261127, "9h")) == "400 no_such_slot");
+    CHECK(h.refusal(h.book("0912345678", code, 20261131, "09:00")) == "400 bad_day");
+    CHECK(h.refusal(h.book("0912345678", code, 20261127, "09:00", "B")) == "409 not_bookable");
+    CHECK(h.refusal(h.book("12345", code, 20261127, "09:00")) == "400 bad_phone");
+    CHECK(h.refusal(h.post("/api/public/verify", {{"phone", "0241234567"}})) == "400 bad_phone");
+    CHECK(h.refusal(h.post("/api/public/bookings", {{"service", "A"}, {"day", kTomorrow}})) == "400 bad_phone");
+    // The slot's last place: one of two gets it.
+    const std::string other = h.code_for("0987654321");
+    REQUIRE(h.book("0987654321", other, kTomorrow, "08:00").status == 201);
+    const std::string third = h.code_for("0911111111");
+    CHECK(h.refusal(h.book("0911111111", third, kTomorrow, "08:00")) == "409 slot_full");
+    // Five wrong tries end a code; three codes an hour to a number.
+    for (int i = 0; i < 5; ++i) h.book("0911111111", wrong == third ? "999999" : wrong, kTomorrow, "08:15");
+    CHECK(h.refusal(h.book("0911111111", third, kTomorrow, "08:15")) == "429 too_many_attempts");
+    h.code_for("0911111111");
+    h.code_for("0911111111");
+    CHECK(h.refusal(h.post("/api/public/verify", {{"phone", "0911111111"}})) == "429 too_many_codes");
+    CHECK(h.refusal(h.s.call("GET", "/api/public/slots?service=A&day=2026-11-25")) == "400 bad_day");
+    CHECK(h.refusal(h.s.call("GET", "/api/public/slots?day=20261125")) == "400 bad_service");
+}
+
+TEST_CASE("the kiosk checks a booking in by its code or its key: a ticket before the walk-ins - the staff's list shows it masked", "[public][booking]") {
+    BookingHall h;
+    const std::string code = h.code_for("0912345678");
+    auto first = h.book("0912345678", code, kToday, "08:15");
+    REQUIRE(first.status == 201);
+    const std::string other = h.code_for("0987654321");
+    auto second = h.book("0987654321", other, kToday, "08:30");
+    REQUIRE(second.status == 201);
+    auto walk_in = h.s.post("/api/tickets", {{"service", "A"}}, h.s.kiosk);
+    REQUIRE(walk_in.status == 201);
+
+    CHECK(h.refusal(h.s.post("/api/checkins", {{"code", "ZZZZZZZZ"}}, h.s.kiosk)) == "404 unknown_booking");
+    CHECK(h.s.post("/api/checkins", {{"code", first.body["code"]}}, "").status == 401);
+    std::string lower = first.body["code"].get<std::string>();
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto t1 = h.s.post("/api/checkins", {{"code", lower}}, h.s.kiosk);  // typed in small letters
+    REQUIRE(t1.status == 201);
+    CHECK(t1.body["booked"] == true);
+    CHECK(t1.body["masked_name"] == "Nguyễn V. A.");
+    CHECK(t1.body["follow_url"].get<std::string>().starts_with("/t/"));
+    CHECK(h.refusal(h.s.post("/api/checkins", {{"code", first.body["code"]}}, h.s.kiosk)) == "409 already_checked_in");
+    auto t2 = h.s.post("/api/checkins", {{"key", second.body["key"]}}, h.s.kiosk);  // the phone's QR
+    REQUIRE(t2.status == 201);
+
+    const std::string staff = h.s.staff(1);
+    auto call = [&] { return h.s.call("POST", "/api/counters/1/next", "{}", staff).body["ticket"]["id"]; };
+    CHECK(call() == t1.body["id"]);
+    h.s.call("POST", "/api/tickets/" + std::to_string(t1.body["id"].get<int64_t>()) + "/start", "{}", staff);
+    CHECK(call() == t2.body["id"]);
+    h.s.call("POST", "/api/tickets/" + std::to_string(t2.body["id"].get<int64_t>()) + "/start", "{}", staff);
+    CHECK(call() == walk_in.body["id"]);
+
+    auto list = h.s.call("GET", "/api/bookings", "", staff);
+    REQUIRE(list.status == 200);
+    REQUIRE(list.body["bookings"].size() == 2);
+    CHECK(list.body["bookings"][0]["state"] == "checked_in");
+    CHECK(list.body["bookings"][0]["number"] == t1.body["number"]);
+    CHECK(list.raw.find("912345678") == std::string::npos);
+    CHECK(h.s.call("GET", "/api/bookings").status == 401);
+    CHECK(h.s.call("GET", "/api/bookings", "", h.s.kiosk).status == 403);
+}
+
+TEST_CASE("an ID card number books too: the log holds keyed hashes of it and of the phone and neither in the clear", "[public][booking][privacy]") {
+    BookingHall h;
+    const std::string code = h.code_for("0912345678");
+    auto with_id = [&](const json& extra) {
+        json body = {{"service", "A"}, {"day", kTomorrow}, {"start", "10:00"}, {"phone", "0912345678"}, {"code", code}};
+        body.update(extra);
+        return h.post("/api/public/bookings", body);
+    };
+    CHECK(h.refusal(with_id({{"id_number", "123456789"}, {"birth_date", "01011950"}})) == "400 bad_id_number");
+    CHECK(h.refusal(with_id({{"id_number", "001150012345"}, {"birth_date", "31021950"}})) == "400 bad_birth_date");
+    REQUIRE(with_id({{"id_number", "001150012345"}, {"birth_date", "01011950"}}).status == 201);
+    // The same card with another phone is the same person: its limit holds.
+    const std::string other = h.code_for("0987654321");
+    auto again = h.post("/api/public/bookings", {{"service", "A"}, {"day", kTomorrow}, {"start", "11:00"}, {"phone", "0987654321"},
+                                                 {"code", other}, {"id_number", "001150012345"}, {"birth_date", "01011950"}});
+    CHECK(h.refusal(again) == "409 limit_reached");
+    sqlite::Database db((h.s.dir / "center.db").string(), SQLITE_OPEN_READONLY);
+    sqlite::Statement q(db, "SELECT json FROM events WHERE type = 'booking_made'");
+    int rows = 0;
+    while (q.step()) {
+        const std::string text = q.text_at(0);
+        CHECK(text.find("001150012345") == std::string::npos);
+        CHECK(text.find("912345678") == std::string::npos);
+        CHECK(text.find("Văn An") == std::string::npos);
+        CHECK(json::parse(text)["booking"]["person"].get<std::string>().size() == 64);
+        ++rows;
+    }
+    CHECK(rows == 1);
+}
