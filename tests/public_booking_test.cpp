@@ -85,6 +85,11 @@ TEST_CASE("a phone books a slot: the services and slots - a code through the rea
     CHECK(r.raw.find("Văn An") == std::string::npos);
     CHECK(h.s.call("GET", "/api/public/slots?service=A&day=20261125").body["slots"][2]["free"] == 1);
 
+    const auto html = h.s.call("GET", "/b/" + key);  // the link the booking answered
+    CHECK(html.status == 200);
+    CHECK(html.raw.find("Mã lịch hẹn: " + r.body["code"].get<std::string>()) != std::string::npos);
+    CHECK(html.raw.find("08:00–08:15, 25/11/2026") != std::string::npos);
+    CHECK(h.s.call("GET", "/b/AAAAAAAAAAAAAAAAAAAAAA").status == 404);
     auto page = h.s.call("GET", "/api/public/bookings/" + key);
     REQUIRE(page.status == 200);
     CHECK(page.body["state"] == "booked");

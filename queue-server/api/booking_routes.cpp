@@ -116,7 +116,54 @@ std::variant<SlotAsked, Reply> slot_asked(const JsonReader& r) {
     }
 }
 
+// Text for an HTML page: the service names come from the center's config.
+std::string html_text(const std::string& s) {
+    std::string out;
+    for (const char c : s) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string day_text(int32_t d) {
+    const std::string s = std::to_string(d);
+    return s.substr(6, 2) + "/" + s.substr(4, 2) + "/" + s.substr(0, 4);
+}
+
+// The booking's page, plain and in both languages: what to bring to the kiosk.
+std::string page_html(const Core& core, const engine::Booking* b) {
+    std::string body = "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
+                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Lịch hẹn / Booking</title>"
+                       "</head><body><main>";
+    if (!b) {
+        return body + "<h1>Không tìm thấy lịch hẹn này</h1><p>Đường dẫn sai hoặc lịch hẹn đã qua.</p>"
+                      "<p lang=\"en\">This booking was not found: the link is wrong or its day is over.</p></main></body></html>";
+    }
+    const engine::Service* s = core.engine().state().center.service(b->service);
+    const std::string when = engine::minute_to_text(b->start_minute) + "–" + engine::minute_to_text(b->end_minute) + ", " + day_text(b->day);
+    body += "<h1>Mã lịch hẹn: " + b->code + "</h1>";
+    body += "<p>" + html_text(s ? s->name_vi : b->service) + " — " + when + "</p>";
+    body += "<p>Trạng thái: " + std::string(engine::to_string(b->state)) + "</p>";
+    body += "<p>Khi đến, quét mã hoặc nhập mã lịch hẹn tại máy lấy số.</p>";
+    body += "<p lang=\"en\">Booking code " + b->code + ": " + html_text(s ? s->name_en : b->service) + ", " + when +
+            ". On arrival, type this code at the kiosk.</p>";
+    return body + "</main></body></html>";
+}
+
 }  // namespace
+
+// The page a booking's link opens (404 for a key that names nothing). Never cached.
+void booking_page(Core& core, const Call& call, Respond respond) {
+    const std::string& key = call.params.at(0);
+    const engine::Booking* b = is_follow_key(key) ? core.engine().booking_by_key(follow_hash(key)) : nullptr;
+    respond(Reply{b ? 200 : 404, page_html(core, b), "text/html; charset=utf-8", "no-store"});
+}
 
 // The bookable services, with the days they may be booked for.
 void public_services(Core& core, const Call&, Respond respond) {

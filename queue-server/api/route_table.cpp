@@ -92,6 +92,7 @@ const std::vector<Route>& route_table() {
         {M::get, "/api/public/dossiers/{code}", kAnyone, 0, Runs::loop, public_dossier, "a dossier's status (?check=), per address", kLimited},
 
         // Numbers booked ahead (issue 21): a booking by its key, no token; identity by a code sent to the phone.
+        {M::get, "/b/{key}", kAnyone, 0, Runs::loop, booking_page, "a booking's page: its code and slot (404: unknown key)", kLimited},
         {M::get, "/api/public/services", kAnyone, 0, Runs::loop, public_services, "the bookable services and their days", kLimited},
         {M::get, "/api/public/slots", kAnyone, 0, Runs::loop, public_slots, "a day's slots and free places (?service=&day=)", kLimited},
         {M::post, "/api/public/verify", kAnyone, kPublic, Runs::loop, public_verify, "a one-time code to a phone number", kLimited},
