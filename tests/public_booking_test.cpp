@@ -210,4 +210,32 @@ TEST_CASE("an ID card number books too: the log holds keyed hashes of it and of 
         ++rows;
     }
     CHECK(rows == 1);
+    // On the day, the card's QR read at the kiosk finds it.
+    CHECK(h.refusal(h.s.post("/api/checkins", {{"id_number", "001150012345"}}, h.s.kiosk)) == "404 no_booking_today");
+    h.s.clock_ms += 24 * 3'600'000 + 90 * 60'000;  // tomorrow 09:30, the 10:00 slot's check-in is open
+    CHECK(h.refusal(h.s.post("/api/checkins", {{"id_number", "12345"}}, h.s.kiosk)) == "400 bad_id_number");
+    auto t = h.s.post("/api/checkins", {{"id_number", "001150012345"}}, h.s.kiosk);
+    REQUIRE(t.status == 201);
+    CHECK(t.body["booked"] == true);
+    CHECK(h.refusal(h.s.post("/api/checkins", {{"id_number", "001150012345"}}, h.s.kiosk)) == "404 no_booking_today");
+}
+
+TEST_CASE("a booking not checked in becomes a no-show in a quiet hall too and its place is free again", "[public][booking]") {
+    BookingHall h;
+    h.s.hold_later = true;  // the server's minute look is run by the test
+    h.s.restart();
+    const std::string code = h.code_for("0912345678");
+    auto r = h.book("0912345678", code, kToday, "08:15");
+    REQUIRE(r.status == 201);
+    const std::string page = "/api/public/bookings/" + r.body["key"].get<std::string>();
+    h.s.clock_ms += 44 * 60'000;  // 08:44: the slot ended at 08:30, the grace ends at 08:45
+    h.s.run_held();
+    CHECK(h.s.call("GET", page).body["state"] == "booked");
+    h.s.clock_ms += 60'000;
+    h.s.run_held();
+    CHECK(h.s.call("GET", page).body["state"] == "no_show");
+    sqlite::Database db((h.s.dir / "center.db").string(), SQLITE_OPEN_READONLY);
+    sqlite::Statement q(db, "SELECT count(*) FROM events WHERE type = 'booking_no_show'");
+    REQUIRE(q.step());
+    CHECK(q.int_at(0) == 1);  // stored, so the slot is free on replay too
 }

@@ -259,12 +259,26 @@ void public_move(Core& core, const Call& call, Respond respond) {
                  std::move(respond), "citizen");
 }
 
-// At the kiosk: the booking by its code (typed) or key (its QR scanned from the
-// phone) becomes today's ticket, answered like a number taken (follow key and all).
+// Today's booking of the person a chip ID card names, the earliest still to check in.
+const engine::Booking* booking_of_card(Core& core, const std::string& id_number) {
+    const engine::Booking* first = nullptr;
+    for (const engine::Booking* b : core.engine().bookings_of(core.identity().person_of_id_number(id_number), core.now().day))
+        if (b->state == engine::BookingState::booked && (!first || b->start_minute < first->start_minute)) first = b;
+    return first;
+}
+
+// At the kiosk: the booking by its code (typed), its key (its QR scanned from the
+// phone) or the chip ID card it was booked with (the card's QR, read by the kiosk)
+// becomes today's ticket, answered like a number taken (follow key and all).
 void check_in(Core& core, const Call& call, Respond respond) {
-    JsonReader r(call.body, "body", {"code", "key", "category"});
+    JsonReader r(call.body, "body", {"code", "key", "id_number", "category"});
     const engine::Booking* b = nullptr;
-    if (r.has("key")) {
+    if (r.has("id_number")) {
+        const std::string id = r.get<std::string>("id_number");
+        if (!is_id_number(id)) return respond(error_reply(400, "bad_id_number", "a chip ID card number has 12 digits"));
+        b = booking_of_card(core, id);
+        if (!b) return respond(error_reply(404, "no_booking_today", "this ID card has no booking left to check in today"));
+    } else if (r.has("key")) {
         const std::string key = r.get<std::string>("key");
         b = is_follow_key(key) ? core.engine().booking_by_key(follow_hash(key)) : nullptr;
     } else {

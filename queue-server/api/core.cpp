@@ -110,6 +110,24 @@ void Core::start(Executors executors) {
     imports_ = std::make_unique<WorkQueue>("imports", 1, options_.import_queue);
     durability_.start(std::move(executors.post), std::move(executors.fatal),
                       [this](const std::vector<engine::Event>& events) { published(events); });
+    watch_booking_deadlines();
+}
+
+// A booking not checked in is a no-show once its slot's end and grace are past,
+// and its place is free again (engine/booking.cpp). Any command folds that in;
+// this look once a minute does it in a quiet hall too. It runs while bookings
+// wait for their day, and sends nothing when no deadline is due.
+void Core::watch_booking_deadlines() {
+    if (!later_ || deadline_watch_ || engine_.state().booking_deadlines.empty()) return;
+    deadline_watch_ = true;
+    later_(std::chrono::seconds(60), [this] {
+        deadline_watch_ = false;
+        const common::Instant at = now();
+        const auto& deadlines = engine_.state().booking_deadlines;
+        if (!deadlines.empty() && std::pair{std::get<0>(*deadlines.begin()), std::get<1>(*deadlines.begin())} <= std::pair{at.day, at.minute})
+            durability_.persist(engine_.handle(engine::Tick{}, at).events);
+        watch_booking_deadlines();
+    });
 }
 
 void Core::stop() {
@@ -278,6 +296,7 @@ void Core::published(const std::vector<engine::Event>& events) {
         hub_.publish(e.seq, std::make_shared<const std::string>(dump(engine::event_to_json(e))));
     }
     followers_after(events);
+    watch_booking_deadlines();
 }
 
 void Core::broadcast(const json& message) { hub_.broadcast(std::make_shared<const std::string>(dump(message))); }

@@ -217,7 +217,9 @@ private:
     void note_staff(const engine::Event& e);  // remembers who acted at a counter
     Admission authenticate_for(const Route& route, const Request& head, Admission a);
     void follow(const std::shared_ptr<Subscriber>& s, const engine::Ticket& t);
-    void followers_after(const std::vector<engine::Event>& events);  // a batch: messages, and views soon after
+    void followers_after(const std::vector<engine::Event>& events);
+    void watch_booking_deadlines();  // no-shows in a quiet hall too, once a minute
+    bool deadline_watch_ = false;    // its next look is scheduled  // a batch: messages, and views soon after
     void update_named();             // the followed tickets the batches named, at once
     void schedule_round();           // everyone's places, at most once per kFollowRoundMs
     void run_round_slice();          // a slice of the round, then the next one posted
