@@ -197,7 +197,7 @@ TEST_CASE("a booking moves to a free slot and frees its old one but a full or cl
     CHECK(f.refusal(f.e.handle(MoveBooking{a, 20261130, 9 * 60}, f.clock.now())) == "limit_reached");
 }
 
-TEST_CASE("checked in on time a booked citizen goes before walk-ins by slot and at most two in a row while walk-ins wait", "[booking]") {
+TEST_CASE("checked in on time a booked citizen goes before walk-ins once the slot has begun - by slot - at most two in a row while walk-ins wait", "[booking]") {
     Fixture f;
     const int64_t late_slot = f.booked("A", kToday, 8 * 60 + 30, 1);
     const int64_t early_slot = f.booked("A", kToday, 8 * 60 + 15, 2);
@@ -216,12 +216,17 @@ TEST_CASE("checked in on time a booked citizen goes before walk-ins by slot and 
     CHECK(t_third.people_ahead == 1);
     CHECK(f.e.people_ahead_of(*f.e.ticket(w1)) == 3);  // the booked ones on time are before a walk-in
     CHECK(f.e.booking(early_slot)->state == BookingState::checked_in);
-    // Counter 1 serves A: two booked, a walk-in, the last booked, the walk-in.
+    // Before its slot a booked citizen is not ahead of those who came earlier.
+    f.clock.set_time(8, 14);
+    CHECK(f.next(1) == w1);
+    // Counter 1 serves A, from 08:30: two booked, a walk-in, the last booked.
+    f.clock.set_time(8, 30);
+    const int64_t w3 = f.walk_in("A");
     CHECK(f.next(1) == t_early.id);
     CHECK(f.next(1) == t_third.id);
-    CHECK(f.next(1) == w1);
-    CHECK(f.next(1) == t_late.id);
     CHECK(f.next(1) == w2);
+    CHECK(f.next(1) == t_late.id);
+    CHECK(f.next(1) == w3);
     CHECK(f.next(1) == 0);
 }
 
@@ -229,6 +234,7 @@ TEST_CASE("with no walk-in waiting booked citizens are called one after another 
     Fixture f;
     std::vector<int64_t> tickets;  // two in the 08:15 slot, two in the 08:30 one
     for (int i = 0; i < 4; ++i) tickets.push_back(f.checked_in(f.booked("A", kToday, 8 * 60 + 15 + i / 2 * 15, 10 + i)).id);
+    f.clock.set_time(8, 30);  // every slot has begun
     CHECK(f.next(1) == tickets[0]);
     CHECK(f.next(1) == tickets[1]);
     CHECK(f.next(1) == tickets[2]);
@@ -459,4 +465,24 @@ TEST_CASE("random runs: slots never overfilled - limits hold - walk-ins wait at 
     CHECK(reached_bound >= 10);
     CHECK(checked_in >= 200);
     CHECK(full >= 20);
+}
+
+TEST_CASE("a setup that drops a service or stops its bookings leaves its bookings whole - refused with a reason - and the log keeps its rules", "[booking]") {
+    Fixture f;
+    const int64_t b = f.booked("A", 20261125, kSlot0800, 1);
+    Center stopped = booking_center();
+    stopped.services[0].booking.bookable = false;
+    stopped.services[0].booking.grace_minutes = 60;
+    stopped.booking.max_booked_streak = 1;
+    const Center back = center_from_json(center_to_json(stopped));
+    CHECK(back.services[0].booking.grace_minutes == 60);  // not bookable, its rules still held
+    CHECK_FALSE(back.services[0].booking.bookable);
+    CHECK(back.booking.max_booked_streak == 1);
+    Center dropped = booking_center();
+    dropped.services.erase(dropped.services.begin());  // service A is gone
+    dropped.counters[0].tiers = {{"B"}};
+    dropped.counters[1].tiers = {{"B"}};
+    REQUIRE(f.e.handle(Configure{dropped}, f.clock.now()).ok());
+    CHECK(f.refusal(f.e.handle(MoveBooking{b, 20261127, kSlot0800}, f.clock.now())) == "unknown_service");
+    REQUIRE(f.e.handle(CancelBooking{b}, f.clock.now()).ok());
 }

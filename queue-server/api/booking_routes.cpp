@@ -17,6 +17,7 @@
 #include "common/json_reader.hpp"
 #include "common/local_time.hpp"
 #include "common/text.hpp"
+#include "dossier/dossier.hpp"
 #include "engine/booking_codec.hpp"
 #include "notify/contact.hpp"
 
@@ -45,20 +46,6 @@ Reply bad_day() { return error_reply(400, "bad_day", "day is a date written YYYY
 
 Reply unknown_booking() {
     return error_reply(404, "unknown_booking", "no booking has this key (a wrong link, or its day is over)");
-}
-
-// "Nguyễn Văn An" → "Nguyễn V. A.": the family name and the initials; a name of one word stays.
-std::string mask_name(const std::string& name) {
-    std::vector<std::string> words;
-    size_t at = 0;
-    while (at < name.size()) {
-        const size_t end = std::min(name.find(' ', at), name.size());
-        if (end > at) words.push_back(name.substr(at, end - at));
-        at = end + 1;
-    }
-    std::string out = words.empty() ? "" : words[0];
-    for (size_t i = 1; i < words.size(); ++i) out += " " + std::string(common::utf8_prefix(words[i], 1)) + ".";
-    return out;
 }
 
 json booking_view(const Core& core, const engine::Booking& b) {
@@ -227,8 +214,9 @@ void public_book(Core& core, const Call& call, Respond respond) {
     const std::string key = new_follow_key();
     const SlotAsked& asked = std::get<SlotAsked>(slot);
     engine::MakeBooking c{r.get<std::string>("service"), asked.day, asked.start, std::get<std::string>(person),
-                          mask_name(std::string(common::utf8_prefix(name, 100))), follow_hash(key), new_booking_code(), "public"};
-    core.execute(c, [&core, key](const engine::Outcome& out) {
+                          dossier::mask_name(common::utf8_prefix(name, 100)), follow_hash(key), new_booking_code(), "public"};
+    core.execute(c, [&core, key, phone = std::get<std::string>(phone)](const engine::Outcome& out) {
+        core.identity().spend(phone);
         json j = booking_view(core, *core.engine().booking(std::get<engine::BookingMade>(out.events.back().body).booking.id));
         j["key"] = key;
         j["url"] = booking_url(core.options().phone, key);

@@ -71,7 +71,7 @@ std::variant<std::string, engine::Error> IdentityDesk::new_code(const std::strin
 std::optional<engine::Error> IdentityDesk::use_code(const std::string& phone, const std::string& code, int64_t now_ms) {
     auto it = codes_.find(phone);
     if (it == codes_.end() || it->second.code_hash.empty() || it->second.expires_at <= now_ms)
-        return refused("not_verified", "ask for a code for this phone number first (POST /api/public/verify)", 401);
+        return refused("not_verified", "ask for a code for this phone number (POST /api/public/verify): each booking needs its own", 401);
     Pending& p = it->second;
     if (p.attempts >= policy_.max_attempts)
         return refused("too_many_attempts", "too many wrong codes: ask for a new one", 429);  // only wrong ones count
@@ -82,6 +82,10 @@ std::optional<engine::Error> IdentityDesk::use_code(const std::string& phone, co
                                        " tries left)", 401);
     }
     return std::nullopt;  // good until it expires: a refused booking need not ask again
+}
+
+void IdentityDesk::spend(const std::string& phone) {
+    if (auto it = codes_.find(phone); it != codes_.end()) it->second.code_hash.clear();
 }
 
 }  // namespace api

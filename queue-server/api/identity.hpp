@@ -34,10 +34,12 @@ public:
 
     // A new code for the phone (its text for the message), or the refusal.
     std::variant<std::string, engine::Error> new_code(const std::string& phone, int64_t now_ms);
-    // The code matches the phone's latest one (which then proves the phone until it
-    // expires, so that a slot found full can be swapped for another). Refusals:
+    // The code matches the phone's latest one. It stays good for another try (a
+    // slot found full) until it expires or spend() ends it. Refusals:
     // not_verified (none asked, or expired), bad_code, too_many_attempts.
     std::optional<engine::Error> use_code(const std::string& phone, const std::string& code, int64_t now_ms);
+    // A booking was made with the phone's code: one code, one booking.
+    void spend(const std::string& phone);
 
     size_t pending() const { return codes_.size(); }
 

@@ -176,7 +176,9 @@ std::optional<Error> Engine::decide_move(const MoveBooking& c, const common::Ins
     if (!b) return error;
     if (b->day == c.day && b->start_minute == c.start_minute)
         return refused("same_slot", "booking " + b->code + " is already for that slot");
-    const Service& s = *state_.center.service(b->service);
+    const Service* service = state_.center.service(b->service);
+    if (!service) return refused("unknown_service", "service " + b->service + " is no longer offered", 404);
+    const Service& s = *service;
     if (auto e = check_slot(s, c.day, c.start_minute, now)) return e;
     if (auto e = check_limits(b->person, b->service, c.day, b->id)) return e;
     out.push_back(BookingMoved{b->id, b->service, c.day, c.start_minute, c.start_minute + s.booking.slot_minutes});

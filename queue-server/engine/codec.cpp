@@ -101,15 +101,14 @@ std::string minute_to_text(int minute) {
 
 json center_to_json(const Center& c) {
     json services = json::array(), counters = json::array(), categories = json::array();
-    bool bookings = false;
     for (const auto& s : c.services) {
         services.push_back({{"code", s.code}, {"name_vi", s.name_vi}, {"name_en", s.name_en}, {"prefix", s.prefix},
                             {"first", s.first}, {"last", s.last}, {"open", minute_to_text(s.open_minute)},
                             {"close", minute_to_text(s.close_minute)}, {"daily_cap", s.daily_cap}, {"wrap", s.wrap},
                             {"avg_handle_s", s.avg_handle_s}});
-        // Only a bookable service says so, and the booking policy comes with the first one.
-        if (s.booking.bookable) services.back()["booking"] = booking_rules_to_json(s.booking);
-        bookings = bookings || s.booking.bookable;
+        // Always, bookable or not: bookings made before a service stopped taking
+        // them still follow its rules, and the log must give them back whole.
+        services.back()["booking"] = booking_rules_to_json(s.booking);
     }
     for (const auto& k : c.counters) counters.push_back({{"id", k.id}, {"name", k.name}, {"tiers", k.tiers}});
     for (const auto& k : c.categories)
@@ -120,7 +119,7 @@ json center_to_json(const Center& c) {
             {"policy", {{"max_priority_streak", p.max_priority_streak}, {"ageing_minutes", p.ageing_minutes},
                         {"no_show_after_recalls", p.no_show_after_recalls}, {"no_show_after_minutes", p.no_show_after_minutes},
                         {"recent_calls", p.recent_calls}}}};
-    if (bookings) out["booking"] = booking_policy_to_json(c.booking);
+    out["booking"] = booking_policy_to_json(c.booking);
     return out;
 }
 

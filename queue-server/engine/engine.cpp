@@ -66,8 +66,9 @@ const char* type_name(const EventBody& body) {
 Outcome Engine::handle(const Command& command, const common::Instant& now, const std::string& by) {
     Outcome out;
     auto emit = [&](EventBody body) {
-        const bool opening = std::holds_alternative<DayOpened>(body);
-        Event e{state_.seq + 1, now.ms, std::max(now.day, state_.day), std::move(body), opening ? "" : by};
+        // The day's opening and the no-shows its time reached are nobody's doing.
+        const bool of_time = std::holds_alternative<DayOpened>(body) || std::holds_alternative<BookingNoShow>(body);
+        Event e{state_.seq + 1, now.ms, std::max(now.day, state_.day), std::move(body), of_time ? "" : by};
         apply(e);
         out.events.push_back(std::move(e));
     };
@@ -215,10 +216,12 @@ std::optional<Engine::Pick> Engine::pick_next(const CounterStatus& counter, cons
             head(state_.priority_queue, service, priority);
             head(state_.normal_queue, service, normal);
         }
-        // Booked citizens on time first, but never more than max_booked_streak in a row while walk-ins wait.
+        // Booked citizens on time first once their slot has begun (the line is in slot
+        // order: if its head's has not, nobody's has), but never more than
+        // max_booked_streak in a row while walk-ins wait.
         const bool walk_ins = priority || normal;
         if (booked && !walk_ins) return Pick{booked->ticket, counter.priority_streak, 0};
-        if (booked && counter.booked_streak < state_.center.booking.max_booked_streak)
+        if (booked && booked->since <= now.ms && counter.booked_streak < state_.center.booking.max_booked_streak)
             return Pick{booked->ticket, counter.priority_streak, counter.booked_streak + 1};
         if (!walk_ins) continue;
         if (!normal) return Pick{priority->ticket, 0};
