@@ -59,9 +59,14 @@ json booking_view(const Core& core, const engine::Booking& b) {
     return j;
 }
 
+// The booking a presented key names; anything that is not a key is refused before it is hashed.
+const engine::Booking* booking_by_key_text(const Core& core, const std::string& key) {
+    return is_follow_key(key) ? core.engine().booking_by_key(follow_hash(key)) : nullptr;
+}
+
 const engine::Booking* booking_of(Core& core, const Call& call, Respond& respond) {
     const std::string& key = call.params.at(0);
-    const engine::Booking* b = is_follow_key(key) ? core.engine().booking_by_key(follow_hash(key)) : nullptr;
+    const engine::Booking* b = booking_by_key_text(core, key);
     if (!b) respond(unknown_booking());
     return b;
 }
@@ -148,7 +153,7 @@ std::string page_html(const Core& core, const engine::Booking* b) {
 // The page a booking's link opens (404 for a key that names nothing). Never cached.
 void booking_page(Core& core, const Call& call, Respond respond) {
     const std::string& key = call.params.at(0);
-    const engine::Booking* b = is_follow_key(key) ? core.engine().booking_by_key(follow_hash(key)) : nullptr;
+    const engine::Booking* b = booking_by_key_text(core, key);
     respond(Reply{b ? 200 : 404, page_html(core, b), "text/html; charset=utf-8", "no-store"});
 }
 
@@ -268,7 +273,7 @@ void check_in(Core& core, const Call& call, Respond respond) {
         if (!b) return respond(error_reply(404, "no_booking_today", "this ID card has no booking left to check in today"));
     } else if (r.has("key")) {
         const std::string key = r.get<std::string>("key");
-        b = is_follow_key(key) ? core.engine().booking_by_key(follow_hash(key)) : nullptr;
+        b = booking_by_key_text(core, key);
     } else {
         std::string code = r.get<std::string>("code");
         for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

@@ -123,9 +123,7 @@ void Core::watch_booking_deadlines() {
     later_(std::chrono::seconds(60), [this] {
         deadline_watch_ = false;
         const common::Instant at = now();
-        const auto& deadlines = engine_.state().booking_deadlines;
-        if (!deadlines.empty() && std::pair{std::get<0>(*deadlines.begin()), std::get<1>(*deadlines.begin())} <= std::pair{at.day, at.minute})
-            durability_.persist(engine_.handle(engine::Tick{}, at).events);
+        if (engine_.booking_overdue(at)) durability_.persist(engine_.handle(engine::Tick{}, at).events);
         watch_booking_deadlines();
     });
 }

@@ -234,6 +234,11 @@ std::optional<Error> Engine::decide_check_in(const CheckIn& c, const common::Ins
     return std::nullopt;
 }
 
+bool Engine::booking_overdue(const common::Instant& now) const {
+    const auto& d = state_.booking_deadlines;
+    return !d.empty() && std::pair{std::get<0>(*d.begin()), std::get<1>(*d.begin())} <= std::pair{now.day, now.minute};
+}
+
 // Every booking whose deadline `now` has reached, in deadline order.
 std::vector<EventBody> Engine::overdue_bookings(const common::Instant& now) const {
     std::vector<EventBody> out;

@@ -147,6 +147,8 @@ public:
     std::optional<Error> bookable_day(const std::string& service, int32_t day, const common::Instant& now) const;
     // The day's slots with their free places; those already started today are left out.
     std::vector<Slot> slots(const std::string& service, int32_t day, const common::Instant& now) const;
+    // Whether a booking's no-show time has come by `now` (the next command folds it).
+    bool booking_overdue(const common::Instant& now) const;
 
 private:
     struct Pick {
