@@ -7,3 +7,5 @@ center_test(notify_gateway_test notify store Boost::headers Threads::Threads)
 center_test(notify_smtp_test notify store Threads::Threads)
 # Signed webhooks of every event from the log: a receiver down then up, a held request, a restart, signatures checked by hand.
 center_test(notify_webhook_test notify store Boost::headers PkgConfig::SODIUM Threads::Threads)
+# A booking's reminders: when they are due (pure), and sent by the real notifier as the clock moves, forgotten with the day.
+center_test(notify_reminder_test notify store Threads::Threads)

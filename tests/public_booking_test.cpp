@@ -106,6 +106,41 @@ TEST_CASE("a phone books a slot: the services and slots - a code through the rea
     CHECK(h.refusal(h.s.call("GET", "/api/public/bookings/not-a-key")) == "404 unknown_booking");
 }
 
+TEST_CASE("a booking's calendar file and its reminders: the day before through the real notifier", "[public][booking]") {
+    BookingHall h;
+    auto r = h.book("0912345678", h.code_for("0912345678"), kTomorrow, "14:00");
+    REQUIRE(r.status == 201);
+    CHECK(r.body["reminders"] == true);
+    const std::string key = r.body["key"].get<std::string>(), code = r.body["code"].get<std::string>();
+
+    const auto ics = h.s.call("GET", "/api/public/bookings/" + key + "/calendar.ics");
+    REQUIRE(ics.status == 200);
+    CHECK(ics.content_type.rfind("text/calendar", 0) == 0);
+    CHECK(ics.raw.rfind("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n", 0) == 0);
+    CHECK(ics.raw.find("DTSTART:20261125T070000Z\r\n") != std::string::npos);  // 14:00 in Hà Nội
+    CHECK(ics.raw.find("DTEND:20261125T071500Z\r\n") != std::string::npos);
+    CHECK(ics.raw.find("TRIGGER:-PT1H") != std::string::npos);
+    const std::string unfolded = std::regex_replace(ics.raw, std::regex("\r\n "), "");
+    CHECK(unfolded.find("SUMMARY:Lịch hẹn: Hộ tịch (" + code + ")") != std::string::npos);
+    CHECK(ics.raw.find("912345678") == std::string::npos);
+    for (size_t at = 0, end; (end = ics.raw.find("\r\n", at)) != std::string::npos; at = end + 2) CHECK(end - at <= 75);
+    CHECK(h.refusal(h.s.call("GET", "/api/public/bookings/AAAAAAAAAAAAAAAAAAAAAA/calendar.ics")) == "404 unknown_booking");
+
+    const size_t before = h.messages.lines().size();
+    h.s.clock_ms += 6 * 3600'000;  // 14:00 today: a day before the slot
+    h.messages.notifier->look_now();
+    const auto lines = h.messages.lines();
+    REQUIRE(lines.size() == before + 1);
+    CHECK(lines.back()["kind"] == "reminder");
+    CHECK(lines.back()["number"] == code);
+    CHECK(lines.back()["text"].get<std::string>().find("lúc 14:00–14:15: Hộ tịch") != std::string::npos);
+
+    auto quiet = h.post("/api/public/bookings", {{"service", "A"}, {"day", kTomorrow}, {"start", "15:00"}, {"phone", "0987654321"},
+                                                 {"code", h.code_for("0987654321")}, {"reminders", false}});
+    REQUIRE(quiet.status == 201);
+    CHECK(quiet.body["reminders"] == false);
+}
+
 TEST_CASE("booking refusals: no code - a wrong code - too many tries or codes - a full slot - the limits - closed or far days - bad input", "[public][booking]") {
     BookingHall h;
     CHECK(h.refusal(h.book("0912345678", "123456", kTomorrow, "08:00")) == "401 not_verified");

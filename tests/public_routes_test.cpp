@@ -40,6 +40,7 @@ struct KeptContacts : api::MessageSink {
         return std::nullopt;
     }
     void send_text(const std::string&, int32_t, const std::string&, const std::string&) override {}
+    void remind(const api::Reminder&) override {}
     void on_durable(const engine::State& state, const std::vector<engine::Event>& events) override {
         std::lock_guard lock(m);
         if (state.seq >= events.back().seq) batch_ends.push_back(events.back().seq);

@@ -76,6 +76,22 @@ Instant LocalCalendar::at(int64_t utc_ms) const {
     return from_tm(utc_ms, t);
 }
 
+int64_t local_minutes(int32_t day, int minute) {
+    return days_from_civil(day / 10000, static_cast<unsigned>(day / 100 % 100), static_cast<unsigned>(day % 100)) * 1440 + minute;
+}
+
+// Guess with no offset, correct by the offset found there, and once more for a
+// guess that fell on the other side of a daylight-saving change.
+int64_t LocalCalendar::utc_of(int32_t day, int minute) const {
+    const int64_t wanted = local_minutes(day, minute);
+    int64_t utc = wanted * 60000;
+    for (int i = 0; i < 2; ++i) {
+        const Instant seen = at(utc);
+        utc += (wanted - local_minutes(seen.day, seen.minute)) * 60000;
+    }
+    return utc;
+}
+
 int64_t system_now_ms() {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();

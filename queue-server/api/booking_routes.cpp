@@ -11,6 +11,7 @@
 
 #include <charconv>
 
+#include "api/calendar_file.hpp"
 #include "api/core.hpp"
 #include "api/handlers.hpp"
 #include "api/identity.hpp"
@@ -148,13 +149,44 @@ std::string page_html(const Core& core, const engine::Booking* b) {
     return body + "</main></body></html>";
 }
 
+// The day-before and hour-before texts, when the center sends text messages.
+bool remind(Core& core, const engine::Booking& b, const std::string& phone, const std::string& url) {
+    MessageSink* sink = core.options().messages;
+    if (!sink || !sink->can_send(false)) return false;
+    const engine::Service* s = core.engine().state().center.service(b.service);
+    sink->remind(Reminder{b.id, b.day, b.start_minute, b.end_minute, phone, b.code, s ? s->name_vi : b.service,
+                          s ? s->name_en : b.service, url});
+    return true;
+}
+
 }  // namespace
 
-// The page a booking's link opens (404 for a key that names nothing). Never cached.
+// The page a booking's link opens: the phone app when the server has it (--web),
+// else a plain page; 404 for a key that names nothing. Never cached.
 void booking_page(Core& core, const Call& call, Respond respond) {
-    const std::string& key = call.params.at(0);
-    const engine::Booking* b = booking_by_key_text(core, key);
-    respond(Reply{b ? 200 : 404, page_html(core, b), "text/html; charset=utf-8", "no-store"});
+    const engine::Booking* b = booking_by_key_text(core, call.params.at(0));
+    const WebFile* app = core.options().web ? core.options().web->find("/m/index.html") : nullptr;
+    respond(Reply{b ? 200 : 404, app ? app->body : page_html(core, b), "text/html; charset=utf-8", "no-store"});
+}
+
+// "Add to calendar": the booking's slot as an .ics file, the same UID at each download.
+void booking_calendar(Core& core, const Call& call, Respond respond) {
+    const engine::Booking* b = booking_of(core, call, respond);
+    if (!b) return;
+    const engine::Center& center = core.engine().state().center;
+    const engine::Service* s = center.service(b->service);
+    CalendarEntry e;
+    e.uid = "booking-" + std::to_string(b->id) + "-" + b->code + "@queue-server";
+    e.start_ms = core.calendar().utc_of(b->day, b->start_minute);
+    e.end_ms = core.calendar().utc_of(b->day, b->end_minute);
+    e.stamp_ms = core.now().ms;
+    e.summary = "Lịch hẹn: " + (s ? s->name_vi : b->service) + " (" + b->code + ")";
+    e.description = "Mã lịch hẹn " + b->code + ": nhập tại máy lấy số khi đến.\nBooking code " + b->code +
+                    ": type it at the kiosk when you arrive.";
+    e.location = center.name;
+    const std::string url = booking_url(core.options().phone, call.params.at(0));
+    if (url.rfind("http", 0) == 0) e.url = url;  // a calendar needs a whole address, not a path
+    respond(Reply{200, ics_text(e), "text/calendar; charset=utf-8", "no-store"});
 }
 
 // The bookable services, with the days they may be booked for.
@@ -206,7 +238,7 @@ void public_verify(Core& core, const Call& call, Respond respond) {
 
 // A booking for a proven phone number (and an ID card, when given).
 void public_book(Core& core, const Call& call, Respond respond) {
-    JsonReader r(call.body, "body", {"service", "day", "start", "phone", "code", "id_number", "birth_date", "name"});
+    JsonReader r(call.body, "body", {"service", "day", "start", "phone", "code", "id_number", "birth_date", "name", "reminders"});
     auto phone = phone_of(call.body);
     if (auto* refused = std::get_if<Reply>(&phone)) return respond(*refused);
     const auto slot = slot_asked(r);
@@ -220,11 +252,14 @@ void public_book(Core& core, const Call& call, Respond respond) {
     const SlotAsked& asked = std::get<SlotAsked>(slot);
     engine::MakeBooking c{r.get<std::string>("service"), asked.day, asked.start, std::get<std::string>(person),
                           dossier::mask_name(common::utf8_prefix(name, 100)), follow_hash(key), new_booking_code(), "public"};
-    core.execute(c, [&core, key, phone = std::get<std::string>(phone)](const engine::Outcome& out) {
+    const bool reminders = r.get<bool>("reminders", true);
+    core.execute(c, [&core, key, reminders, phone = std::get<std::string>(phone)](const engine::Outcome& out) {
         core.identity().spend(phone);
-        json j = booking_view(core, *core.engine().booking(std::get<engine::BookingMade>(out.events.back().body).booking.id));
+        const engine::Booking& b = *core.engine().booking(std::get<engine::BookingMade>(out.events.back().body).booking.id);
+        json j = booking_view(core, b);
         j["key"] = key;
         j["url"] = booking_url(core.options().phone, key);
+        j["reminders"] = reminders && remind(core, b, phone, j["url"]);
         return ok_json(j, 201);
     }, std::move(respond), "citizen");
 }

@@ -28,6 +28,20 @@ struct Subscription {
     int ahead = 3;        // message when this many people (or fewer) are ahead; and when called
 };
 
+// A booking's reminders (issue 21): a text the day before its slot and an hour
+// before, to the phone proven when it was booked. The phone is kept until the
+// booking's day ends, and dropped sooner when the booking is cancelled, checked
+// in or missed; a move moves its reminders (the sink reads the booking events).
+struct Reminder {
+    int64_t booking = 0;
+    int32_t day = 0;          // the slot's day yyyymmdd
+    int start_minute = 0, end_minute = 0;
+    std::string phone;        // normalised "0xxxxxxxxx"
+    std::string code;         // the booking code, typed at the kiosk
+    std::string service_vi, service_en;
+    std::string url;          // the booking's page (cancel, move)
+};
+
 class MessageSink {
 public:
     virtual ~MessageSink() = default;
@@ -39,6 +53,8 @@ public:
     virtual std::optional<std::string> masked_contact(int64_t ticket) const = 0;
     // A text of its own to a phone (a booking's one-time code), kept for `day` only.
     virtual void send_text(const std::string& phone, int32_t day, const std::string& text_vi, const std::string& text_en) = 0;
+    // Keeps a booking's phone for its reminders (one per booking: a second replaces the first).
+    virtual void remind(const Reminder& r) = 0;
     // After each durable batch, with the engine state that includes it: the sink decides
     // who is now N ahead or called, and queues their messages.
     virtual void on_durable(const engine::State& state, const std::vector<engine::Event>& events) = 0;

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <list>
+#include <map>
 
 #include "common/backoff.hpp"
 #include "common/local_time.hpp"
@@ -20,11 +21,10 @@ using Steady = std::chrono::steady_clock;
 
 Options with_defaults(Options o) {
     if (!o.now_ms) o.now_ms = [] { return common::system_now_ms(); };
-    if (!o.today) {
-        auto calendar = std::make_shared<common::LocalCalendar>(o.timezone);
-        auto now = o.now_ms;
-        o.today = [calendar, now] { return calendar->at(now()).day; };
-    }
+    auto calendar = std::make_shared<common::LocalCalendar>(o.timezone);
+    auto now = o.now_ms;
+    if (!o.today) o.today = [calendar, now] { return calendar->at(now()).day; };
+    if (!o.local_now) o.local_now = [calendar, now] { return calendar->at(now()); };
     return o;
 }
 
@@ -41,11 +41,13 @@ struct Notifier::Worker {
     };
     Outbox db;
     std::list<Item> items;
+    std::map<int64_t, ReminderRow> reminders;  // by booking
     int32_t forgotten_before = 0;
     Options& options;
 
     Worker(const std::filesystem::path& file, const std::filesystem::path& events_db, Options& o) : db(file), options(o) {
         for (auto& p : db.unsent()) add(std::move(p));
+        for (auto& r : db.reminders()) reminders.emplace(r.r.booking, std::move(r));
         const auto missed = db.add(missed_calls(events_db, db.contacts(options.today()), options.now_ms()), 0);
         for (const auto& m : missed) add({m, 0, 0});
         if (!missed.empty()) spdlog::warn("messages: {} call messages caught up from the log after a stop", missed.size());
@@ -58,8 +60,38 @@ struct Notifier::Worker {
         if (day <= forgotten_before) return;
         const int64_t gone = db.forget_before(day);
         items.remove_if([&](const Item& i) { return i.p.message.day < day; });
+        std::erase_if(reminders, [&](const auto& r) { return r.second.r.day < day; });
         forgotten_before = day;
         if (gone) spdlog::info("messages: contacts and messages of days before {} deleted ({} rows)", day, gone);
+    }
+    void keep_reminder(ReminderRow row) {
+        skip_near(row, options.local_now());
+        db.put_reminder(row);
+        reminders[row.r.booking] = std::move(row);
+    }
+    void booking_changed(const BookingChanged& c) {
+        const auto it = reminders.find(c.booking);
+        if (it == reminders.end()) return;
+        if (!c.moved) {
+            db.drop_reminder(c.booking);
+            reminders.erase(it);
+            return;
+        }
+        ReminderRow row = it->second;
+        row.r.day = c.day;
+        row.r.start_minute = c.start_minute;
+        row.r.end_minute = c.end_minute;
+        keep_reminder(std::move(row));
+    }
+    // The reminders due now go to the outbox; their rows remember it.
+    void send_due_reminders(const std::string& center) {
+        const common::Instant now = options.local_now();
+        for (auto& [booking, row] : reminders) {
+            const ReminderRow before = row;
+            auto messages = due_reminders(row, now, center);
+            for (auto& m : db.add(messages, 0)) add({std::move(m), 0, 0});
+            if (row.day_before_done != before.day_before_done || row.hour_before_done != before.hour_before_done) db.put_reminder(row);
+        }
     }
     Item* due() {
         Item* best = nullptr;
@@ -155,8 +187,37 @@ void Notifier::send_text(const std::string& phone, int32_t day, const std::strin
     push(Decided{{std::move(m)}, 0});
 }
 
+void Notifier::remind(const api::Reminder& r) {
+    spdlog::info("messages: booking {} will be reminded at {}", r.booking, mask_phone(r.phone));
+    push(Reminded{r});
+}
+
+void Notifier::look_now() { push(Look{}); }
+
+namespace {
+
+// What a batch did to bookings that may have reminders: each a job for the worker.
+template <class Job, class Changed>
+void booking_changes(const std::vector<engine::Event>& events, std::vector<Job>& out) {
+    for (const auto& e : events) {
+        if (const auto* m = std::get_if<engine::BookingMoved>(&e.body))
+            out.push_back(Changed{m->booking, true, m->day, m->start_minute, m->end_minute});
+        else if (const auto* c = std::get_if<engine::BookingCancelled>(&e.body))
+            out.push_back(Changed{c->booking});
+        else if (const auto* in = std::get_if<engine::BookingCheckedIn>(&e.body))
+            out.push_back(Changed{in->booking});
+        else if (const auto* n = std::get_if<engine::BookingNoShow>(&e.body))
+            out.push_back(Changed{n->booking});
+    }
+}
+
+}  // namespace
+
 void Notifier::on_durable(const engine::State& state, const std::vector<engine::Event>& events) {
     if (events.empty()) return;
+    std::vector<Job> changed;
+    booking_changes<Job, BookingChanged>(events, changed);
+    for (auto& job : changed) push(std::move(job));
     Decider::Result r;
     {
         std::lock_guard lock(decide_mutex_);
@@ -251,8 +312,12 @@ void Notifier::run() {
             w->db.put_contact(s->sub, s->since_seq);
         } else if (auto* d = std::get_if<Decided>(&job)) {
             for (auto& m : w->db.add(d->messages, d->seq)) w->add({std::move(m), 0, 0});
-        } else {
-            w->forget_before(std::get<DayClosed>(job).day);
+        } else if (auto* r = std::get_if<Reminded>(&job)) {
+            w->keep_reminder({r->r});
+        } else if (auto* c = std::get_if<BookingChanged>(&job)) {
+            w->booking_changed(*c);
+        } else if (auto* closed = std::get_if<DayClosed>(&job)) {
+            w->forget_before(closed->day);
         }
     };
     auto attempt = [&](Worker::Item& item) {
@@ -311,6 +376,7 @@ void Notifier::run() {
         try {
             for (auto& job : jobs) apply(job);
             w->forget_before(options_.today());
+            w->send_due_reminders(center_);
             bool stopping;
             {
                 std::lock_guard lock(mutex_);

@@ -58,6 +58,7 @@ public:
     void subscribe(const api::Subscription& s) override;
     std::optional<std::string> masked_contact(int64_t ticket) const override;
     void send_text(const std::string& phone, int32_t day, const std::string& text_vi, const std::string& text_en) override;
+    void remind(const api::Reminder& r) override;
     void on_durable(const engine::State& state, const std::vector<engine::Event>& events) override;
 
     // {"queued", "sent", "refused", "failed_attempts", "last_error", "oldest_unsent_age_s", "dropped",
@@ -71,6 +72,9 @@ public:
     // passes first. The age of the oldest unsent message moves with the clock,
     // not by a change: a wait on it alone is woken only by other changes.
     bool wait_status(const std::function<bool(const nlohmann::json&)>& done, std::chrono::milliseconds timeout) const;
+
+    // The clock moved: the worker looks at the reminders now, not at its next minute (tests).
+    void look_now();
 
     const std::filesystem::path& file() const { return file_; }
 
@@ -86,7 +90,17 @@ private:
         std::vector<Message> messages;
         int64_t seq = 0;
     };
-    using Job = std::variant<Subscribed, Decided, DayClosed>;
+    struct Reminded {
+        api::Reminder r;
+    };
+    struct BookingChanged {  // moved (to its new slot), or else done with: cancelled, checked in, missed
+        int64_t booking = 0;
+        bool moved = false;
+        int32_t day = 0;
+        int start_minute = 0, end_minute = 0;
+    };
+    struct Look {};
+    using Job = std::variant<Subscribed, Decided, DayClosed, Reminded, BookingChanged, Look>;
     struct Worker;
 
     void push(Job job);

@@ -8,6 +8,8 @@
 #include <functional>
 #include <string>
 
+#include "common/local_time.hpp"
+
 namespace notify {
 
 struct Options {
@@ -18,6 +20,7 @@ struct Options {
     size_t queue_limit = 10000;                 // jobs waiting for the worker; beyond, new ones are dropped and counted
     std::function<int64_t()> now_ms;            // UTC ms; default the system clock
     std::function<int32_t()> today;             // local yyyymmdd; default from now_ms in `timezone`
+    std::function<common::Instant()> local_now;  // now with its local day and minute (reminders); default from now_ms
 };
 
 }  // namespace notify

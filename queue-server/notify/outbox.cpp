@@ -23,6 +23,11 @@ CREATE TABLE IF NOT EXISTS outbox (
     sent_at INTEGER, refused INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox(created_at) WHERE sent_at IS NULL AND refused = 0;
+CREATE TABLE IF NOT EXISTS reminders (
+    booking INTEGER PRIMARY KEY, day INTEGER NOT NULL, start_minute INTEGER NOT NULL, end_minute INTEGER NOT NULL,
+    phone TEXT NOT NULL, code TEXT NOT NULL, service_vi TEXT NOT NULL, service_en TEXT NOT NULL, url TEXT NOT NULL,
+    day_before_done INTEGER NOT NULL, hour_before_done INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS cursors (name TEXT PRIMARY KEY, seq INTEGER NOT NULL);
 )sql";
 
@@ -157,6 +162,47 @@ OutboxCounts Outbox::counts() {
     return c;
 }
 
+void Outbox::put_reminder(const ReminderRow& row) {
+    sqlite::Statement q(db_,
+                        "INSERT OR REPLACE INTO reminders(booking, day, start_minute, end_minute, phone, code, service_vi, service_en, "
+                        "url, day_before_done, hour_before_done) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+    const api::Reminder& r = row.r;
+    q.bind(1, r.booking).bind(2, r.day).bind(3, r.start_minute).bind(4, r.end_minute).bind(5, r.phone).bind(6, r.code);
+    q.bind(7, r.service_vi).bind(8, r.service_en).bind(9, r.url).bind(10, row.day_before_done ? 1 : 0);
+    q.bind(11, row.hour_before_done ? 1 : 0);
+    q.run();
+}
+
+void Outbox::drop_reminder(int64_t booking) {
+    sqlite::Statement q(db_, "DELETE FROM reminders WHERE booking = ?1");
+    q.bind(1, booking);
+    q.run();
+}
+
+std::vector<ReminderRow> Outbox::reminders() {
+    sqlite::Statement q(db_,
+                        "SELECT booking, day, start_minute, end_minute, phone, code, service_vi, service_en, url, day_before_done, "
+                        "hour_before_done FROM reminders");
+    std::vector<ReminderRow> out;
+    while (q.step()) {
+        ReminderRow row;
+        api::Reminder& r = row.r;
+        r.booking = q.int_at(0);
+        r.day = static_cast<int32_t>(q.int_at(1));
+        r.start_minute = static_cast<int>(q.int_at(2));
+        r.end_minute = static_cast<int>(q.int_at(3));
+        r.phone = q.text_at(4);
+        r.code = q.text_at(5);
+        r.service_vi = q.text_at(6);
+        r.service_en = q.text_at(7);
+        r.url = q.text_at(8);
+        row.day_before_done = q.int_at(9) != 0;
+        row.hour_before_done = q.int_at(10) != 0;
+        out.push_back(std::move(row));
+    }
+    return out;
+}
+
 int64_t Outbox::forget_before(int32_t day) {
     int64_t gone = 0;
     {
@@ -165,6 +211,10 @@ int64_t Outbox::forget_before(int32_t day) {
         contacts.bind(1, day);
         contacts.run();
         gone = sqlite3_changes(db_.handle());
+        sqlite::Statement reminders(db_, "DELETE FROM reminders WHERE day < ?1");
+        reminders.bind(1, day);
+        reminders.run();
+        gone += sqlite3_changes(db_.handle());
         sqlite::Statement messages(db_, "DELETE FROM outbox WHERE day < ?1");
         messages.bind(1, day);
         messages.run();

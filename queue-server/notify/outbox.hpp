@@ -3,6 +3,8 @@
 //   contacts  the day's phone numbers and e-mail addresses, by (day, ticket)
 //   outbox    every message decided, by its stable id (PRIMARY KEY: inserted
 //             once however often it is decided), until it is sent or refused
+//   reminders a booking's phone and slot for its two reminders, until the
+//             booking's day ends (or it is cancelled, checked in or missed)
 //   cursors   how far each webhook got in the event log, and the last event
 //             seq whose messages were decided
 //
@@ -17,6 +19,7 @@
 
 #include "api/message_sink.hpp"
 #include "notify/decide.hpp"
+#include "notify/reminders.hpp"
 #include "sqlite/sqlite.hpp"
 
 namespace notify {
@@ -55,7 +58,11 @@ public:
     void mark_refused(const std::string& id, const std::string& error);
     OutboxCounts counts();
 
-    // Deletes contacts and messages of days before `day`; returns the rows deleted.
+    void put_reminder(const ReminderRow& row);
+    void drop_reminder(int64_t booking);
+    std::vector<ReminderRow> reminders();
+
+    // Deletes contacts, reminders and messages of days before `day`; returns the rows deleted.
     int64_t forget_before(int32_t day);
 
     std::optional<int64_t> cursor(const std::string& name);

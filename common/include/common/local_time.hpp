@@ -25,6 +25,9 @@ public:
     // Throws std::invalid_argument when the zone is unknown.
     explicit LocalCalendar(const std::string& zone);
     Instant at(int64_t utc_ms) const;
+    // The UTC ms of a local day and minute (a booking's slot in a calendar file):
+    // the inverse of at(), by the offset in force at that moment.
+    int64_t utc_of(int32_t day, int minute) const;
     const std::string& zone() const { return zone_; }
 
 private:
@@ -42,6 +45,8 @@ bool is_date(int32_t yyyymmdd);
 int weekday_of(int32_t yyyymmdd);
 // The day `days` after (or before, when negative) a real date yyyymmdd.
 int32_t add_days(int32_t yyyymmdd, int days);
+// Minutes since 1970-01-01 00:00 of a local day and minute: local moments compared without a zone.
+int64_t local_minutes(int32_t day, int minute);
 // Days from `from` to `to`, both real dates yyyymmdd: negative when `to` is earlier.
 int days_between(int32_t from, int32_t to);
 
