@@ -8,3 +8,9 @@ add_test(NAME "browser: phone pages in chromium against a real server"
          WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}/web)
 set_tests_properties("browser: phone pages in chromium against a real server" PROPERTIES
                      TIMEOUT 600 ENVIRONMENT "QUEUE_SERVER=$<TARGET_FILE:queue-server>")
+# Booking a visit from the phone (issue 21): the code read from the demo's file sender, the booking's page, move, cancel, axe-core.
+add_test(NAME "browser: booking from the phone in chromium against a real server"
+         COMMAND node --test --test-concurrency=1 tests/booking.test.js
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}/web)
+set_tests_properties("browser: booking from the phone in chromium against a real server" PROPERTIES
+                     TIMEOUT 600 ENVIRONMENT "QUEUE_SERVER=$<TARGET_FILE:queue-server>")

@@ -27,6 +27,17 @@ function lastTicket(): { key: string; number: string } | null {
   }
 }
 
+// The booking this phone made, while its day has not passed.
+function lastBooking(): { key: string } | null {
+  try {
+    const saved = JSON.parse(localStorage.getItem('phone.booking') ?? 'null');
+    const d = new Date(), today = d.getFullYear() * 10000 + (d.getMonth() + 1) * 100 + d.getDate();
+    return saved?.key && saved.day >= today ? saved : null;
+  } catch {
+    return null;
+  }
+}
+
 function Search() {
   const [q, setQ] = useState(new URLSearchParams(location.search).get('q') ?? '');
   const settled = useDebounced(q.trim(), 250);
@@ -70,12 +81,15 @@ function Search() {
 export function Home() {
   useLanguage();
   const mine = lastTicket();
+  const booked = lastBooking();
   return (
     <Page class="home">
       <h1 tabIndex={-1}>{t('home_title')}</h1>
       {mine && <p><a class="button wide primary" href={`/t/${mine.key}`}>{t('my_ticket')}: {mine.number}</a></p>}
+      {booked && <p><a class="button wide" href={`/b/${booked.key}`}>{t('my_booking')}</a></p>}
       <Search />
       <nav class="tiles" aria-label={t('app')}>
+        <a href="/m/b" class="tile" data-tile="book"><span>{t('book')}</span><small>{t('book_text')}</small></a>
         <a href="/m/q" class="tile"><span>{t('hall')}</span><small>{t('hall_text')}</small></a>
         <a href="/m/d" class="tile"><span>{t('dossier')}</span><small>{t('dossier_text')}</small></a>
       </nav>

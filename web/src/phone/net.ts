@@ -9,7 +9,7 @@ export class PublicError extends Error {
   }
 }
 
-async function request(method: string, path: string, body?: unknown): Promise<any> {
+export async function request(method: string, path: string, body?: unknown): Promise<any> {
   let reply: Response;
   try {
     reply = await fetch(path, {

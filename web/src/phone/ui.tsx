@@ -1,5 +1,5 @@
 // ui: what every phone page shares — client-side navigation (links inside
-// /m/ and /t/ change the page without reloading it), the top bar with the
+// /m/, /t/ and /b/ change the page without reloading it), the top bar with the
 // way home and the language switch, and small hooks.
 import { useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
@@ -41,7 +41,7 @@ export function catchLinks() {
     const a = (e.target as Element).closest?.('a');
     if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     const url = new URL(a.href, location.href);
-    if (a.target || url.origin !== location.origin || !/^\/(m|t)(\/|$)/.test(url.pathname)) return;
+    if (a.target || url.origin !== location.origin || !/^\/(m|t|b)(\/|$)/.test(url.pathname)) return;
     e.preventDefault();
     navigate(url.pathname + url.search);
   });

@@ -1,0 +1,126 @@
+// Booking a visit from the phone (issue 21) in chromium at a phone's size
+// against the real queue-server of the demo (services A and B take bookings;
+// its file sender writes the texts to DATA/messages.jsonl, where the test
+// reads the confirmation code as a citizen reads an SMS): a wrong code said in
+// words, the booking's page with its code, the calendar file, a move to
+// another time, a cancel after a confirmation, a wrong link's kind page, and
+// axe-core on the booking form and the booking's page.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, watch } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { screenshots, stage } from './harness.js';
+
+let server, browser;
+stage((s, b) => { server = s; browser = b; });
+
+const axePath = resolve(import.meta.dirname, '../node_modules/axe-core/axe.min.js');
+
+async function phone() {
+  const context = await browser.newContext({ viewport: { width: 360, height: 800 }, isMobile: true, hasTouch: true, locale: 'vi-VN',
+                                                bypassCSP: true });  // axe's script is injected (the CSP is phone.test.js's)
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push(String(e)));
+  return page;
+}
+
+async function axe(page, what) {
+  await page.addScriptTag({ path: axePath });
+  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+  assert.deepEqual(violations, [], `axe on ${what}`);
+}
+
+// The newest text to the masked phone whose text matches, once the file sender wrote it (woken by the file's changes).
+function textMessage(masked, pattern, after = 0) {
+  const file = join(server.data, 'messages.jsonl');
+  const find = () => {
+    if (!existsSync(file)) return null;
+    const lines = readFileSync(file, 'utf8').trim().split('\n').slice(after).map((l) => JSON.parse(l));
+    return lines.reverse().find((m) => m.phone === masked && pattern.test(m.text)) ?? null;
+  };
+  return new Promise((ok) => {
+    const found = find();
+    if (found) return ok(found);
+    const watcher = watch(server.data, () => {
+      const m = find();
+      if (m) { watcher.close(); ok(m); }
+    });
+  });
+}
+const linesNow = () => {
+  const file = join(server.data, 'messages.jsonl');
+  return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).length : 0;
+};
+
+async function chooseSlot(page) {
+  await page.locator('[data-day]').last().tap();
+  await page.locator('[data-slot]:not([disabled])').first().tap();
+}
+
+test('a citizen books from the phone: a day and a time, a code by text, the booking page - moved - cancelled', async () => {
+  const page = await phone();
+  await page.goto(server.url + '/m/');
+  await page.tap('[data-tile="book"]');
+  await page.waitForSelector('h1:has-text("Đặt lịch hẹn")');
+  await page.selectOption('#service', 'A');
+  await chooseSlot(page);
+  const chosen = await page.locator('[data-slot][aria-pressed="true"]').getAttribute('data-slot');
+  await page.fill('#phone', '0912 345 678');
+  const before = linesNow();
+  await page.tap('[data-action="send-code"]');
+  await page.waitForSelector('[role="status"]:has-text("09*****678")');
+  const sms = await textMessage('09*****678', /Mã xác nhận/, before);
+  const code = sms.text.match(/(\d{6})/)[1];
+
+  await page.fill('#code', code === '000000' ? '111111' : '000000');  // a wrong code first
+  await page.tap('[data-action="book"]');
+  await page.waitForSelector('[role="alert"]:has-text("Mã xác nhận chưa đúng")');
+  await axe(page, 'the booking form');
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, 'phone-book.png'), fullPage: true });
+
+  await page.fill('#code', code);
+  await page.tap('[data-action="book"]');
+  await page.waitForURL(/\/b\/[A-Za-z0-9_-]{22}$/);
+  await page.waitForSelector('[data-booking-state="booked"]');
+  const bookingCode = await page.locator('[data-booking-code]').innerText();
+  assert.match(bookingCode, /^[A-HJ-NP-Z2-9]{8}$/);
+  assert.match(await page.locator('[data-when]').innerText(), new RegExp(`^${chosen}–`));
+  assert.ok(!(await page.content()).includes('912345678'), 'the page never shows the phone number');
+  await axe(page, 'the booking page');
+  await page.screenshot({ path: join(screenshots, 'phone-booking.png'), fullPage: true });
+
+  const ics = await server.call('GET', new URL(await page.locator('a[download]').getAttribute('href'), server.url).pathname);
+  assert.equal(ics.status, 200);
+  assert.match(ics.text, /BEGIN:VEVENT[\s\S]*DTSTART:\d{8}T\d{6}Z/);
+  assert.ok(ics.text.includes(bookingCode));
+
+  await page.tap('[data-action="move"]');
+  await page.locator('[data-slot]:not([disabled])').nth(1).tap();
+  const moved = await page.locator('[data-slot][aria-pressed="true"]').getAttribute('data-slot');
+  await page.tap('[data-action="move-confirm"]');
+  await page.waitForSelector(`[data-when]:has-text("${moved}–")`);
+  await page.waitForSelector('[role="status"]:has-text("Đã đổi lịch hẹn")');
+
+  await page.tap('[data-action="unbook"]');
+  await page.tap('[data-action="unbook-yes"]');
+  await page.waitForSelector('[data-booking-state="cancelled"]');
+  assert.equal(await page.locator('[data-action="move"]').count(), 0, 'a cancelled booking offers nothing more');
+  const key = new URL(page.url()).pathname.split('/')[2];
+  assert.equal((await server.call('GET', `/api/public/bookings/${key}`)).json.state, 'cancelled');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('a wrong booking link gets a kind page, in English too', async () => {
+  const page = await phone();
+  await page.goto(server.url + '/b/AAAAAAAAAAAAAAAAAAAAAA');
+  await page.waitForSelector('[data-booking="none"]:has-text("Không tìm thấy lịch hẹn")');
+  await page.tap('button.lang');
+  await page.waitForSelector('[data-booking="none"]:has-text("This booking was not found")');
+  await axe(page, 'the missing booking page');
+  await page.context().close();
+});
