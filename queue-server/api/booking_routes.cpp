@@ -17,6 +17,7 @@
 #include "api/identity.hpp"
 #include "common/json_reader.hpp"
 #include "common/local_time.hpp"
+#include "common/qr.hpp"
 #include "common/text.hpp"
 #include "dossier/dossier.hpp"
 #include "engine/booking_codec.hpp"
@@ -167,6 +168,14 @@ void booking_page(Core& core, const Call& call, Respond respond) {
     const engine::Booking* b = booking_by_key_text(core, call.params.at(0));
     const WebFile* app = core.options().web ? core.options().web->find("/m/index.html") : nullptr;
     respond(Reply{b ? 200 : 404, app ? app->body : page_html(core, b), "text/html; charset=utf-8", "no-store"});
+}
+
+// The QR the kiosk's scanner reads from the phone's screen: the booking's link.
+void booking_qr(Core& core, const Call& call, Respond respond) {
+    if (!booking_of(core, call, respond)) return;
+    const auto code = common::encode_qr(booking_url(core.options().phone, call.params.at(0)));
+    if (!code) return respond(error_reply(500, "no_qr", "the booking's link does not fit a QR code"));
+    respond(Reply{200, common::qr_svg(*code), "image/svg+xml", "no-store"});
 }
 
 // "Add to calendar": the booking's slot as an .ics file, the same UID at each download.

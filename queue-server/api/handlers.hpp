@@ -61,6 +61,7 @@ void public_dossier(Core&, const Call&, Respond);
 // Bookings (booking_routes.cpp).
 void booking_page(Core&, const Call&, Respond);
 void booking_calendar(Core&, const Call&, Respond);
+void booking_qr(Core&, const Call&, Respond);
 void public_services(Core&, const Call&, Respond);
 void public_slots(Core&, const Call&, Respond);
 void public_verify(Core&, const Call&, Respond);

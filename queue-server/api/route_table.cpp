@@ -99,6 +99,7 @@ const std::vector<Route>& route_table() {
         {M::post, "/api/public/bookings", kAnyone, kPublic, Runs::loop, public_book, "books a slot (with the code sent)", kLimited},
         {M::get, "/api/public/bookings/{key}", kAnyone, 0, Runs::loop, public_booking, "a booking by its key", kLimited},
         {M::get, "/api/public/bookings/{key}/calendar.ics", kAnyone, 0, Runs::loop, booking_calendar, "the booking as a calendar file", kLimited},
+        {M::get, "/api/public/bookings/{key}/qr.svg", kAnyone, 0, Runs::loop, booking_qr, "the booking's link as a QR (for the kiosk's scanner)", kLimited},
         {M::del, "/api/public/bookings/{key}", kAnyone, kPublic, Runs::loop, public_unbook, "cancels a booking", kLimited},
         {M::post, "/api/public/bookings/{key}/move", kAnyone, kPublic, Runs::loop, public_move, "moves a booking to another slot", kLimited},
         {M::post, "/api/checkins", RoleSet{kiosk} | kStaff, kSmall, Runs::loop, check_in, "a booking (code or key) becomes today's ticket"},

@@ -90,6 +90,10 @@ test('a citizen books from the phone: a day and a time, a code by text, the book
   assert.match(bookingCode, /^[A-HJ-NP-Z2-9]{8}$/);
   assert.match(await page.locator('[data-when]').innerText(), new RegExp(`^${chosen}–`));
   assert.ok(!(await page.content()).includes('912345678'), 'the page never shows the phone number');
+  await page.waitForFunction(() => document.querySelector('img.qr')?.complete && document.querySelector('img.qr').naturalWidth > 0);
+  const qr = await server.call('GET', new URL(await page.locator('img.qr').getAttribute('src'), server.url).pathname);
+  assert.equal(qr.status, 200);
+  assert.match(qr.text, /^<svg [^>]*viewBox="0 0 (\d+) \1"/);
   await axe(page, 'the booking page');
   await page.screenshot({ path: join(screenshots, 'phone-booking.png'), fullPage: true });
 

@@ -1,5 +1,5 @@
-// booked (/b/{key}): one booking's page (issue 21) — its code in large type for
-// the kiosk, the service, day and time, and what the citizen can still do:
+// booked (/b/{key}): one booking's page (issue 21) — its code in large type and
+// its QR for the kiosk's scanner, the service, day and time, and what the citizen can still do:
 // add it to the calendar (.ics), move it to another free time, or cancel it
 // (after a confirmation). Another phone with the link sees the same page; the
 // page never shows the phone number or the name.
@@ -89,6 +89,7 @@ export function BookedPage({ bookingKey }: { bookingKey: string }) {
       </div>
       <p role="status" class="ok">{news}</p>
       {open && <p>{t('booking_help')}</p>}
+      {open && <img class="qr" src={`${path}/qr.svg`} width={240} height={240} alt={t('booking_qr', { code: booking.code })} />}
       {open && <a class="button wide" href={`${path}/calendar.ics`} download={`lich-hen-${booking.code}.ics`}>{t('calendar')}</a>}
       {open && !moving && <button type="button" class="wide" data-action="move" onClick={() => setMoving(true)}>{t('move')}</button>}
       {open && moving && <Move booking={booking} path={path} onMoved={(b) => changed(b, t('moved'))} />}
