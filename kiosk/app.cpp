@@ -324,7 +324,8 @@ void KioskApp::typed(const std::string& raw) {
     if (scan_buffer_.size() < 400) scan_buffer_ += text;
 }
 
-// Enter: look the dossier up; on any other screen, a scanned receipt opens its dossier.
+// Enter: look the dossier up; on any other screen, a scanned booking or ID card
+// checks a booking in (checkin.cpp) and a scanned receipt opens its dossier.
 void KioskApp::enter() {
     last_input_ = clock_();
     if (state_.screen == Screen::dossier) {
@@ -338,8 +339,10 @@ void KioskApp::enter() {
     }
     if (state_.screen == Screen::phone) return send_phone();
     if (state_.screen == Screen::search || scan_buffer_.empty()) return;
-    const ScannedDossier scan = parse_scan(scan_buffer_);
+    const std::string scanned = std::move(scan_buffer_);
     scan_buffer_.clear();
+    if (scanned_arrival(scanned)) return;
+    const ScannedDossier scan = parse_scan(scanned);
     if (scan.code.empty()) return;
     reset(false);
     go(Screen::dossier);

@@ -59,6 +59,9 @@ struct ScannedDossier {
 };
 ScannedDossier parse_scan(const std::string& text);
 
+// The booking key in a scanned booking link ("…/b/{key}"), if that is what it is (checkin.cpp).
+std::optional<std::string> booking_key_in(const std::string& text);
+
 class KioskApp {
 public:
     using Clock = std::function<int64_t()>;  // UTC milliseconds
@@ -143,6 +146,10 @@ private:
     void printer_changed(const drivers::PrinterStatus& status);
     void report_printer();
     void ask_who_am_i();
+
+    // checkin.cpp: a booking's QR or a chip ID card's QR scanned: today's ticket of a booking.
+    bool scanned_arrival(const std::string& text);
+    void check_in(const nlohmann::json& body, const std::string& category);
 
     // phone.cpp: messages about the ticket shown (the citizen's phone number).
     void open_phone();

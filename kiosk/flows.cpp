@@ -23,6 +23,11 @@ std::string refusal_for(const Reply& r) {
     const std::string code = r.code();
     if (code == "service_closed") return "refused.closed";
     if (code == "sold_out" || code == "range_exhausted") return "refused.cap";
+    if (code == "unknown_booking" || code == "no_booking_today") return "refused.no_booking";
+    if (code == "too_early") return "refused.too_early";
+    if (code == "too_late") return "refused.too_late";
+    if (code == "already_checked_in") return "refused.checked_in";
+    if (code == "not_today") return "refused.not_today";
     return "refused.other";
 }
 

@@ -11,6 +11,11 @@
 // server (masked in the public view, masked on screen, in no log); a center
 // without a sender says so kindly and the button goes; the screen goes home by
 // itself like the others. Golden screenshots: tests/golden/kiosk-*phone-*.png.
+//
+// Arrival with a booking (issue 21): the booking's QR from the phone's screen
+// and the chip ID card's QR, read by the scanner, check the booking in and
+// print its ticket; an elderly card holder gets the priority by itself; the ID
+// number and address are in no log, file or screen state; a bad card QR says why.
 #include <catch2/catch.hpp>
 
 #include <zbar.h>
@@ -26,6 +31,7 @@
 #include "kiosk/strings.hpp"
 #include "kiosk_touch.hpp"
 #include "notify/notifier.hpp"
+#include "booking_hall.hpp"
 #include "file_notifier.hpp"
 #include "test_server.hpp"
 
@@ -99,6 +105,16 @@ struct Kiosk {
     }
     void type(const std::string& digits) {
         for (char c : digits) tap(testing::key_for(c));
+    }
+    // A USB barcode scanner: it types like a keyboard, then Enter.
+    void scan(const std::string& text) {
+        REQUIRE(testing::push_scan(text));
+        app->run_once(0);
+    }
+    const TicketOutcome& printed_after_scan(const std::string& text) {
+        scan(text);
+        until([&] { return state().outcome && state().outcome->print != PrintState::printing; }, "the checked-in ticket printed");
+        return *state().outcome;
     }
     const TicketOutcome& take_number(const std::string& service) {
         tap("home:take");
@@ -439,4 +455,54 @@ TEST_CASE("the phone screen at every kiosk size and in English and it goes home 
     k.tap("ticket:phone");
     k.type("0912345678");
     check_golden(k, "kiosk-en-phone-1920x1080");
+}
+
+TEST_CASE("arrival with a booking: its QR from the phone and the chip ID card's QR check it in and print the ticket - ahead of walk-ins - the card's number nowhere", "[booking]") {
+    testing::BookingHall h;
+    testing::TempDir dir;
+    const std::string card = "001150012345|123456789|Nguyễn Văn An|01011950|Nam|Số 1 Tràng Tiền, Hà Nội|01012021";
+    auto by_phone = h.book("0912345678", h.code_for("0912345678"), 20261124, "08:15");
+    REQUIRE(by_phone.status == 201);
+    auto by_card = h.post("/api/public/bookings", {{"service", "A"}, {"day", 20261124}, {"start", "08:30"}, {"phone", "0987654321"},
+                                                   {"code", h.code_for("0987654321")}, {"id_number", "001150012345"},
+                                                   {"birth_date", "01011950"}, {"name", "Nguyễn Văn An"}});
+    REQUIRE(by_card.status == 201);
+    REQUIRE(h.s.post("/api/tickets", {{"service", "A"}, {"category", "normal"}}, h.s.kiosk).status == 201);  // a walk-in first
+
+    Kiosk k(config_for(h.s, dir), h.s.clock_ms.load());
+    k.sync(h.s);
+    const TicketOutcome& booked = k.printed_after_scan("http://127.0.0.1:" + std::to_string(h.s.port) + by_phone.body["url"].get<std::string>());
+    CHECK(booked.print == PrintState::printed);
+    CHECK(booked.ticket["booked"] == true);
+    CHECK(booked.ticket["number"] == "A002");
+    CHECK(booked.ticket["people_ahead"] == 0);  // the slot has begun: ahead of the walk-in
+    CHECK(h.s.call("GET", "/api/public/bookings/" + by_phone.body["key"].get<std::string>()).body["state"] == "checked_in");
+    k.tap("ticket:done");
+
+    const TicketOutcome& carded = k.printed_after_scan(card);
+    CHECK(carded.print == PrintState::printed);
+    CHECK(carded.ticket["booked"] == true);
+    CHECK(carded.ticket["category"] == "elderly");  // born 1950: the priority without asking
+    CHECK(carded.category_vi == "Người cao tuổi");
+    CHECK(carded.ticket.dump().find("001150012345") == std::string::npos);
+    for (const auto& line : k.log) {
+        CHECK(line.find("001150012345") == std::string::npos);
+        CHECK(line.find("Tràng Tiền") == std::string::npos);
+    }
+    for (const auto& f : files_under(dir.path)) {
+        INFO(f);
+        CHECK(read_file(f).find("001150012345") == std::string::npos);
+    }
+    k.tap("ticket:done");
+
+    k.scan(card);  // its booking has its number: nothing left to check in today
+    k.until([&] { return k.screen() == Screen::refused; }, "the refusal");
+    CHECK(k.state().refusal == "refused.no_booking");
+    k.tap("nav:home");
+    k.scan("123456789||Nguyễn Văn An|01011950|Nam|Hà Nội|01012021");  // an old 9-digit card's
+    k.until([&] { return k.screen() == Screen::refused; }, "the card's refusal");
+    CHECK(k.state().refusal == "refused.card_old");
+    k.tap("nav:home");
+    k.scan("H55.26-1124-0001|1234");  // a receipt still opens the dossier lookup
+    k.until([&] { return k.screen() == Screen::dossier_looking || k.screen() == Screen::dossier_result; }, "the dossier lookup");
 }

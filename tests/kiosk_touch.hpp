@@ -3,6 +3,7 @@
 // keyboard, a barcode scanner typing a line then Enter. Shared by kiosk_test
 // and kiosk_bench; the caller runs the kiosk's loop after each.
 #pragma once
+#include <algorithm>
 #include <SDL2/SDL.h>
 
 #include <cstdio>
@@ -32,10 +33,13 @@ inline std::string key_for(char c) {
 
 // A scanner's line: text events of at most 16 bytes (SDL's limit is 32), then Enter.
 inline bool push_scan(const std::string& text) {
-    for (size_t at = 0; at < text.size(); at += 16) {
+    for (size_t at = 0, n = 0; at < text.size(); at += n) {
+        n = std::min<size_t>(16, text.size() - at);
+        // SDL hands over whole characters: a piece never ends inside one.
+        while (at + n < text.size() && (static_cast<unsigned char>(text[at + n]) & 0xC0) == 0x80) --n;
         SDL_Event e{};
         e.type = SDL_TEXTINPUT;
-        std::snprintf(e.text.text, sizeof e.text.text, "%s", text.substr(at, 16).c_str());
+        std::snprintf(e.text.text, sizeof e.text.text, "%s", text.substr(at, n).c_str());
         if (SDL_PushEvent(&e) != 1) return false;
     }
     SDL_Event enter{};
