@@ -272,14 +272,15 @@ private:
 
 // ---------------------------------------------------------------- the center config
 
-inline std::string bench_center_toml(int counters, int services) {
+// `per_service`: more TOML after each [[services]] table (its [services.booking], say).
+inline std::string bench_center_toml(int counters, int services, const std::string& per_service = "") {
     std::ostringstream t;
     t << "[center]\nname = \"Bench center\"\nlevel = \"province\"\ntimezone = \"Asia/Ho_Chi_Minh\"\n\n"
       << "# Bench only: cheap password hashing so 300 staff can log in quickly.\n"
       << "[security]\npassword_ops = 1\npassword_memory_kib = 64\n\n";
     for (int s = 0; s < services; ++s)
         t << "[[services]]\ncode = \"S" << s << "\"\nname_vi = \"Dịch vụ " << s << "\"\nprefix = \"" << char('A' + s)
-          << "\"\nlast = 99999\n\n";
+          << "\"\nlast = 99999\n" << per_service << "\n";
     for (int k = 1; k <= counters; ++k) {
         // Each counter: a main service, then two others when it is empty.
         const int a = k % services, b = (k + 1) % services, c = (k + 3) % services;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 #include "common/http_url.hpp"
 #include "common/text.hpp"
@@ -238,6 +239,8 @@ void KioskApp::act(const std::string& id) {
     else if (id == "home:take") go(Screen::services);
     else if (id == "home:procedures") go(Screen::search);
     else if (id == "home:dossier") go(Screen::dossier);
+    else if (id == "home:booked") go(Screen::booking_code);
+    else if (id == "booking:check_in") check_in_code();
     else if (id == "ticket:phone") open_phone();
     else if (id == "phone:send") send_phone();
     else if (id.starts_with("service:")) choose_service(arg);
@@ -307,6 +310,9 @@ void KioskApp::edit(const std::function<std::string(const std::string&)>& change
             if (std::isdigit(static_cast<unsigned char>(c)) || (c == '+' && next.empty())) next += c;
         if (next.size() <= 15) state_.phone = next;
         state_.phone_message.clear();
+    } else if (state_.screen == Screen::booking_code) {
+        state_.booking_code = booking_code_typed(change(state_.booking_code));
+        state_.booking_message.clear();
     } else if (state_.screen == Screen::admin) {
         state_.pin = change(state_.pin).substr(0, 12);
     }
@@ -317,7 +323,10 @@ void KioskApp::edit(const std::function<std::string(const std::string&)>& change
 void KioskApp::typed(const std::string& raw) {
     last_input_ = clock_();
     const std::string text = common::to_nfc(raw).value_or("");
-    if (state_.screen == Screen::search || state_.screen == Screen::dossier || state_.screen == Screen::phone) {
+    if (state_.screen == Screen::search || state_.screen == Screen::dossier || state_.screen == Screen::phone ||
+        state_.screen == Screen::booking_code) {
+        // The scanner types here too: Enter tells a scanned QR from a typed code.
+        if (state_.screen == Screen::booking_code && scan_buffer_.size() < 400) scan_buffer_ += text;
         edit([&](const std::string& before) { return before + text; });
         return;
     }
@@ -338,6 +347,10 @@ void KioskApp::enter() {
         return;
     }
     if (state_.screen == Screen::phone) return send_phone();
+    if (state_.screen == Screen::booking_code) {
+        if (scanned_arrival(std::exchange(scan_buffer_, {}))) return;
+        return check_in_code();
+    }
     if (state_.screen == Screen::search || scan_buffer_.empty()) return;
     const std::string scanned = std::move(scan_buffer_);
     scan_buffer_.clear();

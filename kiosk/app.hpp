@@ -61,6 +61,8 @@ ScannedDossier parse_scan(const std::string& text);
 
 // The booking key in a scanned booking link ("…/b/{key}"), if that is what it is (checkin.cpp).
 std::optional<std::string> booking_key_in(const std::string& text);
+// A booking's code as typed, kept to the code's alphabet (upper case) and its 8 characters (checkin.cpp).
+std::string booking_code_typed(const std::string& text);
 
 class KioskApp {
 public:
@@ -150,6 +152,7 @@ private:
     // checkin.cpp: a booking's QR or a chip ID card's QR scanned: today's ticket of a booking.
     bool scanned_arrival(const std::string& text);
     void check_in(const nlohmann::json& body, const std::string& category);
+    void check_in_code();  // the code typed on the booking screen
 
     // phone.cpp: messages about the ticket shown (the citizen's phone number).
     void open_phone();

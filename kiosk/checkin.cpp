@@ -3,7 +3,8 @@
 // kiosk's scanner on any screen, becomes today's ticket through
 // POST /api/checkins, shown and printed like a number taken. A card whose
 // holder has reached the elderly age checks in with the elderly priority by
-// itself (Law on the Elderly: 60), when the center has that category.
+// itself (`elderly_age` in the kiosk's config, 60 by the Law on the Elderly),
+// when the center has that category.
 //
 // The card's ID number goes to the server and nowhere else: not on the
 // screen, not on the paper, not in the log. A card QR that is cut short, an
@@ -17,8 +18,6 @@
 namespace kiosk {
 
 namespace {
-
-constexpr int kElderlyAge = 60;
 
 bool key_char(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
@@ -45,6 +44,26 @@ std::optional<std::string> booking_key_in(const std::string& text) {
     return key;
 }
 
+std::string booking_code_typed(const std::string& text) {
+    static const std::string alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";  // the server's codes: no 0/O, 1/I
+    std::string code;
+    for (char c : text) {
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (alphabet.find(c) != std::string::npos && code.size() < 8) code += c;
+    }
+    return code;
+}
+
+void KioskApp::check_in_code() {
+    if (state_.booking_code.size() != 8) {
+        state_.booking_message = "booking.short";
+        dirty_ = true;
+        return;
+    }
+    log_("a booking's code typed: checking it in");
+    check_in({{"code", state_.booking_code}}, "normal");
+}
+
 bool KioskApp::scanned_arrival(const std::string& text) {
     if (const auto key = booking_key_in(text)) {
         log_("a booking's QR scanned: checking it in");
@@ -61,7 +80,7 @@ bool KioskApp::scanned_arrival(const std::string& text) {
         return true;
     }
     const common::IdCard& c = std::get<common::IdCard>(card);
-    const bool elderly = common::age_on(c.birth_date, calendar_.at(clock_()).day) >= kElderlyAge &&
+    const bool elderly = config_.elderly_age > 0 && common::age_on(c.birth_date, calendar_.at(clock_()).day) >= config_.elderly_age &&
                          std::any_of(mirror_.categories().begin(), mirror_.categories().end(),
                                      [](const auto& cat) { return cat.code == "elderly"; });
     log_(std::string("an ID card's QR scanned: checking its booking in") + (elderly ? " (elderly)" : ""));

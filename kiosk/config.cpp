@@ -54,6 +54,8 @@ void read_kiosk(const JsonReader& k, KioskConfig& c) {
     c.request_timeout_ms = k.get<int>("request_timeout_ms", c.request_timeout_ms);
     if (c.request_timeout_ms < 200 || c.request_timeout_ms > 60'000)
         throw ConfigError(k.path("request_timeout_ms") + ": 200-60000");
+    c.elderly_age = k.get<int>("elderly_age", c.elderly_age);
+    if (c.elderly_age < 0 || c.elderly_age > 120) throw ConfigError(k.path("elderly_age") + ": 0-120 (0: no priority by age)");
     const std::string renderer = k.get<std::string>("renderer", "software");
     if (renderer != "software" && renderer != "accelerated")
         throw ConfigError(k.path("renderer") + ": 'software' or 'accelerated'");
@@ -72,7 +74,7 @@ KioskConfig parse_kiosk_config(const std::string& text, const std::string& sourc
                                       {"server", "token_file", "printer", "paper_mm", "logo", "ticket_footer", "follow_url",
                                        "fullscreen", "width", "height", "english_first", "idle_seconds", "ticket_seconds",
                                        "admin_pin", "cache_dir", "font_regular", "font_bold", "timezone",
-                                       "printer_check_seconds", "request_timeout_ms", "renderer"}),
+                                       "printer_check_seconds", "request_timeout_ms", "elderly_age", "renderer"}),
                            c);
             common::require_file(c.font_regular, "kiosk.font_regular");
             common::require_file(c.font_bold, "kiosk.font_bold");

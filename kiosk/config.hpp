@@ -34,6 +34,7 @@ struct KioskConfig {
     std::string timezone = "Asia/Ho_Chi_Minh";
     int printer_check_seconds = 30;     // how often the printer is asked while idle
     int request_timeout_ms = 4000;      // one HTTP request to the server
+    int elderly_age = 60;               // a chip ID card's holder this old checks in as elderly (Law on the Elderly: 60); 0: never
     bool software_renderer = true;      // as the display: no GPU in most kiosks
 };
 

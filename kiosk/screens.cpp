@@ -131,11 +131,13 @@ int home(Ui& ui, const Scene& sc, const Box& b) {
     const Box area = b.below(welcome_h + m.d(2));
     const int gap = m.d(3);
     struct Choice { const char* id; const char* title; const char* sub; Look look; };
+    // A booked citizen's way in beside the walk-in's: most of a morning's citizens may have booked.
     const Choice choices[] = {{"home:take", "home.take", "home.take_sub", Look::primary},
+                              {"home:booked", "home.booked", "home.booked_sub", Look::normal},
                               {"home:procedures", "home.procedures", "home.procedures_sub", Look::normal},
                               {"home:dossier", "home.dossier", "home.dossier_sub", Look::normal}};
-    for (int i = 0; i < 3; ++i) {
-        const Box box = m.portrait ? cell(area, 1, 3, i, gap) : cell(area, 3, 1, i, gap);
+    for (int i = 0; i < 4; ++i) {
+        const Box box = m.portrait ? cell(area, 1, 4, i, gap) : cell(area, 2, 2, i, gap);
         const Choice& ch = choices[i];
         ui.button(ch.id, box, sc.t(ch.title), sc.t(ch.sub), ch.look);
     }
@@ -269,12 +271,7 @@ int refused(Ui& ui, const Scene& sc, const Box& b) {
     return 1;
 }
 
-// Where the on-screen keyboard goes and what is left beside it: along the bottom
-// in portrait, on the right in landscape, so keys stay large and a list keeps
-// its height either way.
-struct KeyboardSplit {
-    Box rest, keys;
-};
+}  // namespace
 
 KeyboardSplit split_for_keyboard(const Metrics& m, const Box& b) {
     const int gap = m.d(2);
@@ -290,6 +287,8 @@ Ui::KeyLabels key_labels(const Scene& sc, bool telex_toggle) {
     return {sc.t("keyboard.space"), sc.t("keyboard.back"), sc.t("keyboard.clear"),
             telex_toggle ? sc.t(sc.state.telex ? "keyboard.telex_on" : "keyboard.telex_off") : ""};
 }
+
+namespace {
 
 // Rows of a list from `first`, as many as fit in `area`; ids "prefix:index".
 template <class Item, class Words>
@@ -552,6 +551,7 @@ int content(Ui& ui, const Scene& sc, const Box& b) {
             centered_message(ui, sc.t("dossier.looking"), "", b, colors::white);
             return 1;
         case Screen::dossier_result: return dossier_result(ui, sc, b);
+        case Screen::booking_code: return booking_code_entry(ui, sc, b);
         case Screen::admin: return admin(ui, sc, b);
     }
     return 1;

@@ -35,6 +35,19 @@ struct Scene {
 // Draws the whole screen; the Ui keeps the touch targets.
 void draw_scene(Ui& ui, const Scene& scene);
 
+// Where the on-screen keyboard goes and what is left beside it: along the bottom
+// in portrait, on the right in landscape, so keys stay large and a list keeps
+// its height either way.
+struct KeyboardSplit {
+    Box rest, keys;
+};
+KeyboardSplit split_for_keyboard(const Metrics& m, const Box& b);
+// The keyboard's word keys in the scene's language; `telex_toggle`: with the Telex key.
+Ui::KeyLabels key_labels(const Scene& sc, bool telex_toggle);
+
+// checkin_screen.cpp: a booking's code typed to check it in.
+int booking_code_entry(Ui& ui, const Scene& scene, const Box& content);
+
 // phone_screen.cpp: the phone number for messages, and its wait; the height of the content's pages (1).
 int phone_entry(Ui& ui, const Scene& scene, const Box& content);
 int phone_sending(Ui& ui, const Scene& scene, const Box& content);

@@ -28,6 +28,7 @@ enum class Screen {
     dossier,          // code and check entry
     dossier_looking,  // waiting for the server
     dossier_result,   // status and timeline
+    booking_code,     // a booking's code typed, to check it in (checkin.cpp)
     admin,            // the PIN pad to leave the kiosk
 };
 
@@ -75,6 +76,10 @@ struct KioskState {
     int focus = 0;                // 0 the code, 1 the check
     std::string dossier_message;  // strings key: not found, too many, offline
     nlohmann::json dossier;       // the server's view
+
+    // A booking checked in by its code (typed from the phone's page or the text).
+    std::string booking_code;     // what was typed, the booking alphabet only
+    std::string booking_message;  // strings key: the code is too short
 
     // Leaving the kiosk.
     std::string pin;

@@ -486,3 +486,51 @@ TEST_CASE("a setup that drops a service or stops its bookings leaves its booking
     CHECK(f.refusal(f.e.handle(MoveBooking{b, 20261127, kSlot0800}, f.clock.now())) == "unknown_service");
     REQUIRE(f.e.handle(CancelBooking{b}, f.clock.now()).ok());
 }
+
+TEST_CASE("capacity auto: a slot takes the booked share of what the service's own counters handle in it - slower handling takes fewer - the config says auto", "[booking]") {
+    Center c = booking_center();
+    c.services[0].booking.slot_capacity = 0;  // "auto"
+    c.services[0].booking.walk_in_percent = 40;
+    c.counters.push_back({4, "Quầy 4", {{"A"}}});
+    c.counters.push_back({5, "Quầy 5", {{"A", "C"}}});
+    Fixture f(c);
+    // Counters 1, 4 and 5 serve A first (2 only as its second tier): 0.6 × 3 × 15 min / 5 min = 5.4.
+    CHECK(f.free_at("A", 20261125, kSlot0800) == 5);
+    CHECK(f.e.places_offered("A", 20261125) == 38 * 5);
+    CHECK(f.e.places_offered("A", 20261126) == 0);  // the holiday
+    CHECK(f.e.places_offered("C", 20261125) == 0);  // walk-ins only
+    for (int p = 1; p <= 5; ++p) f.booked("A", 20261125, kSlot0800, p);
+    CHECK(f.refusal(f.book("A", 20261125, kSlot0800, 6)) == "slot_full");
+
+    // The hall gets slower: A's tickets take 15 minutes; the slots not yet full take fewer.
+    for (int i = 0; i < 6; ++i) {
+        const int64_t t = f.walk_in("A");
+        REQUIRE(f.next(1) == t);
+        REQUIRE(f.e.handle(TicketAction{Action::start, t, 1}, f.clock.now()).ok());
+        f.clock.advance_minutes(15);
+        REQUIRE(f.e.handle(TicketAction{Action::finish, t, 1}, f.clock.now()).ok());
+    }
+    const double handle_s = f.e.state().handle_avg_s.at("A");
+    REQUIRE(handle_s > 600);
+    const int slower = static_cast<int>(std::lround(0.6 * 3 * 900 / handle_s));
+    CHECK(slower < 5);
+    CHECK(f.free_at("A", 20261125, 9 * 60) == slower);
+    CHECK(f.free_at("A", 20261125, kSlot0800) == 0);  // past its new capacity: keeps its five, takes no more
+    CHECK(f.refusal(f.book("A", 20261125, kSlot0800, 7)) == "slot_full");
+
+    // The config: "auto" and the walk-in share round-trip; a 0, a word or a share past 0.9 are refused with words.
+    json j = center_to_json(c);
+    CHECK(j["services"][0]["booking"]["capacity"] == "auto");
+    CHECK(j["services"][0]["booking"]["walk_in_share"] == 0.4);
+    CHECK(center_from_json(j).services[0].booking.slot_capacity == 0);
+    j["services"][0]["booking"]["walk_in_share"] = 0.25;
+    CHECK(center_from_json(j).services[0].booking.walk_in_percent == 25);
+    j["services"][0]["booking"]["capacity"] = "many";
+    CHECK_THROWS_WITH(center_from_json(j), Catch::Contains("capacity") && Catch::Contains("auto"));
+    Center zero = booking_center();
+    zero.services[0].booking.slot_capacity = -1;  // what a written 0 reads as
+    CHECK(validate(zero).value_or("").find("capacity") != std::string::npos);
+    Center share = c;
+    share.services[0].booking.walk_in_percent = 95;
+    CHECK(validate(share).value_or("").find("walk_in_share") != std::string::npos);
+}

@@ -126,7 +126,13 @@ TEST_CASE("center config: a service's [services.booking] and the center's [booki
     CHECK(refusal(booked + "\n[booking]\nclosed_days = [20270231]\n") ==
           "center.toml:25: booking.closed_days: 20270231 is not a date (yyyymmdd)");
     CHECK(refusal(with_line(9, "prefix = \"A\"\n[services.booking]\ncapacity = 0")) ==
-          "center.toml:11: services[0].booking.capacity: must be 1 to 1000");
+          "center.toml:11: services[0].booking.capacity: must be 1 to 1000, or \"auto\"");
+    const auto derived = api::parse_config(with_line(9, "prefix = \"A\"\n[services.booking]\ncapacity = \"auto\"\nwalk_in_share = 0.3"),
+                                           "center.toml");
+    CHECK(derived.center.services.at(0).booking.slot_capacity == 0);
+    CHECK(derived.center.services.at(0).booking.walk_in_percent == 30);
+    CHECK(refusal(with_line(9, "prefix = \"A\"\n[services.booking]\ncapacity = \"lots\"")) ==
+          "center.toml:11: services[0].booking.capacity: a number of bookings, or \"auto\"");
     CHECK(refusal(with_line(9, "prefix = \"A\"\n[services.booking]\nslots = 3")) ==
           "center.toml:11: services[0].booking: unknown key 'slots'");
 }
@@ -156,6 +162,10 @@ TEST_CASE("display and kiosk configs: a missing font or logo, a bad time zone, w
                       Catch::StartsWith("k.toml:2: kiosk.timezone: unknown time zone"));
     CHECK_THROWS_WITH(parse_kiosk_config("[kiosk]\npaper_mm = 70\n", "k.toml"), "k.toml:2: kiosk.paper_mm: 80 or 58");
     CHECK_THROWS_WITH(parse_kiosk_config("[kiosk]\nspeed = 1\n", "k.toml"), "k.toml:2: kiosk: unknown key 'speed'");
+    CHECK(parse_kiosk_config("[kiosk]\n", "k.toml").elderly_age == 60);
+    CHECK(parse_kiosk_config("[kiosk]\nelderly_age = 65\n", "k.toml").elderly_age == 65);
+    CHECK_THROWS_WITH(parse_kiosk_config("[kiosk]\nelderly_age = 200\n", "k.toml"),
+                      "k.toml:2: kiosk.elderly_age: 0-120 (0: no priority by age)");
 }
 
 TEST_CASE("queue-server refuses to start on a bad config, with the line, and leaves its data folder alone") {

@@ -183,6 +183,25 @@ TEST_CASE("the kiosk checks a booking in by its code or its key: a ticket before
     CHECK(list.raw.find("912345678") == std::string::npos);
     CHECK(h.s.call("GET", "/api/bookings").status == 401);
     CHECK(h.s.call("GET", "/api/bookings", "", h.s.kiosk).status == 403);
+
+    // The managers' statistics and the tickets' CSV set the booked citizens beside the walk-ins.
+    const std::string manager = h.s.login("manager", "manager-password");
+    auto by_kind = h.s.call("GET", "/api/stats?from=20261124&by=booking", "", manager);
+    REQUIRE(by_kind.status == 200);
+    std::map<std::string, json> rows;
+    for (const auto& r : by_kind.body["rows"]) rows[r["key"].get<std::string>()] = r;
+    CHECK(rows["booked"]["issued"] == 2);
+    CHECK(rows["booked"]["called"] == 2);
+    CHECK(rows["walk_in"]["issued"] == 1);
+    CHECK(rows["walk_in"]["called"] == 1);
+    CHECK(rows["total"]["issued"] == 3);
+    auto csv = h.s.call("GET", "/api/stats/tickets?from=20261124", "", manager);
+    REQUIRE(csv.status == 200);
+    CHECK(csv.raw.find(",rating_reason,booking\r\n") != std::string::npos);
+    size_t booked_lines = 0;
+    for (size_t at = 0; (at = csv.raw.find(",booked\r\n", at)) != std::string::npos; ++at) ++booked_lines;
+    CHECK(booked_lines == 2);
+    CHECK(csv.raw.find(",walk_in\r\n") != std::string::npos);
 }
 
 TEST_CASE("an ID card number books too: the log holds keyed hashes of it and of the phone and neither in the clear", "[public][booking][privacy]") {
@@ -241,4 +260,85 @@ TEST_CASE("a booking not checked in becomes a no-show in a quiet hall too and it
     sqlite::Statement q(db, "SELECT count(*) FROM events WHERE type = 'booking_no_show'");
     REQUIRE(q.step());
     CHECK(q.int_at(0) == 1);  // stored, so the slot is free on replay too
+}
+
+TEST_CASE("the bookings' statistics: made - cancelled - on time or late - no-shows - places offered - JSON and CSV - nothing of the person - an older file reads its bookings back", "[public][booking][stats]") {
+    BookingHall h;  // A: 38 slots of 2 a day, 20261126 a holiday
+    auto book = [&](const std::string& phone, int32_t day, const std::string& start) {
+        auto r = h.book(phone, h.code_for(phone), day, start);
+        REQUIRE(r.status == 201);
+        return r.body;
+    };
+    const json early = book("0912345678", kToday, "08:15");
+    const json late = book("0912345679", kToday, "08:00");
+    const json cancelled = book("0912345680", kToday, "09:00");
+    book("0912345681", kToday, "08:30");  // never comes
+    book("0912345682", kTomorrow, "10:00");
+    REQUIRE(h.s.post("/api/checkins", {{"code", early["code"]}}, h.s.kiosk).status == 201);  // 08:00: 15 minutes early
+    h.s.clock_ms += 20 * 60'000;
+    REQUIRE(h.s.post("/api/checkins", {{"code", late["code"]}}, h.s.kiosk).status == 201);  // 08:20: past the grace
+    REQUIRE(h.s.call("DELETE", "/api/public/bookings/" + cancelled["key"].get<std::string>()).status == 200);
+    h.s.clock_ms += 41 * 60'000;  // 09:01: the 08:30 slot's end and grace are over
+    REQUIRE(h.s.post("/api/tickets", {{"service", "B"}}, h.s.kiosk).status == 201);
+
+    std::string manager = h.s.login("manager", "manager-password");
+    auto report = [&] {
+        auto r = h.s.call("GET", "/api/stats/bookings?from=20261124&to=20261126", "", manager);
+        REQUIRE(r.status == 200);
+        return r.body["rows"];
+    };
+    const json rows = report();
+    REQUIRE(rows.size() == 3);  // today, tomorrow (the holiday offers nothing), the total
+    const json& today = rows[0];
+    CHECK(today["day"] == kToday);
+    CHECK(today["service"] == "A");
+    CHECK(today["made"] == 4);
+    CHECK(today["cancelled"] == 1);
+    CHECK(today["checked_in"] == 2);
+    CHECK(today["on_time"] == 1);
+    CHECK(today["late"] == 1);
+    CHECK(today["no_show"] == 1);
+    CHECK(today["waiting"] == 0);
+    CHECK(today["offered"] == 76);
+    CHECK(today["show_up"].get<double>() == Approx(2.0 / 3));
+    CHECK(today["punctual"].get<double>() == Approx(0.5));
+    CHECK(today["lateness_median_s"].get<double>() == -900);  // of -15 and +20 minutes, the lower middle
+    CHECK(today["slot_use"].get<double>() == Approx(3.0 / 76));
+    CHECK(rows[1]["day"] == kTomorrow);
+    CHECK(rows[1]["waiting"] == 1);
+    CHECK(rows[2]["day"] == 0);
+    CHECK(rows[2]["made"] == 5);
+    CHECK(rows[2]["offered"] == 152);
+
+    auto csv = h.s.call("GET", "/api/stats/bookings?from=20261124&to=20261126&format=csv", "", manager);
+    REQUIRE(csv.status == 200);
+    CHECK(csv.raw.starts_with("day,service,made,cancelled,checked_in,on_time,late,no_show,waiting,offered,show_up,punctual,"
+                              "lateness_median_s,slot_use\r\n"));
+    CHECK(csv.raw.find("\r\n20261124,A,4,1,2,1,1,1,0,76,0.6667,0.5000,-900,0.0395\r\n") != std::string::npos);
+    CHECK(csv.raw.find("\r\ntotal,,5,") != std::string::npos);
+    CHECK(h.s.call("GET", "/api/stats/bookings?from=20261124", "", h.s.staff(1)).status == 403);
+    CHECK(h.refusal(h.s.call("GET", "/api/stats/bookings?from=20261125&to=20261124", "", manager)) == "400 bad_range");
+
+    // The view holds the slot and how it went, nothing of the person.
+    {
+        sqlite::Database db((h.s.dir / "center.db").string(), SQLITE_OPEN_READONLY);
+        sqlite::Statement q(db, "SELECT id, day, service, start, state, made_at, checked_in_at, on_time, lateness_s, ticket, "
+                                "updated_seq FROM bookings");
+        while (q.step())
+            for (int c = 0; c < 11; ++c) {
+                const std::string cell = q.null_at(c) ? "" : q.text_at(c);
+                CHECK(cell.find("345678") == std::string::npos);
+                CHECK(cell.size() < 20);  // no 64-digit hash
+            }
+    }
+    // A file from before the view (schema 5): the restart reads its bookings back from the log.
+    h.s.stop();
+    {
+        sqlite::Database db((h.s.dir / "center.db").string());
+        db.exec("DROP TABLE bookings");
+        db.set_user_version(5);
+    }
+    h.s.start(false);
+    manager = h.s.login("manager", "manager-password");
+    CHECK(report() == rows);
 }

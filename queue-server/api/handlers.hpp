@@ -80,6 +80,7 @@ void message_status(Core&, const Call&, Respond);
 // report_routes.cpp: the managers' figures
 void stats(Core&, const Call&, Respond);
 void tickets_csv(Core&, const Call&, Respond);
+void booking_stats(Core&, const Call&, Respond);
 void province(Core&, const Call&, Respond);
 
 // admin_routes.cpp: accounts, devices, the center

@@ -1,6 +1,7 @@
 // report_routes: the managers' statistics over the HTTP API — GET /api/stats
 // (figures per group, JSON or CSV), GET /api/stats/tickets (every ticket of a
-// range, CSV) and GET /api/province (the province's centers side by side).
+// range, CSV), GET /api/stats/bookings (how the bookings went) and
+// GET /api/province (the province's centers side by side).
 // Each reads through its own connection on the reports queue (a year of a busy
 // center takes a while; the province is a network round trip) and answers on
 // the loop, so calling numbers never waits for a report, and a flood of
@@ -43,11 +44,35 @@ std::string stats_csv(const std::vector<stats::Row>& rows) {
     return out;
 }
 
+json booking_stats_json(const std::vector<stats::BookingRow>& rows) {
+    json out = json::array();
+    for (const auto& r : rows)
+        out.push_back({{"day", r.day}, {"service", r.service}, {"made", r.made}, {"cancelled", r.cancelled},
+                       {"checked_in", r.checked_in}, {"on_time", r.on_time}, {"late", r.late}, {"no_show", r.no_show},
+                       {"waiting", r.waiting}, {"offered", r.offered}, {"show_up", r.show_up}, {"punctual", r.punctual},
+                       {"lateness_median_s", r.lateness_median_s}, {"slot_use", r.slot_use}});
+    return out;
+}
+
+std::string booking_stats_csv(const std::vector<stats::BookingRow>& rows) {
+    std::string out = "day,service,made,cancelled,checked_in,on_time,late,no_show,waiting,offered,show_up,punctual,"
+                      "lateness_median_s,slot_use\r\n";
+    char line[256];
+    for (const auto& r : rows) {
+        std::snprintf(line, sizeof line, ",%d,%d,%d,%d,%d,%d,%d,%d,%.4f,%.4f,%.0f,%.4f\r\n", r.made, r.cancelled,
+                      r.checked_in, r.on_time, r.late, r.no_show, r.waiting, r.offered, r.show_up, r.punctual,
+                      r.lateness_median_s, r.slot_use);
+        out += (r.day ? std::to_string(r.day) : std::string("total")) + "," + common::csv_cell(r.service) + line;
+    }
+    return out;
+}
+
 const std::map<std::string, stats::GroupBy>& groupings() {
     static const std::map<std::string, stats::GroupBy> by = {
         {"service", stats::GroupBy::service}, {"counter", stats::GroupBy::counter}, {"staff", stats::GroupBy::staff},
         {"hour", stats::GroupBy::hour},       {"call_hour", stats::GroupBy::call_hour}, {"weekday", stats::GroupBy::weekday},
-        {"weekday_hour", stats::GroupBy::weekday_hour}, {"day", stats::GroupBy::day}, {"wait", stats::GroupBy::wait}};
+        {"weekday_hour", stats::GroupBy::weekday_hour}, {"day", stats::GroupBy::day}, {"wait", stats::GroupBy::wait},
+        {"booking", stats::GroupBy::booking}};
     return by;
 }
 
@@ -137,8 +162,8 @@ void stats(Core& core, const Call& call, Respond respond) {
     const std::string format = query.contains("format") ? query.at("format") : "json";
     const auto wanted = groupings_of(by);
     if (!wanted)
-        return respond(error_reply(400, "bad_field", "by: service, counter, staff, hour, call_hour, weekday, weekday_hour, day "
-                                                     "or wait, or several of them separated by commas"));
+        return respond(error_reply(400, "bad_field", "by: service, counter, staff, hour, call_hour, weekday, weekday_hour, day, "
+                                                     "wait or booking, or several of them separated by commas"));
     if (format != "json" && format != "csv") return respond(error_reply(400, "bad_field", "format: json or csv"));
     if (format == "csv" && wanted->size() > 1) return respond(error_reply(400, "bad_field", "format=csv takes one grouping"));
     const auto q = range_or_answer(query, respond);
@@ -161,6 +186,31 @@ void stats(Core& core, const Call& call, Respond respond) {
             head["groups"][wanted[i].first] = stats_json(results[i]);
         }
         return ok_json(head);
+    }, std::move(respond));
+}
+
+// How the bookings of a range went, per day and service (JSON or CSV). The
+// places each day offers come from the engine's rules, read here on the loop.
+void booking_stats(Core& core, const Call& call, Respond respond) {
+    const std::string format = call.query.contains("format") ? call.query.at("format") : "json";
+    if (format != "json" && format != "csv") return respond(error_reply(400, "bad_field", "format: json or csv"));
+    const auto q = range_or_answer(call.query, respond);
+    if (!q) return;
+    std::vector<std::string> services;
+    std::map<std::pair<int32_t, std::string>, int> places;
+    for (const auto& s : core.engine().state().center.services) {
+        if (!s.booking.bookable) continue;
+        services.push_back(s.code);
+        for (int32_t day = q->from_day; day <= q->to_day; day = common::add_days(day, 1))
+            if (const int n = core.engine().places_offered(s.code, day)) places[{day, s.code}] = n;
+    }
+    read_stats(core, "the bookings", [q = *q, format, services, places](::stats::Stats& st) {
+        const auto rows = st.bookings(q, services, [&places](int32_t day, const std::string& service) {
+            const auto it = places.find({day, service});
+            return it == places.end() ? 0 : it->second;
+        });
+        if (format == "csv") return Reply{200, booking_stats_csv(rows), "text/csv; charset=utf-8"};
+        return ok_json({{"from", q.from_day}, {"to", q.to_day}, {"rows", booking_stats_json(rows)}});
     }, std::move(respond));
 }
 

@@ -65,6 +65,7 @@ const std::vector<Route>& route_table() {
 
         {M::get, "/api/stats", kManagers, 0, Runs::background, stats, "figures per group over days"},
         {M::get, "/api/stats/tickets", kManagers, 0, Runs::background, tickets_csv, "every ticket of a range (CSV)"},
+        {M::get, "/api/stats/bookings", kManagers, 0, Runs::background, booking_stats, "bookings per day and service: show-up, punctuality, slot use"},
         {M::get, "/api/province", kManagers, 0, Runs::background, province, "the province's centers side by side"},
 
         {M::get, "/api/admin/users", kAdmin, 0, Runs::loop, list_users, "accounts"},

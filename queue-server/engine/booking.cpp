@@ -13,6 +13,7 @@
 #include "engine/engine.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "common/local_time.hpp"
 #include "engine/codec.hpp"
@@ -83,16 +84,41 @@ std::optional<Error> Engine::bookable_day(const std::string& service, int32_t da
     if (common::days_between(now.day, day) > s->booking.days_ahead)
         return refused("too_far_ahead", "service " + s->code + " is booked at most " + std::to_string(s->booking.days_ahead) +
                                             " days ahead");
+    if (closed_on(day)) return refused("closed_day", "the center is closed on " + day_text(day));
+    return std::nullopt;
+}
+
+bool Engine::closed_on(int32_t day) const {
     const BookingPolicy& p = state_.center.booking;
     const bool open_weekday = std::ranges::find(p.open_weekdays, common::weekday_of(day)) != p.open_weekdays.end();
-    if (!open_weekday || std::ranges::find(p.closed_days, day) != p.closed_days.end())
-        return refused("closed_day", "the center is closed on " + day_text(day));
-    return std::nullopt;
+    return !open_weekday || std::ranges::find(p.closed_days, day) != p.closed_days.end();
+}
+
+// A number in the config, or (capacity "auto") the booked share of what the
+// service's own counters handle in a slot at its recent handling time: the
+// rest of their time is kept for walk-ins. Derived now, for every day booked:
+// a slot whose capacity fell under its bookings keeps them and takes no more.
+int Engine::slot_capacity(const Service& s) const {
+    const BookingRules& b = s.booking;
+    if (b.slot_capacity > 0) return b.slot_capacity;
+    int counters = 0;
+    for (const auto& k : state_.center.counters)
+        if (!k.tiers.empty() && std::ranges::find(k.tiers.front(), s.code) != k.tiers.front().end()) ++counters;
+    const auto recent = state_.handle_avg_s.find(s.code);
+    const double handle_s = std::max(1.0, recent == state_.handle_avg_s.end() ? s.avg_handle_s : recent->second);
+    const double places = (100 - b.walk_in_percent) / 100.0 * counters * b.slot_minutes * 60 / handle_s;
+    return counters == 0 ? 0 : std::max(1, static_cast<int>(std::lround(places)));
+}
+
+int Engine::places_offered(const std::string& service, int32_t day) const {
+    const Service* s = state_.center.service(service);
+    if (!s || !s->booking.bookable || !common::is_date(day) || closed_on(day)) return 0;
+    return (s->close_minute - s->open_minute) / s->booking.slot_minutes * slot_capacity(*s);
 }
 
 int Engine::slot_free(const Service& s, int32_t day, int start) const {
     auto it = state_.slot_taken.find({s.code, day, start});
-    return s.booking.slot_capacity - (it == state_.slot_taken.end() ? 0 : it->second);
+    return slot_capacity(s) - (it == state_.slot_taken.end() ? 0 : it->second);
 }
 
 std::vector<Slot> Engine::slots(const std::string& service, int32_t day, const common::Instant& now) const {

@@ -1,6 +1,8 @@
 // booking_codec: JSON of bookings and their rules (see booking_codec.hpp).
 #include "engine/booking_codec.hpp"
 
+#include <cmath>
+
 namespace engine {
 namespace {
 
@@ -16,17 +18,30 @@ BookingState booking_state_from_text(const std::string& s) {
 
 json booking_rules_to_json(const BookingRules& b) {
     return {{"bookable", b.bookable},           {"days_ahead", b.days_ahead},       {"slot_minutes", b.slot_minutes},
-            {"capacity", b.slot_capacity},      {"early_minutes", b.early_minutes}, {"grace_minutes", b.grace_minutes},
-            {"late_as_walk_in", b.late_as_walk_in}};
+            {"capacity", b.slot_capacity > 0 ? json(b.slot_capacity) : json("auto")},
+            {"walk_in_share", b.walk_in_percent / 100.0}, {"early_minutes", b.early_minutes},
+            {"grace_minutes", b.grace_minutes}, {"late_as_walk_in", b.late_as_walk_in}};
 }
 
 BookingRules booking_rules_from_json(const json& j, const std::string& where) {
-    Reader r(j, where, {"bookable", "days_ahead", "slot_minutes", "capacity", "early_minutes", "grace_minutes", "late_as_walk_in"});
+    Reader r(j, where,
+             {"bookable", "days_ahead", "slot_minutes", "capacity", "walk_in_share", "early_minutes", "grace_minutes", "late_as_walk_in"});
     BookingRules b;
     b.bookable = r.get<bool>("bookable", true);
     b.days_ahead = r.get<int>("days_ahead", b.days_ahead);
     b.slot_minutes = r.get<int>("slot_minutes", b.slot_minutes);
-    b.slot_capacity = r.get<int>("capacity", b.slot_capacity);
+    // A number, or "auto": derived from the service's counters and handling time (Engine::slot_capacity).
+    if (r.has("capacity") && r.raw("capacity").is_string()) {
+        if (r.raw("capacity") != "auto") throw CodecError(r.path("capacity") + ": a number of bookings, or \"auto\"");
+        b.slot_capacity = 0;
+    } else {
+        b.slot_capacity = r.get<int>("capacity", b.slot_capacity);
+        if (b.slot_capacity == 0) b.slot_capacity = -1;  // 0 is "auto" inside: a written 0 is refused by the check
+    }
+    if (r.has("walk_in_share")) {  // of the counters' time, when the capacity is derived
+        if (!r.raw("walk_in_share").is_number()) throw CodecError(r.path("walk_in_share") + ": a share, 0 to 0.9");
+        b.walk_in_percent = static_cast<int>(std::lround(r.raw("walk_in_share").get<double>() * 100));
+    }
     b.early_minutes = r.get<int>("early_minutes", b.early_minutes);
     b.grace_minutes = r.get<int>("grace_minutes", b.grace_minutes);
     b.late_as_walk_in = r.get<bool>("late_as_walk_in", b.late_as_walk_in);

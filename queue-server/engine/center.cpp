@@ -57,7 +57,9 @@ std::optional<std::string> validate_service(const Service& s, const std::string&
     if (b.days_ahead < 0 || b.days_ahead > 90) return where + ".booking.days_ahead: must be 0 to 90";
     if (b.slot_minutes < 5 || b.slot_minutes > s.close_minute - s.open_minute)
         return where + ".booking.slot_minutes: a slot is 5 minutes or more and fits in the opening hours";
-    if (b.slot_capacity < 1 || b.slot_capacity > 1000) return where + ".booking.capacity: must be 1 to 1000";
+    if (b.slot_capacity != 0 && (b.slot_capacity < 1 || b.slot_capacity > 1000))
+        return where + ".booking.capacity: must be 1 to 1000, or \"auto\"";
+    if (b.walk_in_percent < 0 || b.walk_in_percent > 90) return where + ".booking.walk_in_share: must be 0 to 0.9";
     if (b.early_minutes < 0 || b.early_minutes > 240) return where + ".booking.early_minutes: must be 0 to 240";
     if (b.grace_minutes < 0 || b.grace_minutes > b.slot_minutes + 120)
         return where + ".booking.grace_minutes: must be 0 to the slot's length plus 120";

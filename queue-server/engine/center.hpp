@@ -15,7 +15,8 @@ struct BookingRules {
     bool bookable = false;
     int days_ahead = 6;          // today and the next 6 days
     int slot_minutes = 15;
-    int slot_capacity = 2;       // bookings a slot takes
+    int slot_capacity = 2;       // bookings a slot takes; 0: derived ("auto", Engine::slot_capacity)
+    int walk_in_percent = 40;    // with a derived capacity: the share of the counters' time kept for walk-ins
     int early_minutes = 30;      // check-in opens this long before the slot starts
     int grace_minutes = 15;      // ...and is on time until this long after it
     bool late_as_walk_in = true; // later than the grace: a walk-in's place, or refused

@@ -149,6 +149,10 @@ public:
     std::vector<Slot> slots(const std::string& service, int32_t day, const common::Instant& now) const;
     // Whether a booking's no-show time has come by `now` (the next command folds it).
     bool booking_overdue(const common::Instant& now) const;
+    // Bookings a slot of the service takes now: its capacity, or the derived one (capacity "auto").
+    int slot_capacity(const Service& s) const;
+    // The places a service's day offers to bookings, by today's rules (0: not bookable, or closed).
+    int places_offered(const std::string& service, int32_t day) const;
 
 private:
     struct Pick {
@@ -180,6 +184,7 @@ private:
     const Booking* live_booking(int64_t id, std::optional<Error>& error) const;
     std::vector<EventBody> overdue_bookings(const common::Instant& now) const;
     int slot_free(const Service& s, int32_t day, int start) const;
+    bool closed_on(int32_t day) const;
 
     void fold_booking(const BookingMade& e);
     void fold_booking(const BookingMoved& e);

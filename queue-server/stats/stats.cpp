@@ -103,7 +103,9 @@ Stats::~Stats() = default;
 
 namespace {
 
-// Columns 0..10 of the range query below.
+const char* booking_kind(int64_t booking) { return booking == 1 ? "booked" : booking == 2 ? "booked_late" : "walk_in"; }
+
+// Columns 0..11 of the range query below.
 std::string group_key(GroupBy by, sqlite::Statement& row, const common::LocalCalendar& calendar) {
     char key[24];
     const auto day = static_cast<int32_t>(row.int_at(0));
@@ -120,6 +122,7 @@ std::string group_key(GroupBy by, sqlite::Statement& row, const common::LocalCal
         case GroupBy::weekday: return std::to_string(common::weekday_of(day));
         case GroupBy::weekday_hour: std::snprintf(key, sizeof key, "%d-%02d", common::weekday_of(day), hour()); break;
         case GroupBy::day: return std::to_string(day);
+        case GroupBy::booking: return booking_kind(row.int_at(11));
         case GroupBy::wait: {
             if (row.null_at(5)) return "-";
             const int64_t minutes = (row.int_at(5) - row.int_at(4)) / 60'000;
@@ -140,7 +143,7 @@ std::vector<std::vector<Row>> Stats::summaries(const Query& q, const std::vector
     sqlite::Transaction snapshot(*db_, "BEGIN");  // one consistent state of the view
     sqlite::Statement rows(*db_,
                            "SELECT day, service, IFNULL(counter, 0), state, issued_at, first_called_at, started_at, "
-                           "finished_at, est_wait_s, staff, IFNULL(rating, 0) FROM tickets WHERE day BETWEEN ?1 AND ?2");
+                           "finished_at, est_wait_s, staff, IFNULL(rating, 0), booking FROM tickets WHERE day BETWEEN ?1 AND ?2");
     rows.bind(1, int64_t{q.from_day}).bind(2, int64_t{q.to_day});
     std::vector<std::map<std::string, Fold>> groups(groupings.size());
     Fold total;
@@ -194,12 +197,12 @@ std::string Stats::tickets_csv(const Query& q) {
     sqlite::Statement rows(*db_,
                            "SELECT day, number, issued_service, service, category, priority, source, state, "
                            "IFNULL(counter, 0), IFNULL(staff, ''), issued_at, first_called_at, started_at, finished_at, "
-                           "est_wait_s, recalls, transfers, IFNULL(rating, 0), IFNULL(rating_reason, '') "
+                           "est_wait_s, recalls, transfers, IFNULL(rating, 0), IFNULL(rating_reason, ''), booking "
                            "FROM tickets WHERE day BETWEEN ?1 AND ?2 ORDER BY day, id");
     rows.bind(1, int64_t{q.from_day}).bind(2, int64_t{q.to_day});
     std::string out =
         "day,number,issued_service,service,category,priority,source,state,counter,staff,issued_at,first_called_at,"
-        "started_at,finished_at,wait_s,service_s,est_wait_s,recalls,transfers,rating,rating_reason\r\n";
+        "started_at,finished_at,wait_s,service_s,est_wait_s,recalls,transfers,rating,rating_reason,booking\r\n";
     while (rows.step()) {
         const std::string cells[] = {
             std::to_string(rows.int_at(0)), csv_cell(rows.text_at(1)), csv_cell(rows.text_at(2)), csv_cell(rows.text_at(3)),
@@ -208,7 +211,7 @@ std::string Stats::tickets_csv(const Query& q) {
             local_time(calendar_, rows, 11), local_time(calendar_, rows, 12), local_time(calendar_, rows, 13),
             seconds_between(rows, 10, 11), seconds_between(rows, 12, 13), std::to_string(rows.int_at(14)),
             std::to_string(rows.int_at(15)), std::to_string(rows.int_at(16)), std::to_string(rows.int_at(17)),
-            csv_cell(rows.text_at(18))};
+            csv_cell(rows.text_at(18)), booking_kind(rows.int_at(19))};
         for (size_t i = 0; i < std::size(cells); ++i) {
             if (i) out += ',';
             out += cells[i];

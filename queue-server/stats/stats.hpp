@@ -3,7 +3,8 @@
 // p90; service time (finish − start); the share called within a target wait;
 // the error of the wait estimate given on the ticket; the citizens' ratings —
 // grouped by service, counter, staff member, hour of day, weekday, hour of
-// each weekday (a heat map), day, or waiting time (a histogram). And the raw
+// each weekday (a heat map), day, waiting time (a histogram), or booked against
+// walked in (issue 21). And the raw
 // tickets of a range as CSV.
 //
 // Why here and like this: the figures come from the `tickets` view the store
@@ -15,6 +16,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -28,7 +30,7 @@ class Database;
 
 namespace stats {
 
-enum class GroupBy { service, counter, staff, hour, call_hour, weekday, weekday_hour, day, wait };
+enum class GroupBy { service, counter, staff, hour, call_hour, weekday, weekday_hour, day, wait, booking };
 constexpr int kWaitBucketMinutes = 5;    // by wait: "000" is 0–5 min, ... "120" is 2 hours or more
 constexpr int kWaitBucketsLast = 120;
 
@@ -39,6 +41,7 @@ struct Query {
 };
 
 struct Row {
+    // booking: "walk_in", "booked" (on time: ahead of walk-ins) or "booked_late" (past the grace: a walk-in's place).
     // "A"; "3" (0: never called); "lan" ("" never called by a person); "09"; "1" (Monday; 0 Sunday);
     // "10" (call_hour: the local hour of the first call; "-" never called); "1-09" (weekday-hour); "20261124"; "015" (waited 15–20 minutes; "-" never called)
     std::string key;
@@ -50,6 +53,20 @@ struct Row {
     int rated = 0, rated_good = 0, rated_neutral = 0, rated_bad = 0;
     double satisfied = 0;                                      // share of rated tickets rated good, 0..1
 };
+
+// How the bookings of one day and service went (a last row, day 0 and service "", the whole range).
+struct BookingRow {
+    int32_t day = 0;
+    std::string service;
+    int made = 0, cancelled = 0, checked_in = 0, on_time = 0, late = 0, no_show = 0, waiting = 0;  // waiting: not yet due
+    int offered = 0;               // places the day's slots offer by today's rules (0: unknown or closed)
+    double show_up = 0;            // checked in / (checked in + no-shows), 0..1
+    double punctual = 0;           // on time / checked in, 0..1
+    double lateness_median_s = 0;  // check-in − slot start, median of the checked in (negative: early)
+    double slot_use = 0;           // (made − cancelled) / offered, 0..1 (above 1 when capacity fell)
+};
+// The places a service's day offers (the engine's rules, read on the loop before the report runs).
+using PlacesOffered = std::function<int(int32_t day, const std::string& service)>;
 
 struct QueryError : std::invalid_argument {
     using std::invalid_argument::invalid_argument;
@@ -75,6 +92,9 @@ public:
     std::vector<std::vector<Row>> summaries(const Query& q, const std::vector<GroupBy>& groupings);
     // Every ticket of the range, one CSV line each, times in the center's local time.
     std::string tickets_csv(const Query& q);
+    // Bookings per day and service with slots (booking_report.cpp): a row for each
+    // (day, service) that had bookings or offered places, ordered, plus the total.
+    std::vector<BookingRow> bookings(const Query& q, const std::vector<std::string>& services, const PlacesOffered& offered);
 
 private:
     std::unique_ptr<sqlite::Database> db_;

@@ -94,6 +94,49 @@ const char* const kMigrations[] = {
     R"sql(
     CREATE INDEX tickets_updated ON tickets(updated_seq, id);
     )sql",
+    // 5: a ticket from a booking (issue 21): 0 walked in, 1 booked and on time
+    // (ahead of walk-ins), 2 booked but later than the grace (a walk-in's place);
+    // the statistics set booked and walk-in citizens side by side from the index.
+    R"sql(
+    ALTER TABLE tickets ADD COLUMN booking INTEGER NOT NULL DEFAULT 0;
+    DROP INDEX tickets_stats;
+    CREATE INDEX tickets_stats ON tickets(day, service, counter, state, issued_at, first_called_at,
+                                          started_at, finished_at, est_wait_s, staff, rating, booking);
+    )sql",
+    // 6: the bookings view (issue 21): how each booking went — for the statistics'
+    // show-up rate, punctuality and slot use. Nothing of the person: no hash, no
+    // name, no phone (those stay in the engine and the log, purged as they age).
+    // Bookings the log already holds are read back from their events.
+    R"sql(
+    CREATE TABLE bookings (
+        id INTEGER PRIMARY KEY,
+        day INTEGER NOT NULL,
+        service TEXT NOT NULL,
+        start TEXT NOT NULL,
+        state TEXT NOT NULL,
+        made_at INTEGER NOT NULL,
+        checked_in_at INTEGER,
+        on_time INTEGER NOT NULL DEFAULT 0,
+        lateness_s INTEGER NOT NULL DEFAULT 0,
+        ticket INTEGER,
+        updated_seq INTEGER NOT NULL
+    );
+    CREATE INDEX bookings_day ON bookings(day, service, state, on_time, lateness_s);
+    INSERT INTO bookings(id, day, service, start, state, made_at, updated_seq)
+        SELECT json_extract(json, '$.booking.id'), json_extract(json, '$.booking.day'), json_extract(json, '$.booking.service'),
+               json_extract(json, '$.booking.start'), 'booked', at, seq
+        FROM events WHERE type = 'booking_made';
+    UPDATE bookings SET (service, day, start, updated_seq) =
+        (SELECT json_extract(json, '$.service'), json_extract(json, '$.day'), json_extract(json, '$.start'), seq
+         FROM events WHERE type = 'booking_moved' AND json_extract(json, '$.booking') = bookings.id ORDER BY seq DESC LIMIT 1)
+        WHERE id IN (SELECT json_extract(json, '$.booking') FROM events WHERE type = 'booking_moved');
+    UPDATE bookings SET state = 'cancelled' WHERE id IN (SELECT json_extract(json, '$.booking') FROM events WHERE type = 'booking_cancelled');
+    UPDATE bookings SET state = 'no_show' WHERE id IN (SELECT json_extract(json, '$.booking') FROM events WHERE type = 'booking_no_show');
+    UPDATE bookings SET (state, checked_in_at, on_time, lateness_s, ticket) =
+        (SELECT 'checked_in', at, json_extract(json, '$.on_time'), json_extract(json, '$.lateness_s'), json_extract(json, '$.ticket')
+         FROM events WHERE type = 'booking_checked_in' AND json_extract(json, '$.booking') = bookings.id)
+        WHERE id IN (SELECT json_extract(json, '$.booking') FROM events WHERE type = 'booking_checked_in');
+    )sql",
 };
 
 }  // namespace
@@ -103,8 +146,8 @@ struct Store::Statements {
         : insert_event(db, "INSERT INTO events(seq, at, day, type, json) VALUES (?1, ?2, ?3, ?4, ?5)"),
           insert_ticket(db,
                         "INSERT INTO tickets(id, day, number, service, issued_service, category, priority, source, state, "
-                        "issued_at, people_ahead, est_wait_s, updated_seq) "
-                        "VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, 'waiting', ?8, ?9, ?10, ?11)"),
+                        "issued_at, people_ahead, est_wait_s, updated_seq, booking) "
+                        "VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, 'waiting', ?8, ?9, ?10, ?11, ?12)"),
           ticket_called(db,
                         "UPDATE tickets SET state = 'called', counter = ?2, target_counter = NULL, called_at = ?3, "
                         "first_called_at = COALESCE(first_called_at, ?3), recalls = 0, updated_seq = ?4 WHERE id = ?1"),
@@ -127,12 +170,19 @@ struct Store::Statements {
           counter_paused(db, "UPDATE counters SET paused = ?2, updated_seq = ?3 WHERE id = ?1"),
           ticket_staff(db, "UPDATE tickets SET staff = ?2 WHERE id = ?1"),
           ticket_rated(db, "UPDATE tickets SET rating = ?2, rating_reason = ?3, updated_seq = ?4 WHERE id = ?1"),
+          booking_made(db, "INSERT INTO bookings(id, day, service, start, state, made_at, updated_seq) "
+                           "VALUES (?1, ?2, ?3, ?4, 'booked', ?5, ?6)"),
+          booking_moved(db, "UPDATE bookings SET service = ?2, day = ?3, start = ?4, updated_seq = ?5 WHERE id = ?1"),
+          booking_state(db, "UPDATE bookings SET state = ?2, updated_seq = ?3 WHERE id = ?1"),
+          booking_checked_in(db, "UPDATE bookings SET state = 'checked_in', checked_in_at = ?2, on_time = ?3, lateness_s = ?4, "
+                                 "ticket = ?5, updated_seq = ?6 WHERE id = ?1"),
           select_events(db, "SELECT seq, at, day, type, json FROM events WHERE seq > ?1 ORDER BY seq"),
           last_seq(db, "SELECT COALESCE(MAX(seq), 0) FROM events") {}
 
     sqlite::Statement insert_event, insert_ticket, ticket_called, ticket_recalled, ticket_state, ticket_started,
         ticket_finished, ticket_transferred, expire_day, counters_free, counter_upsert, counter_ticket, counter_release,
-        counter_paused, ticket_staff, ticket_rated, select_events, last_seq;
+        counter_paused, ticket_staff, ticket_rated, booking_made, booking_moved, booking_state, booking_checked_in,
+        select_events, last_seq;
 };
 
 Store::Store(const std::filesystem::path& file) : db_(file.string()) {
@@ -201,7 +251,7 @@ void Store::update_views(const engine::Event& e) {
             const Ticket& t = b.ticket;
             s.insert_ticket.bind(1, t.id).bind(2, t.day).bind(3, t.number).bind(4, t.service).bind(5, t.category)
                 .bind(6, t.priority ? 1 : 0).bind(7, t.source).bind(8, t.issued_at).bind(9, t.people_ahead)
-                .bind(10, t.est_wait_s).bind(11, e.seq).run();
+                .bind(10, t.est_wait_s).bind(11, e.seq).bind(12, t.booking ? (t.booked ? 1 : 2) : 0).run();
         } else if constexpr (std::is_same_v<T, TicketCalled>) {
             s.ticket_called.bind(1, b.ticket).bind(2, b.counter).bind(3, e.at).bind(4, e.seq).run();
             s.counter_ticket.bind(1, b.counter).bind(2, b.ticket).bind(3, e.seq).run();
@@ -232,6 +282,33 @@ void Store::update_views(const engine::Event& e) {
             s.counter_paused.bind(1, b.counter).bind(2, 0).bind(3, e.seq).run();
         } else if constexpr (std::is_same_v<T, TicketRated>) {
             s.ticket_rated.bind(1, b.ticket).bind(2, b.rating).bind(3, b.reason).bind(4, e.seq).run();
+        } else {
+            update_booking_view(e);
+        }
+    }, e.body);
+}
+
+// The bookings view: a booking's slot and how it went, nothing of the person.
+void Store::update_booking_view(const engine::Event& e) {
+    using namespace engine;
+    auto& s = *st_;
+    auto state = [&](int64_t id, const char* st) { s.booking_state.bind(1, id).bind(2, st).bind(3, e.seq).run(); };
+    std::visit([&](const auto& b) {
+        using T = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<T, BookingMade>) {
+            const Booking& k = b.booking;
+            s.booking_made.bind(1, k.id).bind(2, k.day).bind(3, k.service).bind(4, minute_to_text(k.start_minute))
+                .bind(5, e.at).bind(6, e.seq).run();
+        } else if constexpr (std::is_same_v<T, BookingMoved>) {
+            s.booking_moved.bind(1, b.booking).bind(2, b.service).bind(3, b.day).bind(4, minute_to_text(b.start_minute))
+                .bind(5, e.seq).run();
+        } else if constexpr (std::is_same_v<T, BookingCancelled>) {
+            state(b.booking, "cancelled");
+        } else if constexpr (std::is_same_v<T, BookingNoShow>) {
+            state(b.booking, "no_show");
+        } else if constexpr (std::is_same_v<T, BookingCheckedIn>) {
+            s.booking_checked_in.bind(1, b.booking).bind(2, e.at).bind(3, b.on_time ? 1 : 0).bind(4, b.lateness_s)
+                .bind(5, b.ticket).bind(6, e.seq).run();
         }
     }, e.body);
 }

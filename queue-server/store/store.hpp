@@ -76,6 +76,7 @@ public:
 private:
     void migrate();
     void update_views(const engine::Event& e);
+    void update_booking_view(const engine::Event& e);
 
     sqlite::Database db_;
     struct Statements;

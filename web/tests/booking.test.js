@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, watch } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { screenshots, stage } from './harness.js';
+import { console_, screenshots, stage } from './harness.js';
 
 let server, browser;
 stage((s, b) => { server = s; browser = b; });
@@ -38,7 +38,9 @@ function textMessage(masked, pattern, after = 0) {
   const file = join(server.data, 'messages.jsonl');
   const find = () => {
     if (!existsSync(file)) return null;
-    const lines = readFileSync(file, 'utf8').trim().split('\n').slice(after).map((l) => JSON.parse(l));
+    // Only whole lines: the watcher may wake while the sender is still writing one.
+    const text = readFileSync(file, 'utf8');
+    const lines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean).slice(after).map((l) => JSON.parse(l));
     return lines.reverse().find((m) => m.phone === masked && pattern.test(m.text)) ?? null;
   };
   return new Promise((ok) => {
@@ -52,7 +54,7 @@ function textMessage(masked, pattern, after = 0) {
 }
 const linesNow = () => {
   const file = join(server.data, 'messages.jsonl');
-  return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).length : 0;
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').length - 1 : 0;  // whole lines
 };
 
 async function chooseSlot(page) {
@@ -126,5 +128,34 @@ test('a wrong booking link gets a kind page, in English too', async () => {
   await page.tap('button.lang');
   await page.waitForSelector('[data-booking="none"]:has-text("This booking was not found")');
   await axe(page, 'the missing booking page');
+  await page.context().close();
+});
+
+test('a booked citizen checked in by the code shows at the counter: the slot, how early, the masked name', async (t) => {
+  const day = (await server.call('GET', '/api/public/services')).json.services.find((s) => s.code === 'A').days[0];
+  const slot = (await server.call('GET', `/api/public/slots?service=A&day=${day}`)).json.slots.find((s) => s.free > 0);
+  if (!slot) return t.skip('no slot left today (the minutes before midnight)');
+  const before = linesNow();
+  assert.equal((await server.call('POST', '/api/public/verify', { phone: '0987654321' })).status, 202);
+  const code = (await textMessage('09*****321', /Mã xác nhận/, before)).text.match(/(\d{6})/)[1];
+  const made = await server.call('POST', '/api/public/bookings', { service: 'A', day, start: slot.start, phone: '0987654321', code,
+                                                                     name: 'Trần Thị Bình' });
+  assert.equal(made.status, 201, made.text);
+  const ticket = await server.call('POST', '/api/checkins', { code: made.json.code }, server.creds.kiosk_token);
+  assert.equal(ticket.status, 201, ticket.text);
+
+  const page = await console_(browser, server, 1);
+  await page.waitForSelector(`.line li:has-text("${ticket.json.number}") .badge.booked`);
+  await page.keyboard.press('n');
+  await page.waitForSelector(`.current[data-ticket="${ticket.json.number}"] .booking`);
+  const line = await page.locator('.current .booking').innerText();
+  assert.match(line, /Đặt lịch \d\d:\d\d/);
+  assert.match(line, /Đến (sớm \d+ phút|đúng giờ)/);
+  assert.match(line, /Trần T\*\* B\*\*/);
+  assert.ok(!line.includes('Thị Bình'), 'the name masked');
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, 'console-booked-1366x768.png') });
+  await page.keyboard.press('f');
+  await page.waitForSelector('.current.idle');
   await page.context().close();
 });

@@ -8,7 +8,7 @@ import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, type Me } from '../lib/api';
 import { categoryName, Live, serviceName, waitingFor, waitingOf, type Counter, type QueueState, type Ticket } from '../lib/live';
-import { duration } from '../lib/format';
+import { clock, duration } from '../lib/format';
 import { language, t } from '../lib/i18n';
 import { ErrorLine, errorText, Session, TopBar, useLive, useNow } from '../lib/ui';
 import '../lib/style.css';
@@ -34,6 +34,21 @@ function actionLabel(a: Action) {
   return t(a === 'no-show' ? 'no_show' : a);
 }
 
+// A booked citizen's ticket: the slot, how early or late they came (check-in
+// against the slot's start) and the masked name to check against their ID card.
+function Booking({ ticket }: { ticket: Ticket }) {
+  if (!ticket.booking || !ticket.slot_at) return null;
+  const lateness = Math.round((ticket.issued_at - ticket.slot_at) / 60000);
+  const when = lateness < 0 ? `${t('came_early')} ${-lateness} ${t('minutes')}` : lateness > 0 ? `${t('came_late')} ${lateness} ${t('minutes')}` : t('came_on_time');
+  return (
+    <p class="booking" data-booking={ticket.booking}>
+      <span class="badge booked">{t('booked_slot')} {clock(ticket.slot_at)}</span>{' '}
+      <span class="arrival">{when}{ticket.booked ? '' : ` · ${t('late_walk_in')}`}</span>
+      {ticket.masked_name && <>{' · '}<span class="masked-name">{ticket.masked_name}</span></>}
+    </p>
+  );
+}
+
 function Current({ state, ticket, counter, now }: { state: QueueState; ticket?: Ticket; counter: Counter; now: number }) {
   const lang = language();
   if (counter.paused && !ticket) return <section class="current idle"><div class="number">—</div><p>{t('paused')}</p></section>;
@@ -47,6 +62,7 @@ function Current({ state, ticket, counter, now }: { state: QueueState; ticket?: 
         <span class={ticket.priority ? 'badge priority' : 'badge'}>{categoryName(state, ticket.category, lang)}</span>{' '}
         <span class="badge">{t(serving ? 'state_serving' : 'state_called')}</span>
       </p>
+      <Booking ticket={ticket} />
       <dl>
         <dt>{t('waited')}</dt><dd>{duration(ticket.called_at - ticket.issued_at)}</dd>
         {serving ? <><dt>{t('serving_for')}</dt><dd class="ticking">{duration(now - ticket.started_at)}</dd></>
@@ -112,6 +128,7 @@ function WaitingList({ state, counter, now }: { state: QueueState; counter: Coun
             <li class={over ? 'over' : ''}>
               <b>{x.number}</b>
               {x.priority && <span class="badge priority">{categoryName(state, x.category, lang)}</span>}
+              {x.booked && <span class="badge booked">{t('booked_slot')} {clock(x.slot_at ?? 0)}</span>}
               {x.target_counter === counter.id && <span class="badge">→ {counter.name}</span>}
               <span class="grow" />
               <span>{duration(now - x.issued_at)}</span>

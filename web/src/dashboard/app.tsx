@@ -2,16 +2,19 @@
 // service, longest wait, counters and who works there, calls per hour today,
 // alerts); "Statistics" asks the server for figures over any range — computed
 // there from the indexed tickets view, never by loading tickets into the page;
+// "Bookings" shows how the numbers booked ahead went (bookings.tsx);
 // "Province" compares the province's centers from the central database.
 import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, download, type Me } from '../lib/api';
 import { Live, serviceName, waitingOf, type QueueState } from '../lib/live';
-import { clock, dayOf, dayToInput, duration, inputToDay, minutes, percent } from '../lib/format';
+import { clock, dayOf, dayToInput, duration, minutes, percent } from '../lib/format';
 import { language, t } from '../lib/i18n';
 import { Chart, HeatMap } from '../lib/chart';
 import { ErrorLine, errorText, Session, TopBar, useLive, useNow } from '../lib/ui';
+import { BookingsView } from './bookings';
 import { ClockBanner } from './clock_banner';
+import { DateRange } from './date_range';
 import '../lib/style.css';
 
 interface Row {
@@ -105,17 +108,7 @@ function LiveView({ state, targetMin, callsByHour }: { state: QueueState; target
   );
 }
 
-// The range of local days a report covers, as two date inputs.
-function DateRange({ from, to, setFrom, setTo }: { from: number; to: number; setFrom: (d: number) => void; setTo: (d: number) => void }) {
-  return (
-    <>
-      <label>{t('from')}<input type="date" name="from" value={dayToInput(from)} onInput={(e) => setFrom(inputToDay(e.currentTarget.value))} /></label>
-      <label>{t('to')}<input type="date" name="to" value={dayToInput(to)} onInput={(e) => setTo(inputToDay(e.currentTarget.value))} /></label>
-    </>
-  );
-}
-
-const groupings = ['service', 'counter', 'staff', 'hour', 'weekday', 'day'] as const;
+const groupings = ['service', 'counter', 'staff', 'hour', 'weekday', 'day', 'booking'] as const;
 
 function StatsView({ state }: { state: QueueState | null }) {
   const today = state?.day || dayOf(new Date());  // the center's day, in its time zone
@@ -150,6 +143,7 @@ function StatsView({ state }: { state: QueueState | null }) {
     if (key === 'total') return t('total');
     if (by === 'service' && state) return `${key} — ${serviceName(state, key, lang)}`;
     if (by === 'weekday') return t('weekday_names').split(',')[Number(key)];
+    if (by === 'booking') return t(`kind_${key}` as any) ?? key;  // booked on time, booked but late, walked in
     if (by === 'counter') return key === '0' ? '—' : state?.counters.find((k) => String(k.id) === key)?.name ?? key;
     return key || '—';
   };
@@ -260,8 +254,8 @@ function ProvinceView({ state }: { state: QueueState | null }) {
 
 function Dashboard({ me }: { me: Me }) {
   const live = useLive(useMemo(() => new Live(), []));
-  const [tab, setTab] = useState<'live' | 'stats' | 'province'>(
-    location.hash === '#stats' ? 'stats' : location.hash === '#province' ? 'province' : 'live');
+  const [tab, setTab] = useState<'live' | 'stats' | 'bookings' | 'province'>(
+    location.hash === '#stats' ? 'stats' : location.hash === '#bookings' ? 'bookings' : location.hash === '#province' ? 'province' : 'live');
   const [callsByHour, setCallsByHour] = useState<Map<string, number>>(new Map());
   const [error, setError] = useState('');
   const state = live.state;
@@ -285,6 +279,7 @@ function Dashboard({ me }: { me: Me }) {
         <nav class="tabs">
           <button type="button" class={tab === 'live' ? 'on' : ''} onClick={() => setTab('live')}>{t('live')}</button>
           <button type="button" class={tab === 'stats' ? 'on' : ''} onClick={() => setTab('stats')}>{t('statistics')}</button>
+          <button type="button" data-tab="bookings" class={tab === 'bookings' ? 'on' : ''} onClick={() => setTab('bookings')}>{t('bookings')}</button>
           <button type="button" data-tab="province" class={tab === 'province' ? 'on' : ''} onClick={() => setTab('province')}>{t('province')}</button>
         </nav>
       </TopBar>
@@ -293,6 +288,7 @@ function Dashboard({ me }: { me: Me }) {
         {tab === 'live' && (state ? <LiveView state={state} targetMin={15} callsByHour={callsByHour} /> : <p class="loading">{t('connecting')}</p>)}
         {/* Both ask for the center's day (its time zone, not the browser's): wait for the state. */}
         {tab === 'stats' && (state ? <StatsView state={state} /> : <p class="loading">{t('connecting')}</p>)}
+        {tab === 'bookings' && (state ? <BookingsView state={state} /> : <p class="loading">{t('connecting')}</p>)}
         {tab === 'province' && (state ? <ProvinceView state={state} /> : <p class="loading">{t('connecting')}</p>)}
       </main>
       <ErrorLine error={error} onClose={() => setError('')} />

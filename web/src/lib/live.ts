@@ -24,6 +24,11 @@ export interface Ticket {
   transfers: number;
   est_wait_s: number;
   source?: string;
+  // From a booking (issue 21): its id, whether it came on time (ahead of walk-ins), its slot's start, the masked name.
+  booking?: number;
+  booked?: boolean;
+  slot_at?: number;
+  masked_name?: string;
 }
 
 export interface Service {
