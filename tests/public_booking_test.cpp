@@ -266,19 +266,20 @@ TEST_CASE("the bookings' statistics: made - cancelled - on time or late - no-sho
     BookingHall h;  // A: 38 slots of 2 a day, 20261126 a holiday
     auto book = [&](const std::string& phone, int32_t day, const std::string& start) {
         auto r = h.book(phone, h.code_for(phone), day, start);
+        INFO(phone << " " << start << ": " << r.raw);
         REQUIRE(r.status == 201);
         return r.body;
     };
     const json early = book("0912345678", kToday, "08:15");
-    const json late = book("0912345679", kToday, "08:00");
+    const json late = book("0912345679", kToday, "08:15");
     const json cancelled = book("0912345680", kToday, "09:00");
     book("0912345681", kToday, "08:30");  // never comes
     book("0912345682", kTomorrow, "10:00");
     REQUIRE(h.s.post("/api/checkins", {{"code", early["code"]}}, h.s.kiosk).status == 201);  // 08:00: 15 minutes early
-    h.s.clock_ms += 20 * 60'000;
-    REQUIRE(h.s.post("/api/checkins", {{"code", late["code"]}}, h.s.kiosk).status == 201);  // 08:20: past the grace
+    h.s.clock_ms += 31 * 60'000;
+    REQUIRE(h.s.post("/api/checkins", {{"code", late["code"]}}, h.s.kiosk).status == 201);  // 08:31: past the grace
     REQUIRE(h.s.call("DELETE", "/api/public/bookings/" + cancelled["key"].get<std::string>()).status == 200);
-    h.s.clock_ms += 41 * 60'000;  // 09:01: the 08:30 slot's end and grace are over
+    h.s.clock_ms += 30 * 60'000;  // 09:01: the 08:30 slot's end and grace are over
     REQUIRE(h.s.post("/api/tickets", {{"service", "B"}}, h.s.kiosk).status == 201);
 
     std::string manager = h.s.login("manager", "manager-password");
@@ -302,7 +303,7 @@ TEST_CASE("the bookings' statistics: made - cancelled - on time or late - no-sho
     CHECK(today["offered"] == 76);
     CHECK(today["show_up"].get<double>() == Approx(2.0 / 3));
     CHECK(today["punctual"].get<double>() == Approx(0.5));
-    CHECK(today["lateness_median_s"].get<double>() == -900);  // of -15 and +20 minutes, the lower middle
+    CHECK(today["lateness_median_s"].get<double>() == -900);  // of -15 and +16 minutes, the lower middle
     CHECK(today["slot_use"].get<double>() == Approx(3.0 / 76));
     CHECK(rows[1]["day"] == kTomorrow);
     CHECK(rows[1]["waiting"] == 1);
