@@ -196,19 +196,12 @@ void booking_stats(Core& core, const Call& call, Respond respond) {
     if (format != "json" && format != "csv") return respond(error_reply(400, "bad_field", "format: json or csv"));
     const auto q = range_or_answer(call.query, respond);
     if (!q) return;
-    std::vector<std::string> services;
-    std::map<std::pair<int32_t, std::string>, int> places;
-    for (const auto& s : core.engine().state().center.services) {
-        if (!s.booking.bookable) continue;
-        services.push_back(s.code);
-        for (int32_t day = q->from_day; day <= q->to_day; day = common::add_days(day, 1))
+    ::stats::PlacesOffered places;
+    for (const auto& s : core.engine().state().center.services)
+        for (int32_t day = q->from_day; s.booking.bookable && day <= q->to_day; day = common::add_days(day, 1))
             if (const int n = core.engine().places_offered(s.code, day)) places[{day, s.code}] = n;
-    }
-    read_stats(core, "the bookings", [q = *q, format, services, places](::stats::Stats& st) {
-        const auto rows = st.bookings(q, services, [&places](int32_t day, const std::string& service) {
-            const auto it = places.find({day, service});
-            return it == places.end() ? 0 : it->second;
-        });
+    read_stats(core, "the bookings", [q = *q, format, places = std::move(places)](::stats::Stats& st) {
+        const auto rows = st.bookings(q, places);
         if (format == "csv") return Reply{200, booking_stats_csv(rows), "text/csv; charset=utf-8"};
         return ok_json({{"from", q.from_day}, {"to", q.to_day}, {"rows", booking_stats_json(rows)}});
     }, std::move(respond));

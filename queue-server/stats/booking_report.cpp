@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <map>
 
-#include "common/local_time.hpp"
 #include "sqlite/sqlite.hpp"
 #include "stats/stats.hpp"
 
@@ -44,7 +43,7 @@ BookingRow finish(BookingFold& f) {
 
 }  // namespace
 
-std::vector<BookingRow> Stats::bookings(const Query& q, const std::vector<std::string>& services, const PlacesOffered& offered) {
+std::vector<BookingRow> Stats::bookings(const Query& q, const PlacesOffered& offered) {
     check(q);
     sqlite::Transaction snapshot(*db_, "BEGIN");
     sqlite::Statement rows(*db_, "SELECT day, service, state, on_time, lateness_s FROM bookings WHERE day BETWEEN ?1 AND ?2");
@@ -57,13 +56,11 @@ std::vector<BookingRow> Stats::bookings(const Query& q, const std::vector<std::s
         add(total, state, rows.int_at(3) != 0, rows.int_at(4));
     }
     // The places each day offered, booked or not: a day nobody booked is slot use 0, not absent.
-    if (offered)
-        for (int32_t day = q.from_day; day <= q.to_day; day = common::add_days(day, 1))
-            for (const auto& service : services)
-                if (const int places = offered(day, service); places > 0) {
-                    groups[{day, service}].row.offered = places;
-                    total.row.offered += places;
-                }
+    for (const auto& [key, places] : offered)
+        if (key.first >= q.from_day && key.first <= q.to_day) {
+            groups[key].row.offered = places;
+            total.row.offered += places;
+        }
     std::vector<BookingRow> out;
     for (auto& [key, f] : groups) {
         f.row.day = key.first;

@@ -16,7 +16,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
-#include <functional>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -65,8 +65,8 @@ struct BookingRow {
     double lateness_median_s = 0;  // check-in − slot start, median of the checked in (negative: early)
     double slot_use = 0;           // (made − cancelled) / offered, 0..1 (above 1 when capacity fell)
 };
-// The places a service's day offers (the engine's rules, read on the loop before the report runs).
-using PlacesOffered = std::function<int(int32_t day, const std::string& service)>;
+// The places each (day, service) offers, those above 0 (the engine's rules, read on the loop before the report runs).
+using PlacesOffered = std::map<std::pair<int32_t, std::string>, int>;
 
 struct QueryError : std::invalid_argument {
     using std::invalid_argument::invalid_argument;
@@ -94,7 +94,7 @@ public:
     std::string tickets_csv(const Query& q);
     // Bookings per day and service with slots (booking_report.cpp): a row for each
     // (day, service) that had bookings or offered places, ordered, plus the total.
-    std::vector<BookingRow> bookings(const Query& q, const std::vector<std::string>& services, const PlacesOffered& offered);
+    std::vector<BookingRow> bookings(const Query& q, const PlacesOffered& offered);
 
 private:
     std::unique_ptr<sqlite::Database> db_;
