@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "common/booking_code.hpp"
 #include "common/local_time.hpp"
 #include "engine/engine.hpp"
 
@@ -189,9 +190,9 @@ private:
         return buf;
     }
     static std::string code_of(size_t n) {
-        static const std::string alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        std::string c(8, 'A');
-        for (int i = 7; i >= 0 && n > 0; --i, n /= 32) c[static_cast<size_t>(i)] = alphabet[n % 32];
+        const auto& alphabet = common::kBookingCodeAlphabet;
+        std::string c(common::kBookingCodeLength, 'A');
+        for (size_t i = c.size(); i-- > 0 && n > 0; n /= alphabet.size()) c[i] = alphabet[n % alphabet.size()];
         return c;
     }
     // Everyone who wants a booking makes it at 07:00 (the engine checks the slot and its capacity).

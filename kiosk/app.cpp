@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "common/booking_code.hpp"
 #include "common/http_url.hpp"
 #include "common/text.hpp"
 #include "kiosk/screens.hpp"
@@ -311,7 +312,7 @@ void KioskApp::edit(const std::function<std::string(const std::string&)>& change
         if (next.size() <= 15) state_.phone = next;
         state_.phone_message.clear();
     } else if (state_.screen == Screen::booking_code) {
-        state_.booking_code = booking_code_typed(change(state_.booking_code));
+        state_.booking_code = common::booking_code_typed(change(state_.booking_code));
         state_.booking_message.clear();
     } else if (state_.screen == Screen::admin) {
         state_.pin = change(state_.pin).substr(0, 12);

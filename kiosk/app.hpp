@@ -61,8 +61,6 @@ ScannedDossier parse_scan(const std::string& text);
 
 // The booking key in a scanned booking link ("…/b/{key}"), if that is what it is (checkin.cpp).
 std::optional<std::string> booking_key_in(const std::string& text);
-// A booking's code as typed, kept to the code's alphabet (upper case) and its 8 characters (checkin.cpp).
-std::string booking_code_typed(const std::string& text);
 
 class KioskApp {
 public:

@@ -12,6 +12,7 @@
 // on to the dossier lookup as before.
 #include <algorithm>
 
+#include "common/booking_code.hpp"
 #include "common/id_card.hpp"
 #include "kiosk/app.hpp"
 
@@ -44,18 +45,8 @@ std::optional<std::string> booking_key_in(const std::string& text) {
     return key;
 }
 
-std::string booking_code_typed(const std::string& text) {
-    static const std::string alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";  // the server's codes: no 0/O, 1/I
-    std::string code;
-    for (char c : text) {
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        if (alphabet.find(c) != std::string::npos && code.size() < 8) code += c;
-    }
-    return code;
-}
-
 void KioskApp::check_in_code() {
-    if (state_.booking_code.size() != 8) {
+    if (!common::is_booking_code(state_.booking_code)) {
         state_.booking_message = "booking.short";
         dirty_ = true;
         return;

@@ -2,6 +2,7 @@
 // (eight letters and digits, on the phone's booking page and in the texts) when
 // the phone's QR is not at hand; checkin.cpp checks it in. The scanner works on
 // this screen too: the hint under the field says so.
+#include "common/booking_code.hpp"
 #include "kiosk/screens.hpp"
 
 namespace kiosk {
@@ -27,7 +28,7 @@ int booking_code_entry(Ui& ui, const Scene& sc, const Box& b) {
     const auto [rest, keys] = split_for_keyboard(m, {b.x, below, b.w, b.bottom() - below});
     const int action_h = m.d(12);
     const Box action = m.portrait ? Box{rest.x + rest.w - m.d(40), rest.y, m.d(40), action_h} : rest.top(action_h);
-    ui.button("booking:check_in", action, sc.t("booking.check_in"), "", Look::primary, s.booking_code.size() == 8);
+    ui.button("booking:check_in", action, sc.t("booking.check_in"), "", Look::primary, common::is_booking_code(s.booking_code));
     const Box words = m.portrait ? Box{rest.x, rest.y, action.x - rest.x - gap, rest.h} : rest.below(action_h + gap);
     if (!s.booking_message.empty()) ui.paragraph(sc.t(s.booking_message.c_str()), words, 3.2, colors::amber, true);
     else ui.paragraph(sc.t("booking.hint"), words, 2.8, colors::muted);

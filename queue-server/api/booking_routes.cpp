@@ -15,6 +15,7 @@
 #include "api/core.hpp"
 #include "api/handlers.hpp"
 #include "api/identity.hpp"
+#include "common/booking_code.hpp"
 #include "common/json_reader.hpp"
 #include "common/local_time.hpp"
 #include "common/qr.hpp"
@@ -29,11 +30,11 @@ using common::JsonReader;
 
 namespace {
 
-// 8 characters of the kiosk keypad's alphabet (no 0/O, 1/I): 40 bits.
+// Random characters of the kiosk keypad's alphabet (common/booking_code.hpp).
 std::string new_booking_code() {
-    static constexpr char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    std::string code(8, 'A');
-    for (char& c : code) c = kAlphabet[randombytes_uniform(32)];
+    std::string code(common::kBookingCodeLength, 'A');
+    for (char& c : code)
+        c = common::kBookingCodeAlphabet[randombytes_uniform(static_cast<uint32_t>(common::kBookingCodeAlphabet.size()))];
     return code;
 }
 

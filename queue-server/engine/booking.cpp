@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/booking_code.hpp"
 #include "common/local_time.hpp"
 #include "engine/codec.hpp"
 
@@ -26,11 +27,6 @@ Error refused(std::string code, std::string message, int status = 409) { return 
 bool is_live(BookingState s) { return s == BookingState::booked || s == BookingState::checked_in; }
 
 bool is_hex64(const std::string& h) { return h.size() == 64 && h.find_first_not_of("0123456789abcdef") == std::string::npos; }
-
-// What the kiosk's keypad can type, without the letters read as digits (O, I).
-bool is_booking_code(const std::string& c) {
-    return c.size() == 8 && c.find_first_not_of("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") == std::string::npos;
-}
 
 std::string day_text(int32_t d) {
     const std::string s = std::to_string(d);
@@ -164,7 +160,7 @@ std::optional<Error> Engine::decide_booking(const MakeBooking& c, const common::
     if (!s) return refused("unknown_service", "no service with code '" + c.service + "'", 404);
     if (!is_hex64(c.person)) return refused("bad_person", "a person is a 64-digit hex keyed hash", 400);
     if (!is_hex64(c.key_hash)) return refused("bad_key_hash", "a key hash is 64 lower-case hex digits", 400);
-    if (!is_booking_code(c.code)) return refused("bad_booking_code", "a booking code is 8 letters and digits", 400);
+    if (!common::is_booking_code(c.code)) return refused("bad_booking_code", "a booking code is 8 letters and digits", 400);
     if (c.masked_name.size() > 200) return refused("bad_name", "the masked name is longer than 200 bytes", 400);
     if (state_.booking_keys.contains(c.key_hash)) return refused("key_taken", "another booking has this key hash");
     if (state_.booking_codes.contains(c.code)) return refused("code_taken", "another booking has this code");

@@ -36,7 +36,7 @@ BookingRules booking_rules_from_json(const json& j, const std::string& where) {
         b.slot_capacity = 0;
     } else {
         b.slot_capacity = r.get<int>("capacity", b.slot_capacity);
-        if (b.slot_capacity == 0) b.slot_capacity = -1;  // 0 is "auto" inside: a written 0 is refused by the check
+        if (b.slot_capacity == 0) b.slot_capacity = -1;  // 0 stands for "auto" inside: a written 0 must reach validate()'s refusal
     }
     if (r.has("walk_in_share")) {  // of the counters' time, when the capacity is derived
         if (!r.raw("walk_in_share").is_number()) throw CodecError(r.path("walk_in_share") + ": a share, 0 to 0.9");
