@@ -6,6 +6,11 @@
 // itself (`elderly_age` in the kiosk's config, 60 by the Law on the Elderly),
 // when the center has that category.
 //
+// A card with no booking for today takes a walk-in number: the person picks
+// a service (the elderly priority comes from the card), and the number goes
+// with the card, so the per-person limits count it; a center may give walk-in
+// numbers to scanned cards only (walk_in_identity), and then says so.
+//
 // The card's ID number goes to the server and nowhere else: not on the
 // screen, not on the paper, not in the log. A card QR that is cut short, an
 // old card's or a bad date says so on the refusal screen; any other scan goes
@@ -78,6 +83,10 @@ bool KioskApp::scanned_arrival(const std::string& text) {
     nlohmann::json body = {{"id_number", c.id_number}};
     if (elderly) body["category"] = "elderly";
     check_in(body, elderly ? "elderly" : "normal");
+    // No booking today: the number is taken with the card (flows.cpp, issued).
+    state_.card_id = c.id_number;
+    state_.card_name = c.name;
+    state_.card_elderly = elderly;
     return true;
 }
 

@@ -28,6 +28,8 @@ std::string refusal_for(const Reply& r) {
     if (code == "too_late") return "refused.too_late";
     if (code == "already_checked_in") return "refused.checked_in";
     if (code == "not_today") return "refused.not_today";
+    if (code == "identity_required") return "refused.card_needed";
+    if (code == "limit_reached") return "refused.limit";
     return "refused.other";
 }
 
@@ -83,6 +85,7 @@ void KioskApp::receive(const nlohmann::json& m) {
 void KioskApp::choose_service(const std::string& code) {
     if (code.empty() || !mirror_.service(code)) return;
     state_.service = code;
+    if (state_.card_elderly) return issue(code, "elderly");  // the card said so: nothing to ask
     if (mirror_.categories().size() <= 1) return issue(code, "normal");
     go(Screen::category);
 }
@@ -95,8 +98,10 @@ void KioskApp::issue(const std::string& service, const std::string& category) {
     go(Screen::issuing);
     ++jobs_;
     const int64_t seq = mirror_.seq();  // a ticket this request made comes after this event
-    net_->post([this, service, category, seq] {
-        Reply r = api_->post("/api/tickets", {{"service", service}, {"category", category}});
+    nlohmann::json body = {{"service", service}, {"category", category}};
+    if (!state_.card_id.empty()) body.update({{"id_number", state_.card_id}, {"name", state_.card_name}});
+    net_->post([this, body = std::move(body), category, seq] {
+        Reply r = api_->post("/api/tickets", body);
         post_ui([this, r = std::move(r), category, seq] {
             --jobs_;
             issued(r, category, seq);
@@ -117,6 +122,10 @@ void KioskApp::issued(const Reply& r, const std::string& category, int64_t since
     }
     if (r.answered()) log_("ticket refused: " + std::to_string(r.status) + " " + r.code());
     else log_("ticket request failed: " + r.error);
+    if (r.code() == "no_booking_today" && !state_.card_id.empty()) {  // a walk-in with the card: a number, with it
+        log_("no booking for this ID card today: a walk-in number with it");
+        return go(Screen::services);
+    }
     state_.refusal = refusal_for(r);
     go(Screen::refused);
 }

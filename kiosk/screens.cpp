@@ -155,7 +155,7 @@ std::string waiting_line(const Scene& sc, const client::ServiceInfo& s) {
 // Tiles in pages: as many rows as fit at a readable height.
 int tiles(Ui& ui, const Scene& sc, const Box& b) {
     const Metrics& m = ui.m();
-    ui.title(sc.t("services.title"), b.top(m.d(8)));
+    ui.title(sc.t(sc.state.card_id.empty() ? "services.title" : "services.title_card"), b.top(m.d(8)));
     const Box area = b.below(m.d(10));
     const auto& services = sc.mirror.services();
     if (services.empty()) {

@@ -53,6 +53,14 @@ struct KioskState {
     std::string refusal;        // strings key: why no number
     std::optional<TicketOutcome> outcome;
 
+    // A chip ID card scanned with no booking for today: the walk-in number is
+    // taken with it, and the server keeps only its keyed hash (for the limits)
+    // and the masked name. The number and the name live here, never on the
+    // screen or the paper, and go at the next reset.
+    std::string card_id;
+    std::string card_name;
+    bool card_elderly = false;  // old enough: the elderly priority without asking
+
     // Messages about the ticket shown. The digits live here until sent (the
     // person sees what they type); the server keeps the number, the kiosk keeps
     // only its masked form, and all of it goes with the ticket at the next reset.

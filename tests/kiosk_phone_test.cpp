@@ -15,7 +15,8 @@
 // Arrival with a booking (issue 21): the booking's QR from the phone's screen
 // and the chip ID card's QR, read by the scanner, check the booking in and
 // print its ticket; an elderly card holder gets the priority by itself; the ID
-// number and address are in no log, file or screen state; a bad card QR says why.
+// number and address are in no log, file or screen state; a bad card QR says why;
+// a card with no booking takes a walk-in number, counted in the person's limits.
 #include <catch2/catch.hpp>
 
 #include <zbar.h>
@@ -503,16 +504,43 @@ TEST_CASE("arrival with a booking: its QR from the phone and the chip ID card's 
     }
     k.tap("ticket:done");
 
-    k.scan(card);  // its booking has its number: nothing left to check in today
-    k.until([&] { return k.screen() == Screen::refused; }, "the refusal");
-    CHECK(k.state().refusal == "refused.no_booking");
+    // Its booking has its number: the card now takes a walk-in number, counted in the person's limits.
+    k.scan(card);
+    k.until([&] { return k.screen() == Screen::services; }, "the services, for a walk-in number with the card");
+    CHECK(k.said("no booking for this ID card today"));
+    k.tap("service:A");  // the booking of A was the one of A today
+    k.until([&] { return k.screen() == Screen::refused; }, "the limit's refusal");
+    CHECK(k.state().refusal == "refused.limit");
+    k.tap("nav:home");
+    CHECK(k.state().card_id.empty());  // gone with the person
+    k.scan(card);
+    k.until([&] { return k.screen() == Screen::services; }, "the services again");
+    k.tap("service:B");  // no category asked: the card says elderly
+    k.until([&] { return k.state().outcome && k.state().outcome->print != PrintState::printing; }, "the walk-in's ticket printed");
+    CHECK(k.state().outcome->ticket["category"] == "elderly");
+    CHECK(k.state().outcome->ticket["masked_name"] == "Nguyễn V** A**");
+    CHECK(k.state().outcome->ticket.dump().find("001150012345") == std::string::npos);
+    k.tap("ticket:done");
+    // A center that gives walk-in numbers by card only says so to whoever comes without one.
+    engine::Center c = h.s.on_loop([&] { return h.s.core->engine().state().center; });
+    c.booking.walk_in_identity = true;
+    REQUIRE(h.s.call("PUT", "/api/admin/center", engine::center_to_json(c).dump(), h.admin).status == 200);
+    k.tap("home:take");
+    k.tap("service:C");
+    if (k.screen() == Screen::category) k.tap("category:normal");
+    k.until([&] { return k.screen() == Screen::refused; }, "the card asked for");
+    CHECK(k.state().refusal == "refused.card_needed");
+    for (const auto& line : k.log) CHECK(line.find("001150012345") == std::string::npos);
     k.tap("nav:home");
     k.scan("123456789||Nguyễn Văn An|01011950|Nam|Hà Nội|01012021");  // an old 9-digit card's
     k.until([&] { return k.screen() == Screen::refused; }, "the card's refusal");
     CHECK(k.state().refusal == "refused.card_old");
     k.tap("nav:home");
     k.scan("H55.26-1124-0001|1234");  // a receipt still opens the dossier lookup
-    k.until([&] { return k.screen() == Screen::dossier_looking || k.screen() == Screen::dossier_result; }, "the dossier lookup");
+    // Looking, the result, or back on the form with the server's answer (no such dossier here): not a card.
+    k.until([&] { return k.state().dossier_code == "H55.26-1124-0001" && k.screen() != Screen::refused && !k.app->busy(); },
+            "the dossier lookup");
+    CHECK(k.state().dossier_check == "1234");
 }
 
 TEST_CASE("a booking's code typed at the kiosk checks it in - a short or unknown code says why", "[booking]") {

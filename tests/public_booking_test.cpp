@@ -170,6 +170,20 @@ TEST_CASE("the kiosk checks a booking in by its code or its key: a ticket before
     const std::string staff = h.s.staff(1);
     auto call = [&] { return h.s.call("POST", "/api/counters/1/next", "{}", staff).body["ticket"]["id"]; };
     CHECK(call() == t1.body["id"]);
+    // The staff check the phone the citizen shows against the booking's: keyed hashes compared.
+    const std::string t1_identity = "/api/tickets/" + std::to_string(t1.body["id"].get<int64_t>()) + "/identity";
+    CHECK(h.refusal(h.s.call("POST", t1_identity, R"({"phone":"0987654321"})", staff)) == "409 identity_mismatch");
+    auto confirmed = h.s.call("POST", t1_identity, R"({"phone":"0912345678"})", staff);
+    REQUIRE(confirmed.status == 200);
+    CHECK(confirmed.body["confirmed"] == true);
+    CHECK(confirmed.raw.find("912345678") == std::string::npos);
+    CHECK(h.refusal(h.s.call("POST", t1_identity, R"({"id_number":"123"})", staff)) == "400 bad_id_number");
+    CHECK(h.s.call("POST", t1_identity, R"({"phone":"0912345678"})", h.s.kiosk).status == 403);
+    const std::string t2_identity = "/api/tickets/" + std::to_string(t2.body["id"].get<int64_t>()) + "/identity";
+    CHECK(h.refusal(h.s.call("POST", t2_identity, R"({"phone":"0987654321"})", staff)) == "409 not_held_here");  // still waiting
+    CHECK(h.s.call("POST", t2_identity, R"({"phone":"0987654321"})", h.admin).status == 200);  // managers: any of today's
+    const std::string walk_in_identity = "/api/tickets/" + std::to_string(walk_in.body["id"].get<int64_t>()) + "/identity";
+    CHECK(h.refusal(h.s.call("POST", walk_in_identity, R"({"phone":"0987654321"})", h.admin)) == "409 no_identity");
     h.s.call("POST", "/api/tickets/" + std::to_string(t1.body["id"].get<int64_t>()) + "/start", "{}", staff);
     CHECK(call() == t2.body["id"]);
     h.s.call("POST", "/api/tickets/" + std::to_string(t2.body["id"].get<int64_t>()) + "/start", "{}", staff);

@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include <charconv>
+#include <spdlog/spdlog.h>
 
 #include "api/calendar_file.hpp"
 #include "api/core.hpp"
@@ -337,6 +338,40 @@ void check_in(Core& core, const Call& call, Respond respond) {
         j["follow_url"] = follow_url(core.options().phone, key);
         return ok_json(j, 201);
     }, std::move(respond));
+}
+
+// At the counter: the chip ID card (or the phone) the citizen shows is the one
+// the ticket was booked or taken with. Only its keyed hash is compared, to the
+// ticket held at the staff's own counter (managers: any of today's), so the
+// route tells no one whose a number is, and guesses cost a login each.
+void confirm_identity(Core& core, const Call& call, Respond respond) {
+    const std::string& text = call.params.at(0);
+    int64_t id = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    const engine::Ticket* t = ec == std::errc() && end == text.data() + text.size() ? core.engine().ticket(id) : nullptr;
+    if (!t) return respond(error_reply(404, "unknown_ticket", "no such ticket today"));
+    if (call.who->role == Role::staff && (t->counter != call.who->counter || (t->state != engine::TicketState::called &&
+                                                                               t->state != engine::TicketState::serving)))
+        return respond(error_reply(409, "not_held_here", "the ticket is not held at counter " + std::to_string(call.who->counter)));
+    const engine::Booking* b = t->booking ? core.engine().booking(t->booking) : nullptr;
+    const std::string person = b ? b->person : t->person;
+    if (person.empty()) return respond(error_reply(409, "no_identity", "this number was taken without an ID card or a phone"));
+    JsonReader r(call.body, "body", {"id_number", "phone"});
+    std::string shown;
+    if (r.has("id_number")) {
+        if (!is_id_number(r.get<std::string>("id_number")))
+            return respond(error_reply(400, "bad_id_number", "a chip ID card number has 12 digits"));
+        shown = core.identity().person_of_id_number(r.get<std::string>("id_number"));
+    } else {
+        auto phone = phone_of(call.body);
+        if (auto* refused = std::get_if<Reply>(&phone)) return respond(*refused);
+        shown = core.identity().person_of_phone(std::get<std::string>(phone));
+    }
+    const bool matches = sodium_memcmp(shown.data(), person.data(), std::min(shown.size(), person.size())) == 0 &&
+                         shown.size() == person.size();
+    spdlog::info("identity of ticket {} at counter {}: {}", t->number, t->counter, matches ? "confirmed" : "not matching");
+    if (!matches) return respond(error_reply(409, "identity_mismatch", "the card or phone shown is not the one of this number"));
+    respond(ok_json({{"ticket", t->id}, {"number", t->number}, {"confirmed", true}, {"masked_name", t->masked_name}}));
 }
 
 // A day's bookings (today's by default), for the counters and managers.

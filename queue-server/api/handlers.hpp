@@ -71,6 +71,7 @@ void public_unbook(Core&, const Call&, Respond);
 void public_move(Core&, const Call&, Respond);
 void check_in(Core&, const Call&, Respond);
 void list_bookings(Core&, const Call&, Respond);
+void confirm_identity(Core&, const Call&, Respond);
 
 // feed_routes.cpp: the dossier backend's signed push, and how the feeds are doing
 void feed_push(Core&, const Call&, Respond);

@@ -45,6 +45,7 @@ const std::vector<Route>& route_table() {
         {M::post, "/api/tickets/{id}/cancel", kStaff, kSmall, Runs::loop, cancel, "cancels a ticket of a service the counter serves"},
         {M::post, "/api/tickets/{id}/reactivate", kStaff, kSmall, Runs::loop, reactivate, "a no-show ticket waits again, in its place"},
         {M::post, "/api/tickets/{id}/transfer", kStaff, kSmall, Runs::loop, transfer, "to another service or counter"},
+        {M::post, "/api/tickets/{id}/identity", kStaff, kSmall, Runs::loop, confirm_identity, "the card or phone shown matches the ticket's person"},
         {M::post, "/api/tickets/{id}/rating", RoleSet{rating} | kManagers, kSmall, Runs::loop, rate_ticket, "the citizen's rating"},
         {M::post, "/api/counters/{id}/next", kStaff, kSmall, Runs::loop, call_next, "the counter calls the next ticket"},
         {M::post, "/api/counters/{id}/pause", kStaff, kSmall, Runs::loop, pause_counter, "the counter stops calling"},

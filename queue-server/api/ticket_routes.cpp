@@ -7,7 +7,10 @@
 
 #include "api/core.hpp"
 #include "api/handlers.hpp"
+#include "api/identity.hpp"
 #include "common/json_reader.hpp"
+#include "common/text.hpp"
+#include "dossier/dossier.hpp"
 #include "engine/codec.hpp"
 
 namespace api::handlers {
@@ -27,6 +30,22 @@ std::optional<int64_t> ticket_id(const Call& call) {
 }
 
 Reply bad_ticket_id() { return error_reply(404, "unknown_ticket", "ticket ids are positive whole numbers"); }
+
+// The chip ID card a walk-in scanned (its number, the holder's name) becomes the
+// keyed hash the limits count and the masked name; neither the number nor the
+// full name goes further. A center that asks for the card refuses kiosks without one.
+std::optional<Reply> walk_in_card(Core& core, const Call& call, const JsonReader& r, engine::IssueTicket& c) {
+    if (!r.has("id_number")) {
+        if (call.who->role == Role::kiosk && core.engine().state().center.booking.walk_in_identity)
+            return error_reply(409, "identity_required", "this center gives numbers to those who scan their chip ID card");
+        return std::nullopt;
+    }
+    const std::string id = r.get<std::string>("id_number");
+    if (!is_id_number(id)) return error_reply(400, "bad_id_number", "a chip ID card number has 12 digits");
+    c.person = core.identity().person_of_id_number(id);
+    c.masked_name = dossier::mask_name(common::utf8_prefix(common::to_nfc(r.get<std::string>("name", std::string())).value_or(""), 100));
+    return std::nullopt;
+}
 
 // Staff act for their counter (the engine checks the ticket is held there);
 // managers and admins act for no counter in particular.
@@ -61,10 +80,11 @@ void act(Core& core, const Call& call, engine::Action action, Respond respond) {
 // The follow key is made here and answered once, in this reply; the engine and
 // the log get only its hash (follow.hpp).
 void issue_ticket(Core& core, const Call& call, Respond respond) {
-    JsonReader r(call.body, "body", {"service", "category"});
+    JsonReader r(call.body, "body", {"service", "category", "id_number", "name"});
     const std::string key = new_follow_key();
     engine::IssueTicket c{r.get<std::string>("service"), r.get<std::string>("category", std::string("normal")),
                           std::string(role_name(call.who->role)) + ":" + call.who->name, follow_hash(key)};
+    if (auto refused = walk_in_card(core, call, r, c)) return respond(*refused);
     core.execute(c, [&core, key](const engine::Outcome& out) {
         json j = core.ticket_json(*core.engine().ticket(std::get<engine::TicketIssued>(out.events.back().body).ticket.id));
         j["follow_key"] = key;

@@ -140,18 +140,23 @@ std::optional<Error> Engine::check_slot(const Service& s, int32_t day, int start
     return std::nullopt;
 }
 
-// The person's live bookings of the day, but `except` (the one being moved).
+// The person's live bookings of the day, but `except` (the one being moved),
+// and, for today, the walk-in numbers taken with their chip ID card (all but
+// those staff cancelled): one count, however the number was got.
 std::optional<Error> Engine::check_limits(const std::string& person, const std::string& service, int32_t day,
                                           int64_t except) const {
     int all = 0, same = 0;
     for (const Booking* b : bookings_of(person, day))
         if (b->id != except && is_live(b->state)) ++all, same += b->service == service;
+    if (auto walk_ins = state_.person_tickets.find(person); day == state_.day && walk_ins != state_.person_tickets.end())
+        for (const int64_t id : walk_ins->second)
+            if (const Ticket* t = ticket(id); t && t->state != TicketState::cancelled) ++all, same += t->service == service;
     const BookingPolicy& p = state_.center.booking;
     if (same >= p.per_service_per_day)
-        return refused("limit_reached", "one person books at most " + std::to_string(p.per_service_per_day) +
+        return refused("limit_reached", "one person gets at most " + std::to_string(p.per_service_per_day) +
                                             " number(s) of a service a day");
     if (all >= p.per_day)
-        return refused("limit_reached", "one person books at most " + std::to_string(p.per_day) + " numbers a day");
+        return refused("limit_reached", "one person gets at most " + std::to_string(p.per_day) + " numbers a day");
     return std::nullopt;
 }
 

@@ -50,15 +50,17 @@ BookingRules booking_rules_from_json(const json& j, const std::string& where) {
 
 json booking_policy_to_json(const BookingPolicy& p) {
     return {{"per_service_per_day", p.per_service_per_day}, {"per_day", p.per_day}, {"max_booked_streak", p.max_booked_streak},
-            {"open_weekdays", p.open_weekdays},             {"closed_days", p.closed_days}};
+            {"open_weekdays", p.open_weekdays},             {"closed_days", p.closed_days},
+            {"walk_in_identity", p.walk_in_identity}};
 }
 
 BookingPolicy booking_policy_from_json(const json& j) {
-    Reader r(j, "booking", {"per_service_per_day", "per_day", "max_booked_streak", "open_weekdays", "closed_days"});
+    Reader r(j, "booking", {"per_service_per_day", "per_day", "max_booked_streak", "open_weekdays", "closed_days", "walk_in_identity"});
     BookingPolicy p;
     p.per_service_per_day = r.get<int>("per_service_per_day", p.per_service_per_day);
     p.per_day = r.get<int>("per_day", p.per_day);
     p.max_booked_streak = r.get<int>("max_booked_streak", p.max_booked_streak);
+    p.walk_in_identity = r.get<bool>("walk_in_identity", p.walk_in_identity);
     auto ints = [&](const char* key, auto& out) {
         if (!r.has(key)) return;
         const json& list = r.raw(key);

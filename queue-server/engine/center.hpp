@@ -66,6 +66,10 @@ struct BookingPolicy {
     int per_service_per_day = 1;   // live bookings of one person, one service, one day
     int per_day = 2;               // ...of one person, one day, all services
     int max_booked_streak = 3;     // booked calls in a row at a counter while walk-ins wait
+    // Walk-in numbers at the kiosks only for a scanned chip ID card, and counted with
+    // the bookings in the limits above (Hà Nội's rule); off: the card is optional, and
+    // a walk-in number taken with one still counts.
+    bool walk_in_identity = false;
     std::vector<int> open_weekdays = {1, 2, 3, 4, 5};  // 0 = Sunday … 6 = Saturday
     std::vector<int32_t> closed_days;                  // holidays, yyyymmdd
 };

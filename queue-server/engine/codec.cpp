@@ -150,8 +150,8 @@ json ticket_to_json(const Ticket& t) {
         j["booking"] = t.booking;
         j["booked"] = t.booked;
         j["slot_at"] = t.slot_at;
-        j["masked_name"] = t.masked_name;
     }
+    if (t.booking || !t.masked_name.empty()) j["masked_name"] = t.masked_name;  // booked, or a walk-in's chip ID card
     return j;
 }
 
@@ -159,7 +159,7 @@ Ticket ticket_from_json(const json& j) {
     Reader r(j, "ticket", {"id", "number", "serial", "service", "category", "priority", "source", "day", "issued_at", "state",
                            "counter", "target_counter", "called_at", "started_at", "finished_at", "recalls", "transfers",
                            "people_ahead", "est_wait_s", "rating", "late", "follow_hash", "booking", "booked", "slot_at",
-                           "masked_name"});
+                           "masked_name", "person"});
     Ticket t;
     t.id = r.get<int64_t>("id");
     t.number = r.get<std::string>("number");
@@ -187,13 +187,15 @@ Ticket ticket_from_json(const json& j) {
     t.booked = r.get<bool>("booked", false);
     t.slot_at = r.get<int64_t>("slot_at", 0);
     t.masked_name = r.get<std::string>("masked_name", "");
+    t.person = r.get<std::string>("person", "");  // only in the log
     return t;
 }
 
 namespace {
 
-// The body alone (no seq/at/day/by). `for_log`: with the follow hash, which the
-// log keeps (a key must still work after a restart) and no client is ever sent.
+// The body alone (no seq/at/day/by). `for_log`: with the follow hash and the
+// person's keyed hash, which the log keeps (a key must still work after a
+// restart, the limits must still count) and no client is ever sent.
 json body_to_json(const EventBody& body, bool for_log) {
     auto ref = [](int64_t ticket, const std::string& number, const std::string& service) {
         return json{{"ticket", ticket}, {"number", number}, {"service", service}};
@@ -204,6 +206,7 @@ json body_to_json(const EventBody& body, bool for_log) {
         [&](const TicketIssued& e) {
             json t = ticket_to_json(e.ticket);
             if (for_log && !e.ticket.follow_hash.empty()) t["follow_hash"] = e.ticket.follow_hash;
+            if (for_log && !e.ticket.person.empty()) t["person"] = e.ticket.person;
             return json{{"ticket", t}};
         },
         [&](const TicketCalled& e) {

@@ -131,7 +131,15 @@ std::optional<Error> Engine::decide_issue(const IssueTicket& c, const common::In
     const auto serial = next_free_number(*s);
     if (!serial) return conflict("range_exhausted", "service " + s->code + " has no free number left today");
     if (auto e = check_follow_hash(c.follow_hash)) return e;
-    out.push_back(TicketIssued{new_ticket(*s, *cat, *serial, c.source, c.follow_hash, now)});
+    if (!c.person.empty()) {  // a chip ID card was scanned: the person's limits count this number
+        if (!is_hex_sha256(c.person)) return bad_request("bad_person", "a person is a 64-digit hex keyed hash");
+        if (c.masked_name.size() > 200) return bad_request("bad_name", "the masked name is longer than 200 bytes");
+        if (auto e = check_limits(c.person, s->code, state_.day, 0)) return e;
+    }
+    Ticket t = new_ticket(*s, *cat, *serial, c.source, c.follow_hash, now);
+    t.person = c.person;
+    t.masked_name = c.masked_name;
+    out.push_back(TicketIssued{std::move(t)});
     return std::nullopt;
 }
 
@@ -393,6 +401,7 @@ void Engine::fold(const EventBody& body, int64_t at) {
             state_.next_number[s ? s->prefix : t.service] = t.serial + 1;
             ++state_.issued_today[t.service];
             if (!t.follow_hash.empty()) state_.followed[t.follow_hash] = t.id;
+            if (!t.person.empty() && !t.booking) state_.person_tickets[t.person].push_back(t.id);
             enqueue(t);
         },
         [&](const TicketCalled& e) {
@@ -511,6 +520,7 @@ void Engine::open_day(int32_t day) {
     state_.booked_queue.clear();
     forget_bookings_before(day);
     state_.followed.clear();  // a key works for its own day only
+    state_.person_tickets.clear();
     state_.recent_calls.clear();
     for (auto& [id, k] : state_.counters) {
         k.ticket = 0;

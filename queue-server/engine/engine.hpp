@@ -92,6 +92,7 @@ struct State {
     std::map<SlotRef, int> slot_taken;                  // live bookings (booked or checked in) a slot holds
     std::map<std::pair<std::string, int32_t>, std::vector<int64_t>> person_bookings;  // by (person, day)
     std::set<BookingDeadline> booking_deadlines;        // booked, not checked in: when each is a no-show
+    std::map<std::string, std::vector<int64_t>> person_tickets;  // today's walk-in tickets by the card's keyed hash
 };
 
 // What a command did: the events to store (in order), and the refusal if any.

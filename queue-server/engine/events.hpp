@@ -50,6 +50,9 @@ struct Ticket {
     bool booked = false;
     int64_t slot_at = 0;
     std::string masked_name;  // "Nguyễn V. A.", from the booking or the ID card; never the full name
+    // A walk-in who scanned a chip ID card: its keyed hash, which the per-person
+    // limits count (booked tickets are counted by their booking). Log only, like follow_hash.
+    std::string person;
 };
 
 // A number booked ahead for a slot of a day (issue 21). The person is known by a
@@ -81,12 +84,15 @@ struct Booking {
 
 struct Configure { Center center; };
 // `follow_hash`: hex SHA-256 of the follow key the API made for this ticket, or empty.
+// `person`, `masked_name`: the chip ID card scanned for it (its keyed hash), or empty.
 // (A constructor, so that the callers from before the hash need not name it.)
 struct IssueTicket {
     std::string service;
     std::string category = "normal";
     std::string source;
     std::string follow_hash;
+    std::string person;
+    std::string masked_name;
     IssueTicket() = default;
     IssueTicket(std::string service_, std::string category_ = "normal", std::string source_ = "", std::string follow_hash_ = "")
         : service(std::move(service_)), category(std::move(category_)), source(std::move(source_)), follow_hash(std::move(follow_hash_)) {}

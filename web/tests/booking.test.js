@@ -131,7 +131,7 @@ test('a wrong booking link gets a kind page, in English too', async () => {
   await page.context().close();
 });
 
-test('a booked citizen checked in by the code shows at the counter: the slot, how early, the masked name', async (t) => {
+test('a booked citizen checked in by the code shows at the counter: the slot, how early, the masked name, the identity checked', async (t) => {
   const day = (await server.call('GET', '/api/public/services')).json.services.find((s) => s.code === 'A').days[0];
   const slot = (await server.call('GET', `/api/public/slots?service=A&day=${day}`)).json.slots.find((s) => s.free > 0);
   if (!slot) return t.skip('no slot left today (the minutes before midnight)');
@@ -155,6 +155,15 @@ test('a booked citizen checked in by the code shows at the counter: the slot, ho
   assert.ok(!line.includes('Thị Bình'), 'the name masked');
   mkdirSync(screenshots, { recursive: true });
   await page.screenshot({ path: join(screenshots, 'console-booked-1366x768.png') });
+  // The phone the citizen shows, checked against the booking's (key I, then type, Enter).
+  await page.keyboard.press('i');
+  await page.keyboard.type('0912345678');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.identity-result.mismatch:has-text("Không khớp")');
+  await page.fill('#identity-input', '0987654321');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.identity-result.ok:has-text("Đúng người")');
+  await page.evaluate(() => document.activeElement.blur());
   await page.keyboard.press('f');
   await page.waitForSelector('.current.idle');
   await page.context().close();

@@ -6,7 +6,7 @@
 // hall board and the dashboard always show the same thing.
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, type Me } from '../lib/api';
+import { api, ApiError, type Me } from '../lib/api';
 import { categoryName, Live, serviceName, waitingFor, waitingOf, type Counter, type QueueState, type Ticket } from '../lib/live';
 import { clock, duration } from '../lib/format';
 import { language, t } from '../lib/i18n';
@@ -49,6 +49,36 @@ function Booking({ ticket }: { ticket: Ticket }) {
   );
 }
 
+// The ID card (or phone) the citizen shows, checked against the one the number
+// was booked or taken with: the server compares keyed hashes and keeps nothing.
+// Key I puts the cursor in the field; the scanner can type the card's number.
+function IdentityCheck({ ticket }: { ticket: Ticket }) {
+  const [shown, setShown] = useState('');
+  const [result, setResult] = useState<'' | 'ok' | 'mismatch' | 'bad'>('');
+  useEffect(() => { setShown(''); setResult(''); }, [ticket.id]);
+  const check = async (e: Event) => {
+    e.preventDefault();
+    const digits = shown.replace(/\D/g, '');
+    const body = digits.length === 12 ? { id_number: digits } : { phone: shown.trim() };
+    try {
+      await api.post(`/api/tickets/${ticket.id}/identity`, body);
+      setResult('ok');
+    } catch (err) {
+      setResult(err instanceof ApiError && err.code === 'identity_mismatch' ? 'mismatch' : 'bad');
+    }
+  };
+  return (
+    <form class="identity" onSubmit={check} aria-label={t('identity')}>
+      <label>{t('identity')} <kbd>I</kbd>
+        <input id="identity-input" name="identity" inputMode="numeric" autoComplete="off" maxLength={20} value={shown}
+          placeholder={t('identity_input')} onInput={(e) => { setShown(e.currentTarget.value); setResult(''); }} />
+      </label>
+      <button type="submit" disabled={!shown.trim()}>{t('identity_check')}</button>
+      {result && <span class={`identity-result ${result}`} role="status">{t(result === 'ok' ? 'identity_ok' : result === 'mismatch' ? 'identity_mismatch' : 'identity_bad')}</span>}
+    </form>
+  );
+}
+
 function Current({ state, ticket, counter, now }: { state: QueueState; ticket?: Ticket; counter: Counter; now: number }) {
   const lang = language();
   if (counter.paused && !ticket) return <section class="current idle"><div class="number">—</div><p>{t('paused')}</p></section>;
@@ -63,6 +93,8 @@ function Current({ state, ticket, counter, now }: { state: QueueState; ticket?: 
         <span class="badge">{t(serving ? 'state_serving' : 'state_called')}</span>
       </p>
       <Booking ticket={ticket} />
+      {!ticket.booking && ticket.masked_name && <p class="booking"><span class="masked-name">{ticket.masked_name}</span></p>}
+      {(ticket.booking || ticket.masked_name) && <IdentityCheck ticket={ticket} />}
       <dl>
         <dt>{t('waited')}</dt><dd>{duration(ticket.called_at - ticket.issued_at)}</dd>
         {serving ? <><dt>{t('serving_for')}</dt><dd class="ticking">{duration(now - ticket.started_at)}</dd></>
@@ -196,6 +228,10 @@ function Console({ me }: { me: Me }) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.ctrlKey || e.altKey || e.metaKey) return;
+      if (e.key.toLowerCase() === 'i' && document.getElementById('identity-input')) {
+        e.preventDefault();
+        return document.getElementById('identity-input')!.focus();
+      }
       const a = keys[e.key.toLowerCase()];
       if (!a || !counter) return;
       e.preventDefault();
