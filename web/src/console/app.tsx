@@ -69,7 +69,7 @@ function IdentityCheck({ ticket }: { ticket: Ticket }) {
   };
   return (
     <form class="identity" onSubmit={check} aria-label={t('identity')}>
-      <label>{t('identity')} <kbd>I</kbd>
+      <label><span>{t('identity')} <kbd>I</kbd></span>
         <input id="identity-input" name="identity" inputMode="numeric" autoComplete="off" maxLength={20} value={shown}
           placeholder={t('identity_input')} onInput={(e) => { setShown(e.currentTarget.value); setResult(''); }} />
       </label>
