@@ -3,14 +3,15 @@
 // its file sender writes the texts to DATA/messages.jsonl, where the test
 // reads the confirmation code as a citizen reads an SMS): a wrong code said in
 // words, the booking's page with its code, the calendar file, a move to
-// another time, a cancel after a confirmation, a wrong link's kind page, and
-// axe-core on the booking form and the booking's page.
+// another time, a cancel after a confirmation, a wrong link's kind page,
+// axe-core on the booking form and the booking's page, and the manager's
+// Bookings tab, whose figures and CSV equal the statistics API's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, watch } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { console_, screenshots, stage } from './harness.js';
+import { console_, open, screenshots, signIn, stage } from './harness.js';
 
 let server, browser;
 stage((s, b) => { server = s; browser = b; });
@@ -166,5 +167,51 @@ test('a booked citizen checked in by the code shows at the counter: the slot, ho
   await page.evaluate(() => document.activeElement.blur());
   await page.keyboard.press('f');
   await page.waitForSelector('.current.idle');
+  await page.context().close();
+});
+
+// After the tests above: a booking cancelled (the first), one checked in and
+// called (the third, unless it was too late in the day). The tab over the
+// whole bookable range shows what the API reports, row by row, and the waits
+// of booked and walk-in citizens side by side.
+test("the dashboard's Bookings tab shows the API's figures per day and service, and downloads its CSV", async () => {
+  const services = (await server.call('GET', '/api/public/services')).json.services;
+  const days = services.flatMap((s) => s.days).sort();
+  const [from, to] = [days[0], days.at(-1)];
+  const input = (d) => `${String(d).slice(0, 4)}-${String(d).slice(4, 6)}-${String(d).slice(6, 8)}`;
+  const manager = await server.token('manager', server.creds.manager.password);
+  const api = (await server.call('GET', `/api/stats/bookings?from=${from}&to=${to}`, undefined, manager)).json;
+  const total = api.rows.find((r) => r.day === 0);
+  assert.ok(total.made >= 1 && total.cancelled >= 1, `the tests above booked and cancelled: ${JSON.stringify(total)}`);
+
+  const page = await open(browser, server, '/dashboard/');
+  await signIn(page, 'manager', server.creds.manager.password);
+  await page.click('nav.tabs button[data-tab=bookings]');
+  await page.waitForSelector('[data-view=bookings] table[data-table=bookings]');
+  await page.fill('input[name=from]', input(from));
+  await page.fill('input[name=to]', input(to));
+  await page.click('[data-view=bookings] .filters button[type=submit]');
+  await page.waitForFunction((n) => document.querySelectorAll('table[data-table=bookings] tbody tr').length === n, api.rows.length);
+  const percent = (x) => `${(x * 100).toFixed(1)}%`;  // lib/format.ts
+  for (const r of api.rows) {
+    const tr = page.locator(`table[data-table=bookings] tr[data-day="${r.day}"][data-service="${r.service}"]`);
+    const what = `${r.day} ${r.service}`;
+    assert.equal(await tr.locator('[data-col=made]').innerText(), String(r.made), what);
+    assert.equal(await tr.locator('[data-col=no_show]').innerText(), String(r.no_show), what);
+    assert.match(await tr.locator('[data-col=checked_in]').innerText(), new RegExp(`^${r.checked_in} \\(${r.on_time} / ${r.late}\\)`), what);
+    if (r.checked_in + r.no_show) assert.equal(await tr.locator('[data-col=show_up]').innerText(), percent(r.show_up), what);
+    if (r.offered) assert.match(await tr.locator('[data-col=slot_use]').innerText(), new RegExp(`^${percent(r.slot_use)} \\(${r.made - r.cancelled}/${r.offered}\\)`), what);
+  }
+  const waits = (await server.call('GET', `/api/stats?from=${from}&to=${to}&by=booking`, undefined, manager)).json.rows.filter((r) => r.key !== 'total');
+  assert.equal(await page.locator('table[data-table=booking-waits] tbody tr').count(), waits.length);
+  for (const w of waits)
+    assert.equal(await page.locator(`table[data-table=booking-waits] tr[data-key="${w.key}"] td`).nth(1).innerText(), String(w.issued), w.key);
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, 'dashboard-bookings-1366x768.png'), fullPage: true });
+
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click('button[data-export=bookings]')]);
+  const csv = Buffer.concat(await (await file.createReadStream()).toArray()).toString('utf8');
+  assert.equal(csv, (await server.call('GET', `/api/stats/bookings?from=${from}&to=${to}&format=csv`, undefined, manager)).text);
+  assert.match(file.suggestedFilename(), new RegExp(`^bookings-${from}-${to}\\.csv$`));
   await page.context().close();
 });
