@@ -242,3 +242,54 @@ TEST_CASE("a new config that drops a counter updates the views as the engine doe
     CHECK(scalar(s, "SELECT COUNT(*) FROM counters") == 2);
     CHECK(scalar(s, "SELECT COUNT(*) FROM tickets WHERE id = 1 AND target_counter IS NULL AND state = 'waiting'") == 1);
 }
+
+// The counter's real day (issue 22): a visit's steps each a row with its times
+// and outcome, calls with their idle time and reasons, shifts and breaks.
+TEST_CASE("the visit views: a row per step with its outcome, every call, the shifts and breaks", "[store][visit]") {
+    TempDir dir;
+    store::Store s(dir.path / "center.db");
+    Day d;
+    Center c = testing::small_center();
+    c.services[0].next_steps = {"B"};
+    d.run(Configure{c});
+    d.run(SignIn{1, "staff1"});
+    const int64_t t = std::get<TicketIssued>(d.run(IssueTicket{"A", "normal", "k"}).events.back().body).ticket.id;
+    d.run(IssueTicket{"A", "normal", "k"});
+    d.clock.advance_minutes(2);
+    REQUIRE(d.run(CallTicket{1, t + 1, "Người dùng máy trợ thính"}).ok());
+    REQUIRE(d.run(FinishTicket{t + 1, 1, {}, std::vector<std::string>{}}).ok());
+    REQUIRE(d.run(CallNext{1}).ok());
+    d.run(TicketAction{Action::start, t, 1});
+    REQUIRE(d.run(Park{t, 1, 10, "Đi photo giấy tờ"}).ok());
+    d.clock.advance_minutes(6);
+    REQUIRE(d.run(ReturnParked{t, 1}).ok());
+    d.clock.advance_minutes(3);
+    REQUIRE(d.run(FinishTicket{t, 1, {"1.000046", "000.00.01.H29-261124-0001", "received"}, std::nullopt}).ok());
+    REQUIRE(d.run(SetCounterPaused{1, true, "Nghỉ trưa"}).ok());
+    d.clock.advance_minutes(30);
+    d.run(SetCounterPaused{1, false});
+    d.run(SignOut{1});
+    REQUIRE(d.run(CallNext{2}).ok());  // the same ticket, at its second step
+    s.append(d.events);
+
+    CHECK(scalar(s, "SELECT COUNT(*) FROM steps WHERE ticket = " + std::to_string(t)) == 2);
+    CHECK(scalar(s, "SELECT parks FROM steps WHERE step = 0 AND ticket = " + std::to_string(t)) == 1);
+    CHECK(scalar(s, "SELECT parked_ms FROM steps WHERE step = 0 AND ticket = " + std::to_string(t)) == 6 * 60'000);
+    CHECK(scalar(s, "SELECT COUNT(*) FROM steps WHERE step = 0 AND result = 'received' AND procedure = '1.000046' "
+                    "AND dossier = '000.00.01.H29-261124-0001' AND next_step = 'B' AND ticket = " + std::to_string(t)) == 1);
+    CHECK(scalar(s, "SELECT COUNT(*) FROM steps WHERE step = 1 AND service = 'B' AND state = 'called' AND counter = 2 AND ticket = " +
+                    std::to_string(t)) == 1);
+    const Row visit = ticket_row(s, t);
+    CHECK(visit.service == "B");
+    CHECK(visit.state == "called");
+    CHECK(scalar(s, "SELECT steps FROM tickets WHERE id = " + std::to_string(t)) == 2);
+    CHECK(scalar(s, "SELECT COUNT(*) FROM tickets WHERE result = 'received' AND id = " + std::to_string(t)) == 1);
+    // Calls: the chosen one (its reason), next, the return, counter 2's.
+    CHECK(scalar(s, "SELECT COUNT(*) FROM calls") == 4);
+    CHECK(scalar(s, "SELECT COUNT(*) FROM calls WHERE out_of_order = 1 AND reason = 'Người dùng máy trợ thính'") == 1);
+    CHECK(scalar(s, "SELECT idle_ms FROM calls WHERE out_of_order = 1") == 2 * 60'000);
+    CHECK(scalar(s, "SELECT COUNT(*) FROM calls WHERE returned = 1") == 1);
+    CHECK(scalar(s, "SELECT COUNT(*) FROM staff_time WHERE kind = 'shift' AND staff = 'staff1' AND to_at IS NOT NULL") == 1);
+    CHECK(scalar(s, "SELECT to_at - from_at FROM staff_time WHERE kind = 'break' AND reason = 'Nghỉ trưa' AND staff = 'staff1'") ==
+          30 * 60'000);
+}

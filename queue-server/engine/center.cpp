@@ -35,6 +35,15 @@ std::vector<Category> default_categories() {
     };
 }
 
+const char* to_string(OutcomeRule r) {
+    switch (r) {
+        case OutcomeRule::none: return "none";
+        case OutcomeRule::optional: return "optional";
+        case OutcomeRule::required: return "required";
+    }
+    return "?";
+}
+
 namespace {
 
 // Messages lead with the path of the bad field ("services[1].first: ..."), as
@@ -52,6 +61,8 @@ std::optional<std::string> validate_service(const Service& s, const std::string&
         return where + ".open: opening hours must satisfy 0 <= open < close <= 24:00";
     if (s.daily_cap < 0) return where + ".daily_cap: must not be negative";
     if (s.avg_handle_s <= 0) return where + ".avg_handle_s: must be positive";
+    if (s.next_steps.size() + 1 > static_cast<size_t>(kMaxSteps))
+        return where + ".next_steps: a visit has at most " + std::to_string(kMaxSteps) + " steps, this service's first";
     const BookingRules& b = s.booking;
     if (!b.bookable) return std::nullopt;
     if (b.days_ahead < 0 || b.days_ahead > 90) return where + ".booking.days_ahead: must be 0 to 90";
@@ -128,6 +139,9 @@ std::optional<std::string> validate_services(const Center& c) {
         for (size_t j = 0; j < i; ++j)
             if (auto e = numbers_collide(c.services[j], s)) return at_service(i) + ".prefix: " + *e;
     }
+    for (size_t i = 0; i < c.services.size(); ++i)
+        for (const auto& step : c.services[i].next_steps)
+            if (!c.service(step)) return at_service(i) + ".next_steps: names unknown service '" + step + "'";
     return std::nullopt;
 }
 
@@ -150,6 +164,8 @@ std::optional<std::string> validate(const Center& c) {
     if (p.max_priority_streak < 0 || p.ageing_minutes <= 0 || p.no_show_after_recalls < 0 ||
         p.no_show_after_minutes < 0 || p.recent_calls <= 0 || p.recent_calls > 100)
         return "policy: values are out of range";
+    if (p.step_boost_minutes < 0 || p.step_boost_minutes > 24 * 60) return "policy.step_boost_minutes: must be 0 to 1440";
+    if (p.park_max_minutes < 1 || p.park_max_minutes > 8 * 60) return "policy.park_max_minutes: must be 1 to 480";
     return validate_booking(c.booking);
 }
 

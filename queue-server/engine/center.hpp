@@ -22,6 +22,11 @@ struct BookingRules {
     bool late_as_walk_in = true; // later than the grace: a walk-in's place, or refused
 };
 
+// Whether the counter says, at finish, what the visit came to (issue 22): the
+// procedure handled, the dossier received, the result.
+enum class OutcomeRule { none, optional, required };
+const char* to_string(OutcomeRule r);
+
 // A service (dịch vụ / lĩnh vực) citizens take a number for.
 struct Service {
     std::string code;          // "A": also how requests name it
@@ -36,6 +41,10 @@ struct Service {
     bool wrap = false;         // at the end of the range: wrap to `first` (skipping live numbers) or refuse
     int avg_handle_s = 300;    // seed for the handling time estimate
     BookingRules booking;
+    // A visit's steps after this service, in order (issue 22): finishing here puts
+    // the same ticket in the first one's line, and so on ("receive → fee → result").
+    std::vector<std::string> next_steps{};
+    OutcomeRule outcome = OutcomeRule::none;
 };
 
 // A counter (quầy) serves services in tiers: tier 0 first, tier 1 when tier 0 is empty...
@@ -59,7 +68,13 @@ struct Policy {
     int no_show_after_recalls = 2;   // no-show allowed after this many recalls...
     int no_show_after_minutes = 5;   // ...or this long after the call
     int recent_calls = 10;           // calls kept for the hall board
+    // A ticket going on to its visit's next step waits there from its issue time
+    // (0), or as if it had come this many minutes before it finished the step, but
+    // never from before its issue: ahead of new arrivals by a bounded boost.
+    int step_boost_minutes = 0;
+    int park_max_minutes = 30;       // a parked ticket not back by then is a no-show
 };
+constexpr int kMaxSteps = 5;         // services in one visit, its first included (Qmatic's bound)
 
 // What holds for bookings of every service.
 struct BookingPolicy {

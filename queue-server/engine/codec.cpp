@@ -12,9 +12,15 @@ using Reader = common::JsonReader;
 
 std::vector<std::string> string_list(const json& j, const std::string& where) { return Reader::strings(j, where); }
 
+OutcomeRule outcome_rule_from_text(const std::string& s, const std::string& where) {
+    for (auto r : {OutcomeRule::none, OutcomeRule::optional, OutcomeRule::required})
+        if (s == to_string(r)) return r;
+    throw CodecError(where + ": one of none, optional, required");
+}
+
 Service service_from_json(const json& j, const std::string& where) {
     Reader r(j, where, {"code", "name_vi", "name_en", "prefix", "first", "last", "open", "close", "daily_cap", "wrap", "avg_handle_s",
-                        "booking"});
+                        "booking", "next_steps", "outcome"});
     Service s;
     s.code = r.get<std::string>("code");
     s.name_vi = r.get<std::string>("name_vi");
@@ -32,6 +38,9 @@ Service service_from_json(const json& j, const std::string& where) {
     s.wrap = r.get<bool>("wrap", false);
     s.avg_handle_s = r.get<int>("avg_handle_s", 300);
     if (r.has("booking")) s.booking = booking_rules_from_json(r.raw("booking"), r.path("booking"));
+    if (r.has("next_steps")) s.next_steps = string_list(r.raw("next_steps"), r.path("next_steps"));
+    const std::string outcome = r.get<std::string>("outcome", "none");
+    s.outcome = outcome_rule_from_text(outcome, r.path("outcome"));
     return s;
 }
 
@@ -57,13 +66,16 @@ Category category_from_json(const json& j, const std::string& where) {
 }
 
 Policy policy_from_json(const json& j) {
-    Reader r(j, "policy", {"max_priority_streak", "ageing_minutes", "no_show_after_recalls", "no_show_after_minutes", "recent_calls"});
+    Reader r(j, "policy", {"max_priority_streak", "ageing_minutes", "no_show_after_recalls", "no_show_after_minutes", "recent_calls",
+                           "step_boost_minutes", "park_max_minutes"});
     Policy p;
     p.max_priority_streak = r.get<int>("max_priority_streak", p.max_priority_streak);
     p.ageing_minutes = r.get<int>("ageing_minutes", p.ageing_minutes);
     p.no_show_after_recalls = r.get<int>("no_show_after_recalls", p.no_show_after_recalls);
     p.no_show_after_minutes = r.get<int>("no_show_after_minutes", p.no_show_after_minutes);
     p.recent_calls = r.get<int>("recent_calls", p.recent_calls);
+    p.step_boost_minutes = r.get<int>("step_boost_minutes", p.step_boost_minutes);
+    p.park_max_minutes = r.get<int>("park_max_minutes", p.park_max_minutes);
     return p;
 }
 
@@ -77,7 +89,7 @@ std::vector<T> list_from_json(const json& j, const std::string& where, F read) {
 
 TicketState state_from_text(const std::string& s) {
     for (auto st : {TicketState::waiting, TicketState::called, TicketState::serving, TicketState::done,
-                    TicketState::no_show, TicketState::cancelled, TicketState::expired})
+                    TicketState::no_show, TicketState::cancelled, TicketState::expired, TicketState::parked})
         if (s == to_string(st)) return st;
     throw CodecError("unknown ticket state '" + s + "'");
 }
@@ -109,6 +121,8 @@ json center_to_json(const Center& c) {
         // Always, bookable or not: bookings made before a service stopped taking
         // them still follow its rules, and the log must give them back whole.
         services.back()["booking"] = booking_rules_to_json(s.booking);
+        if (!s.next_steps.empty()) services.back()["next_steps"] = s.next_steps;
+        if (s.outcome != OutcomeRule::none) services.back()["outcome"] = to_string(s.outcome);
     }
     for (const auto& k : c.counters) counters.push_back({{"id", k.id}, {"name", k.name}, {"tiers", k.tiers}});
     for (const auto& k : c.categories)
@@ -118,7 +132,8 @@ json center_to_json(const Center& c) {
             {"counters", counters}, {"categories", categories},
             {"policy", {{"max_priority_streak", p.max_priority_streak}, {"ageing_minutes", p.ageing_minutes},
                         {"no_show_after_recalls", p.no_show_after_recalls}, {"no_show_after_minutes", p.no_show_after_minutes},
-                        {"recent_calls", p.recent_calls}}}};
+                        {"recent_calls", p.recent_calls}, {"step_boost_minutes", p.step_boost_minutes},
+                        {"park_max_minutes", p.park_max_minutes}}}};
     out["booking"] = booking_policy_to_json(c.booking);
     return out;
 }
@@ -152,6 +167,18 @@ json ticket_to_json(const Ticket& t) {
         j["slot_at"] = t.slot_at;
     }
     if (t.booking || !t.masked_name.empty()) j["masked_name"] = t.masked_name;  // booked, or a walk-in's chip ID card
+    if (t.step || !t.next_steps.empty()) {  // a visit of several steps (issue 22)
+        j["step"] = t.step;
+        j["next_steps"] = t.next_steps;
+        if (t.step) j["step_since"] = t.step_since;
+    }
+    if (t.queued_at != t.issued_at) j["queued_at"] = t.queued_at;
+    if (t.state == TicketState::parked || t.returns) {
+        j["parked_by"] = t.parked_by;
+        j["parked_until"] = t.parked_until;
+        j["park_reason"] = t.park_reason;
+        j["returns"] = t.returns;
+    }
     return j;
 }
 
@@ -159,7 +186,8 @@ Ticket ticket_from_json(const json& j) {
     Reader r(j, "ticket", {"id", "number", "serial", "service", "category", "priority", "source", "day", "issued_at", "state",
                            "counter", "target_counter", "called_at", "started_at", "finished_at", "recalls", "transfers",
                            "people_ahead", "est_wait_s", "rating", "late", "follow_hash", "booking", "booked", "slot_at",
-                           "masked_name", "person"});
+                           "masked_name", "person", "step", "next_steps", "step_since", "queued_at", "parked_by", "parked_until",
+                           "park_reason", "returns"});
     Ticket t;
     t.id = r.get<int64_t>("id");
     t.number = r.get<std::string>("number");
@@ -188,7 +216,22 @@ Ticket ticket_from_json(const json& j) {
     t.slot_at = r.get<int64_t>("slot_at", 0);
     t.masked_name = r.get<std::string>("masked_name", "");
     t.person = r.get<std::string>("person", "");  // only in the log
+    t.step = r.get<int>("step", 0);
+    if (r.has("next_steps")) t.next_steps = string_list(r.raw("next_steps"), r.path("next_steps"));
+    t.step_since = r.get<int64_t>("step_since", 0);
+    t.queued_at = r.get<int64_t>("queued_at", t.issued_at);
+    t.parked_by = r.get<int>("parked_by", 0);
+    t.parked_until = r.get<int64_t>("parked_until", 0);
+    t.park_reason = r.get<std::string>("park_reason", "");
+    t.returns = r.get<int>("returns", 0);
     return t;
+}
+
+json outcome_to_json(const VisitOutcome& o) { return {{"procedure", o.procedure}, {"dossier", o.dossier}, {"result", o.result}}; }
+
+VisitOutcome outcome_from_json(const json& j) {
+    Reader r(j, "outcome", {"procedure", "dossier", "result"});
+    return {r.get<std::string>("procedure", ""), r.get<std::string>("dossier", ""), r.get<std::string>("result", "")};
 }
 
 namespace {
@@ -214,6 +257,11 @@ json body_to_json(const EventBody& body, bool for_log) {
             j["counter"] = e.counter;
             j["priority_streak"] = e.priority_streak;
             if (e.booked_streak) j["booked_streak"] = e.booked_streak;  // since issue 21
+            if (e.out_of_order) {  // since issue 22
+                j["out_of_order"] = true;
+                j["reason"] = e.reason;
+            }
+            if (e.idle_ms) j["idle_ms"] = e.idle_ms;
             return j;
         },
         [&](const TicketRecalled& e) {
@@ -223,8 +271,23 @@ json body_to_json(const EventBody& body, bool for_log) {
             return j;
         },
         [&](const TicketStarted& e) { auto j = ref(e.ticket, e.number, e.service); j["counter"] = e.counter; return j; },
-        [&](const TicketFinished& e) { auto j = ref(e.ticket, e.number, e.service); j["counter"] = e.counter; return j; },
-        [&](const TicketNoShow& e) { auto j = ref(e.ticket, e.number, e.service); j["counter"] = e.counter; return j; },
+        [&](const TicketFinished& e) {
+            auto j = ref(e.ticket, e.number, e.service);
+            j["counter"] = e.counter;
+            if (!e.outcome.empty()) j["outcome"] = outcome_to_json(e.outcome);
+            if (!e.next_step.empty()) {
+                j["next_step"] = e.next_step;
+                j["later_steps"] = e.later_steps;
+                j["step_since"] = e.step_since;
+            }
+            return j;
+        },
+        [&](const TicketNoShow& e) {
+            auto j = ref(e.ticket, e.number, e.service);
+            j["counter"] = e.counter;
+            if (e.parked) j["parked"] = true;
+            return j;
+        },
         [&](const TicketReactivated& e) { return ref(e.ticket, e.number, e.service); },
         [&](const TicketTransferred& e) {
             auto j = ref(e.ticket, e.number, e.service);
@@ -235,7 +298,11 @@ json body_to_json(const EventBody& body, bool for_log) {
             return j;
         },
         [&](const TicketCancelled& e) { auto j = ref(e.ticket, e.number, e.service); j["counter"] = e.counter; return j; },
-        [&](const CounterPaused& e) { return json{{"counter", e.counter}}; },
+        [&](const CounterPaused& e) {
+            json j{{"counter", e.counter}};
+            if (!e.reason.empty()) j["reason"] = e.reason;
+            return j;
+        },
         [&](const CounterResumed& e) { return json{{"counter", e.counter}}; },
         [&](const TicketRated& e) {
             auto j = ref(e.ticket, e.number, e.service);
@@ -256,6 +323,21 @@ json body_to_json(const EventBody& body, bool for_log) {
         [&](const BookingCancelled& e) { return booking_event_to_json(e); },
         [&](const BookingCheckedIn& e) { return booking_event_to_json(e); },
         [&](const BookingNoShow& e) { return booking_event_to_json(e); },
+        [&](const TicketParked& e) {
+            auto j = ref(e.ticket, e.number, e.service);
+            j["counter"] = e.counter;
+            j["until"] = e.until;
+            j["reason"] = e.reason;
+            return j;
+        },
+        [&](const TicketReturned& e) {
+            auto j = ref(e.ticket, e.number, e.service);
+            j["counter"] = e.counter;
+            if (e.idle_ms) j["idle_ms"] = e.idle_ms;
+            return j;
+        },
+        [&](const StaffSignedIn& e) { return json{{"counter", e.counter}, {"staff", e.staff}}; },
+        [&](const StaffSignedOut& e) { return json{{"counter", e.counter}, {"staff", e.staff}}; },
     }, body);
 }
 
@@ -268,20 +350,37 @@ EventBody body_from_json(const std::string& type, const json& j) {
         if (type == "center_configured") return CenterConfigured{center_from_json(j.at("center"))};
         if (type == "day_opened") return DayOpened{i32("opened")};
         if (type == "ticket_issued") return TicketIssued{ticket_from_json(j.at("ticket"))};
+        auto opt_i64 = [&](const char* k) { return j.contains(k) ? i64(k) : int64_t{0}; };
         if (type == "ticket_called")
             return TicketCalled{i64("ticket"), str("number"), str("service"), i32("counter"), i32("priority_streak"),
-                                j.contains("booked_streak") ? i32("booked_streak") : 0};
+                                j.contains("booked_streak") ? i32("booked_streak") : 0, j.value("out_of_order", false),
+                                j.contains("reason") ? str("reason") : "", opt_i64("idle_ms")};
         if (type == "ticket_recalled")
             return TicketRecalled{i64("ticket"), str("number"), str("service"), i32("counter"), i32("recalls")};
         if (type == "ticket_started") return TicketStarted{i64("ticket"), str("number"), str("service"), i32("counter")};
-        if (type == "ticket_finished") return TicketFinished{i64("ticket"), str("number"), str("service"), i32("counter")};
-        if (type == "ticket_no_show") return TicketNoShow{i64("ticket"), str("number"), str("service"), i32("counter")};
+        if (type == "ticket_finished") {
+            TicketFinished e{i64("ticket"), str("number"), str("service"), i32("counter")};
+            if (j.contains("outcome")) e.outcome = outcome_from_json(j.at("outcome"));
+            if (j.contains("next_step")) {
+                e.next_step = str("next_step");
+                e.later_steps = j.at("later_steps").get<std::vector<std::string>>();
+                e.step_since = i64("step_since");
+            }
+            return e;
+        }
+        if (type == "ticket_no_show")
+            return TicketNoShow{i64("ticket"), str("number"), str("service"), i32("counter"), j.value("parked", false)};
         if (type == "ticket_reactivated") return TicketReactivated{i64("ticket"), str("number"), str("service")};
         if (type == "ticket_transferred")
             return TicketTransferred{i64("ticket"), str("number"), str("service"), i32("from_counter"),
                                      str("to_service"), i32("to_counter"), str("note")};
         if (type == "ticket_cancelled") return TicketCancelled{i64("ticket"), str("number"), str("service"), i32("counter")};
-        if (type == "counter_paused") return CounterPaused{i32("counter")};
+        if (type == "counter_paused") return CounterPaused{i32("counter"), j.contains("reason") ? str("reason") : ""};
+        if (type == "ticket_parked")
+            return TicketParked{i64("ticket"), str("number"), str("service"), i32("counter"), i64("until"), str("reason")};
+        if (type == "ticket_returned") return TicketReturned{i64("ticket"), str("number"), str("service"), i32("counter"), opt_i64("idle_ms")};
+        if (type == "staff_signed_in") return StaffSignedIn{i32("counter"), str("staff")};
+        if (type == "staff_signed_out") return StaffSignedOut{i32("counter"), str("staff")};
         if (type == "counter_resumed") return CounterResumed{i32("counter")};
         if (type == "ticket_rated")
             return TicketRated{i64("ticket"), str("number"), str("service"), i32("counter"), i32("rating"), str("reason")};
@@ -359,13 +458,14 @@ json snapshot_json(const Engine& engine) {
         const CounterStatus& st = s.counters.at(k.id);
         const Ticket* t = st.ticket ? engine.ticket(st.ticket) : nullptr;
         counters.push_back({{"id", k.id}, {"name", k.name}, {"tiers", k.tiers}, {"paused", st.paused},
-                            {"ticket", t ? ticket_to_json(*t) : json(nullptr)}});
+                            {"ticket", t ? ticket_to_json(*t) : json(nullptr)}, {"staff", st.staff}});
     }
     for (const auto& c : s.recent_calls)
         calls.push_back({{"ticket", c.ticket}, {"number", c.number}, {"service", c.service}, {"counter", c.counter},
-                         {"at", c.at}, {"recall", c.recall}});
+                         {"at", c.at}, {"recall", c.recall}, {"returned", c.returned}, {"step", c.step}});
     for (const auto& [id, t] : s.tickets)
-        if (t.state == TicketState::waiting || t.state == TicketState::no_show) waiting.push_back(ticket_to_json(t));
+        if (t.state == TicketState::waiting || t.state == TicketState::no_show || t.state == TicketState::parked)
+            waiting.push_back(ticket_to_json(t));
     return {{"seq", s.seq}, {"day", s.day}, {"center", {{"name", s.center.name}, {"level", s.center.level}}},
             {"services", services}, {"counters", counters}, {"recent_calls", calls}, {"tickets", waiting},
             {"categories", center_to_json(s.center)["categories"]}};

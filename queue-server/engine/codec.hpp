@@ -25,6 +25,10 @@ Center center_from_json(const json& j);  // throws CodecError
 json ticket_to_json(const Ticket& t);
 Ticket ticket_from_json(const json& j);
 
+// What a visit came to (issue 22): {"procedure","dossier","result"}, each optional.
+json outcome_to_json(const VisitOutcome& o);
+VisitOutcome outcome_from_json(const json& j);  // throws CodecError
+
 // What clients are sent: never a ticket's follow hash (only the log keeps it).
 json event_to_json(const Event& e);
 Event event_from_json(const json& j);  // throws CodecError

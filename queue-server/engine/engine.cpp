@@ -17,7 +17,8 @@ Error forbidden(std::string message) { return {"not_your_ticket", std::move(mess
 
 
 bool is_held(TicketState s) { return s == TicketState::called || s == TicketState::serving; }
-bool is_live(TicketState s) { return s == TicketState::waiting || is_held(s); }
+// Still part of today's hall: its number must not be given again.
+bool is_live(TicketState s) { return s == TicketState::waiting || s == TicketState::parked || is_held(s); }
 
 // A follow hash is the hex SHA-256 the API computed: 64 lower-case hex digits.
 bool is_hex_sha256(const std::string& h) {
@@ -35,6 +36,7 @@ const char* to_string(TicketState s) {
         case TicketState::no_show: return "no_show";
         case TicketState::cancelled: return "cancelled";
         case TicketState::expired: return "expired";
+        case TicketState::parked: return "parked";
     }
     return "?";
 }
@@ -56,7 +58,8 @@ const char* type_name(const EventBody& body) {
         "center_configured", "day_opened",    "ticket_issued",      "ticket_called",     "ticket_recalled",
         "ticket_started",    "ticket_finished", "ticket_no_show",   "ticket_reactivated", "ticket_transferred",
         "ticket_cancelled",  "counter_paused", "counter_resumed", "ticket_rated",   "ticket_postponed",
-        "booking_made",      "booking_moved",  "booking_cancelled", "booking_checked_in", "booking_no_show"};
+        "booking_made",      "booking_moved",  "booking_cancelled", "booking_checked_in", "booking_no_show",
+        "ticket_parked",     "ticket_returned", "staff_signed_in",  "staff_signed_out"};
     static_assert(std::size(names) == std::variant_size_v<EventBody>);
     return names[body.index()];
 }
@@ -67,13 +70,15 @@ Outcome Engine::handle(const Command& command, const common::Instant& now, const
     Outcome out;
     auto emit = [&](EventBody body) {
         // The day's opening and the no-shows its time reached are nobody's doing.
-        const bool of_time = std::holds_alternative<DayOpened>(body) || std::holds_alternative<BookingNoShow>(body);
+        const bool of_time = std::holds_alternative<DayOpened>(body) || std::holds_alternative<BookingNoShow>(body) ||
+                             (std::holds_alternative<TicketNoShow>(body) && std::get<TicketNoShow>(body).parked);
         Event e{state_.seq + 1, now.ms, std::max(now.day, state_.day), std::move(body), of_time ? "" : by};
         apply(e);
         out.events.push_back(std::move(e));
     };
     // Bookings whose time ran out are no-shows first (yesterday's too, before the
     // day that forgets them opens); a new local day starts with its first command.
+    for (auto& body : overdue_parked(now)) emit(std::move(body));
     for (auto& body : overdue_bookings(now)) emit(std::move(body));
     if (now.day > state_.day) emit(DayOpened{now.day});
 
@@ -111,6 +116,12 @@ std::optional<Error> Engine::decide(const Command& command, const common::Instan
         [&](const CancelBooking& c) { return decide_cancel_booking(c, out); },
         [&](const CheckIn& c) { return decide_check_in(c, now, out); },
         [&](const Tick&) -> std::optional<Error> { return std::nullopt; },
+        [&](const FinishTicket& c) { return decide_finish(c, now, out); },
+        [&](const Park& c) { return decide_park(c, now, out); },
+        [&](const ReturnParked& c) { return decide_return(c, now, out); },
+        [&](const CallTicket& c) { return decide_call_ticket(c, now, out); },
+        [&](const SignIn& c) { return decide_sign_in(c, out); },
+        [&](const SignOut& c) { return decide_sign_out(c, out); },
     }, command);
 }
 
@@ -164,9 +175,11 @@ Ticket Engine::new_ticket(const Service& s, const Category& cat, int serial, con
     t.source = source;
     t.day = state_.day;
     t.issued_at = now.ms;
+    t.queued_at = now.ms;
     t.people_ahead = people_ahead(s.code, cat.priority);
     t.est_wait_s = estimate_wait_s(s.code, t.people_ahead);
     t.follow_hash = follow_hash;
+    t.next_steps = s.next_steps;  // the visit's route (issue 22)
     return t;
 }
 
@@ -193,17 +206,12 @@ std::optional<Error> Engine::decide_call(const CallNext& c, const common::Instan
     auto it = state_.counters.find(c.counter);
     if (it == state_.counters.end()) return not_found("unknown_counter", "no counter " + std::to_string(c.counter));
     const CounterStatus& counter = it->second;
-    if (counter.paused) return conflict("counter_paused", "counter " + std::to_string(c.counter) + " is paused; resume it first");
-    if (counter.ticket) {
-        const Ticket& held = state_.tickets.at(counter.ticket);
-        if (held.state == TicketState::called)
-            return conflict("counter_busy", "ticket " + held.number + " is called here: start, finish, mark no-show or transfer it first");
-        out.push_back(TicketFinished{held.id, held.number, held.service, c.counter});
-    }
+    if (auto e = free_for_call(counter, now, out)) return e;
     const auto pick = pick_next(counter, now);
     if (!pick) return std::nullopt;  // nobody waiting: not an error
     const Ticket& t = state_.tickets.at(pick->ticket);
-    out.push_back(TicketCalled{t.id, t.number, t.service, c.counter, pick->streak, pick->booked_streak});
+    out.push_back(TicketCalled{t.id, t.number, t.service, c.counter, pick->streak, pick->booked_streak, false, "",
+                               idle_before(counter, t, now)});
     return std::nullopt;
 }
 
@@ -268,10 +276,7 @@ std::optional<Error> Engine::decide_action(const TicketAction& c, const common::
             out.push_back(TicketStarted{t.id, t.number, t.service, t.counter});
             break;
         case Action::finish:
-            if (!is_held(t.state)) return wrong_state();
-            if (!own) return not_own();
-            out.push_back(TicketFinished{t.id, t.number, t.service, t.counter});
-            break;
+            return decide_finish(FinishTicket{c.ticket, c.counter, {}, std::nullopt}, now, out);
         case Action::no_show: {
             if (t.state != TicketState::called) return wrong_state();
             if (!own) return not_own();
@@ -324,7 +329,8 @@ std::optional<Error> Engine::decide_pause(const SetCounterPaused& c, std::vector
     auto it = state_.counters.find(c.counter);
     if (it == state_.counters.end()) return not_found("unknown_counter", "no counter " + std::to_string(c.counter));
     if (it->second.paused == c.paused) return std::nullopt;
-    if (c.paused) out.push_back(CounterPaused{c.counter});
+    if (c.reason.size() > 200) return bad_request("bad_reason", "a break's reason is longer than 200 bytes");
+    if (c.paused) out.push_back(CounterPaused{c.counter, c.reason});
     else out.push_back(CounterResumed{c.counter});
     return std::nullopt;
 }
@@ -407,13 +413,8 @@ void Engine::fold(const EventBody& body, int64_t at) {
         [&](const TicketCalled& e) {
             Ticket& t = held(e.ticket);
             dequeue(t);
-            t.state = TicketState::called;
-            t.counter = e.counter;
-            t.target_counter = 0;
-            t.called_at = at;
-            t.recalls = 0;
+            hold(t, e.counter, at);
             CounterStatus& k = state_.counters[e.counter];
-            k.ticket = t.id;
             k.priority_streak = e.priority_streak;
             k.booked_streak = e.booked_streak;
             remember_call(t, e.counter, at, false);
@@ -428,43 +429,47 @@ void Engine::fold(const EventBody& body, int64_t at) {
             t.state = TicketState::serving;
             t.started_at = at;
         },
-        [&](const TicketFinished& e) {
-            Ticket& t = held(e.ticket);
-            t.state = TicketState::done;
-            t.finished_at = at;
-            const double took_s = static_cast<double>(at - t.called_at) / 1000.0;
-            auto [avg, fresh] = state_.handle_avg_s.try_emplace(t.service, took_s);
-            if (!fresh) avg->second = 0.8 * avg->second + 0.2 * took_s;
-            free_counter(e.counter, t.id);
-        },
+        [&](const TicketFinished& e) { fold_finished(e, at); },
         [&](const TicketNoShow& e) {
             Ticket& t = held(e.ticket);
+            if (t.state == TicketState::parked) state_.park_deadlines.erase({t.parked_until, t.id});
             t.state = TicketState::no_show;
-            free_counter(e.counter, t.id);
+            free_counter(e.counter, t.id, at);
         },
         [&](const TicketReactivated& e) {
             Ticket& t = held(e.ticket);
             t.state = TicketState::waiting;
+            t.queued_at = at;
             enqueue(t);
         },
         [&](const TicketTransferred& e) {
             Ticket& t = held(e.ticket);
             if (t.state == TicketState::waiting) dequeue(t);
-            if (e.from_counter) free_counter(e.from_counter, t.id);
+            if (e.from_counter) free_counter(e.from_counter, t.id, at);
             t.service = e.to_service;
             t.target_counter = e.to_counter;
             t.state = TicketState::waiting;
+            t.queued_at = at;
             ++t.transfers;
             enqueue(t);
         },
         [&](const TicketCancelled& e) {
             Ticket& t = held(e.ticket);
             if (t.state == TicketState::waiting) dequeue(t);
-            if (e.counter) free_counter(e.counter, t.id);
+            if (t.state == TicketState::parked) state_.park_deadlines.erase({t.parked_until, t.id});
+            if (e.counter) free_counter(e.counter, t.id, at);
             t.state = TicketState::cancelled;
         },
-        [&](const CounterPaused& e) { state_.counters[e.counter].paused = true; },
-        [&](const CounterResumed& e) { state_.counters[e.counter].paused = false; },
+        [&](const CounterPaused& e) {
+            CounterStatus& k = state_.counters[e.counter];
+            k.paused = true;
+            k.free_since = 0;
+        },
+        [&](const CounterResumed& e) {
+            CounterStatus& k = state_.counters[e.counter];
+            k.paused = false;
+            if (!k.ticket) k.free_since = at;
+        },
         [&](const TicketRated& e) { held(e.ticket).rating = e.rating; },
         [&](const TicketPostponed& e) {
             Ticket& t = held(e.ticket);
@@ -479,12 +484,21 @@ void Engine::fold(const EventBody& body, int64_t at) {
         [&](const BookingCancelled& e) { fold_booking_end(e.booking, BookingState::cancelled); },
         [&](const BookingCheckedIn& e) { fold_booking(e, at); },
         [&](const BookingNoShow& e) { fold_booking_end(e.booking, BookingState::no_show); },
+        [&](const TicketParked& e) {
+            fold_parked(e);
+            free_counter(e.counter, e.ticket, at);
+        },
+        [&](const TicketReturned& e) { fold_returned(e, at); },
+        [&](const StaffSignedIn& e) { fold_staff(e.counter, e.staff, at); },
+        [&](const StaffSignedOut& e) { fold_staff(e.counter, "", at); },
     }, body);
 }
 
-// A booked ticket waits from its slot's start, a walk-in from its issue.
+// A booked ticket waits from its slot's start, a walk-in from its issue, a ticket
+// at a visit's later step from the place its finish gave it.
 QueueKey place_of(const Ticket& t) {
     if (t.late) return {t.late_since, t.late_tie, t.id};
+    if (t.step > 0) return {t.step_since, t.id << kTieShift, t.id};
     return {t.booked ? t.slot_at : t.issued_at, t.id << kTieShift, t.id};
 }
 
@@ -498,13 +512,27 @@ void Engine::enqueue(const Ticket& t) { line_of(t).insert(place_of(t)); }
 
 void Engine::dequeue(const Ticket& t) { line_of(t).erase(place_of(t)); }
 
-void Engine::free_counter(int counter, int64_t ticket) {
+void Engine::free_counter(int counter, int64_t ticket, int64_t at) {
     auto it = state_.counters.find(counter);
-    if (it != state_.counters.end() && it->second.ticket == ticket) it->second.ticket = 0;
+    if (it == state_.counters.end() || it->second.ticket != ticket) return;
+    it->second.ticket = 0;
+    if (!it->second.paused) it->second.free_since = at;
 }
 
-void Engine::remember_call(const Ticket& t, int counter, int64_t at, bool recall) {
-    state_.recent_calls.push_front(Call{t.id, t.number, t.service, counter, at, recall});
+// Called (by next, by choice, or back from being parked) at `counter`.
+void Engine::hold(Ticket& t, int counter, int64_t at) {
+    t.state = TicketState::called;
+    t.counter = counter;
+    t.target_counter = 0;
+    t.called_at = at;
+    t.recalls = 0;
+    CounterStatus& k = state_.counters[counter];
+    k.ticket = t.id;
+    k.free_since = 0;
+}
+
+void Engine::remember_call(const Ticket& t, int counter, int64_t at, bool recall, bool returned) {
+    state_.recent_calls.push_front(Call{t.id, t.number, t.service, counter, at, recall, returned, t.step});
     while (state_.recent_calls.size() > static_cast<size_t>(state_.center.policy.recent_calls)) state_.recent_calls.pop_back();
 }
 
@@ -521,11 +549,14 @@ void Engine::open_day(int32_t day) {
     forget_bookings_before(day);
     state_.followed.clear();  // a key works for its own day only
     state_.person_tickets.clear();
+    state_.park_deadlines.clear();
     state_.recent_calls.clear();
     for (auto& [id, k] : state_.counters) {
         k.ticket = 0;
         k.priority_streak = 0;
         k.booked_streak = 0;
+        k.staff.clear();  // yesterday's sign-ins end with yesterday
+        k.free_since = 0;
     }
 }
 

@@ -30,6 +30,10 @@ struct CounterStatus {
     int64_t ticket = 0;        // the ticket called or being served here, 0 = free
     int priority_streak = 0;   // priority calls in a row while normal tickets waited
     int booked_streak = 0;     // booked calls in a row while walk-ins waited
+    std::string staff{};       // signed in here (issue 22), or empty
+    // Since when the counter has been free and not on a break (UTC ms), 0 when it is
+    // not: a call's idle time is counted from here (TicketCalled::idle_ms).
+    int64_t free_since = 0;
 };
 
 struct Call {
@@ -39,6 +43,8 @@ struct Call {
     int counter = 0;
     int64_t at = 0;
     bool recall = false;
+    bool returned = false;     // back from being parked (the board marks it)
+    int step = 0;              // the visit's step it was called for (0: its first)
 };
 
 // A place in line: the original issue time, then a tie-break that leaves room between
@@ -93,6 +99,7 @@ struct State {
     std::map<std::pair<std::string, int32_t>, std::vector<int64_t>> person_bookings;  // by (person, day)
     std::set<BookingDeadline> booking_deadlines;        // booked, not checked in: when each is a no-show
     std::map<std::string, std::vector<int64_t>> person_tickets;  // today's walk-in tickets by the card's keyed hash
+    std::set<std::pair<int64_t, int64_t>> park_deadlines;  // parked tickets: (until, ticket)
 };
 
 // What a command did: the events to store (in order), and the refusal if any.
@@ -150,6 +157,8 @@ public:
     std::vector<Slot> slots(const std::string& service, int32_t day, const common::Instant& now) const;
     // Whether a booking's no-show time has come by `now` (the next command folds it).
     bool booking_overdue(const common::Instant& now) const;
+    // Whether a parked ticket's time has run out by `now` (the same).
+    bool parked_overdue(const common::Instant& now) const;
     // Bookings a slot of the service takes now: its capacity, or the derived one (capacity "auto").
     int slot_capacity(const Service& s) const;
     // The places a service's day offers to bookings, by today's rules (0: not bookable, or closed).
@@ -171,6 +180,26 @@ private:
     std::optional<Error> decide_configure(const Configure& c, std::vector<EventBody>& out);
     std::optional<Error> decide_rating(const RateTicket& c, std::vector<EventBody>& out);
     std::optional<Error> decide_postpone(const Postpone& c, std::vector<EventBody>& out);
+
+    // The counter's day (visit.cpp, issue 22).
+    std::optional<Error> decide_finish(const FinishTicket& c, const common::Instant& now, std::vector<EventBody>& out);
+    std::optional<Error> finish_held(const Ticket& t, int counter, const VisitOutcome& outcome,
+                                     const std::optional<std::vector<std::string>>& steps, const common::Instant& now,
+                                     std::vector<EventBody>& out) const;
+    std::optional<Error> free_for_call(const CounterStatus& counter, const common::Instant& now, std::vector<EventBody>& out) const;
+    std::optional<Error> decide_park(const Park& c, const common::Instant& now, std::vector<EventBody>& out);
+    std::optional<Error> decide_return(const ReturnParked& c, const common::Instant& now, std::vector<EventBody>& out);
+    std::optional<Error> decide_call_ticket(const CallTicket& c, const common::Instant& now, std::vector<EventBody>& out);
+    std::optional<Error> decide_sign_in(const SignIn& c, std::vector<EventBody>& out);
+    std::optional<Error> decide_sign_out(const SignOut& c, std::vector<EventBody>& out);
+    std::optional<Error> check_outcome(const Service& s, const VisitOutcome& o) const;
+    bool serves(const Counter& k, const std::string& service) const;
+    int64_t idle_before(const CounterStatus& counter, const Ticket& t, const common::Instant& now) const;
+    std::vector<EventBody> overdue_parked(const common::Instant& now) const;
+    void fold_finished(const TicketFinished& e, int64_t at);
+    void fold_parked(const TicketParked& e);
+    void fold_returned(const TicketReturned& e, int64_t at);
+    void fold_staff(int counter, const std::string& staff, int64_t at);
     QueueKey later_place(const Queue& q, Queue::const_iterator at, int places, int& moved) const;
     Ticket new_ticket(const Service& s, const Category& cat, int serial, const std::string& source,
                       const std::string& follow_hash, const common::Instant& now) const;
@@ -203,8 +232,9 @@ private:
     Queue& line_of(const Ticket& t);  // the line it waits (or would wait) in
     void enqueue(const Ticket& t);
     void dequeue(const Ticket& t);
-    void free_counter(int counter, int64_t ticket);
-    void remember_call(const Ticket& t, int counter, int64_t at, bool recall);
+    void free_counter(int counter, int64_t ticket, int64_t at);
+    void hold(Ticket& t, int counter, int64_t at);
+    void remember_call(const Ticket& t, int counter, int64_t at, bool recall, bool returned = false);
     void open_day(int32_t day);
     void configure(const Center& center);
 

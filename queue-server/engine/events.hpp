@@ -3,6 +3,7 @@
 // state of a day is the fold of its events (see engine.hpp).
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -11,7 +12,9 @@
 
 namespace engine {
 
-enum class TicketState { waiting, called, serving, done, no_show, cancelled, expired };
+// `parked`: sent away for a paper by the counter that held it (issue 22); it waits
+// in no line and is called back by `return`, or becomes a no-show at its time.
+enum class TicketState { waiting, called, serving, done, no_show, cancelled, expired, parked };
 const char* to_string(TicketState s);
 
 struct Ticket {
@@ -53,7 +56,29 @@ struct Ticket {
     // A walk-in who scanned a chip ID card: its keyed hash, which the per-person
     // limits count (booked tickets are counted by their booking). Log only, like follow_hash.
     std::string person;
+    // A visit across several desks (issue 22): the step it is at (0: its first
+    // service), the services still to come, and where it waits at this step (its
+    // place, valid when step > 0). The number stays: the citizen keeps one paper.
+    int step = 0;
+    std::vector<std::string> next_steps{};
+    int64_t step_since = 0;
+    int64_t queued_at = 0;    // when it last went into a line (issue, transfer, a next step...): its idle-time mark
+    // Parked: by which counter, until when (UTC ms), and why.
+    int parked_by = 0;
+    int64_t parked_until = 0;
+    std::string park_reason{};
+    int returns = 0;          // times it came back from being parked
 };
+
+// What a visit came to, said at finish (issue 22): the procedure handled (a catalog
+// code), the dossier received (its code), and the result (kResults).
+struct VisitOutcome {
+    std::string procedure;
+    std::string dossier;
+    std::string result;
+    bool empty() const { return procedure.empty() && dossier.empty() && result.empty(); }
+};
+inline constexpr const char* kResults[] = {"received", "returned_for_supplement", "advised_only", "refused", "result_returned"};
 
 // A number booked ahead for a slot of a day (issue 21). The person is known by a
 // keyed hash the API made of a phone number or an ID number: enough to count the
@@ -102,7 +127,24 @@ enum class Action { recall, start, finish, no_show, reactivate, cancel };
 const char* to_string(Action a);
 struct TicketAction { Action action = Action::recall; int64_t ticket = 0; int counter = 0; };
 struct Transfer { int64_t ticket = 0; int counter = 0; std::string to_service; int to_counter = 0; std::string note; };
-struct SetCounterPaused { int counter = 0; bool paused = true; };
+struct SetCounterPaused { int counter = 0; bool paused = true; std::string reason{}; };  // a break's reason
+// The counter's day (issue 22). Finish with what the visit came to; `next_steps`,
+// when given, replaces the services still to come (the counter knows better).
+struct FinishTicket {
+    int64_t ticket = 0;
+    int counter = 0;
+    VisitOutcome outcome{};
+    std::optional<std::vector<std::string>> next_steps{};
+};
+// Sent away for a paper: out of every line, for at most the policy's park_max_minutes.
+struct Park { int64_t ticket = 0; int counter = 0; int minutes = 20; std::string reason; };
+// Back from being parked: called at once at `counter` (the one that parked it or one of its service).
+struct ReturnParked { int64_t ticket = 0; int counter = 0; };
+// A chosen waiting ticket called out of order, for a reason the managers see.
+struct CallTicket { int counter = 0; int64_t ticket = 0; std::string reason; };
+// A staff member starts or ends their time at a counter (the event's `by` names them).
+struct SignIn { int counter = 0; std::string staff; };
+struct SignOut { int counter = 0; };
 // A citizen's rating of a finished ticket; `counter` is the rating tablet's counter (0: any).
 struct RateTicket { int64_t ticket = 0; int counter = 0; int rating = 0; std::string reason; };
 constexpr int kRatingBad = 1, kRatingNeutral = 2, kRatingGood = 3;
@@ -132,7 +174,8 @@ struct CheckIn {
 struct Tick {};
 
 using Command = std::variant<Configure, IssueTicket, CallNext, TicketAction, Transfer, SetCounterPaused, RateTicket, Postpone,
-                             MakeBooking, MoveBooking, CancelBooking, CheckIn, Tick>;
+                             MakeBooking, MoveBooking, CancelBooking, CheckIn, Tick, FinishTicket, Park, ReturnParked,
+                             CallTicket, SignIn, SignOut>;
 
 // ---- Events: what happened. They carry the ticket's number and service so that a
 // display can show them without asking, and so the log reads on its own. ----
@@ -143,18 +186,32 @@ struct TicketIssued { Ticket ticket; };
 struct TicketCalled {
     int64_t ticket = 0; std::string number; std::string service; int counter = 0; int priority_streak = 0;
     int booked_streak = 0;  // booked calls in a row at this counter while walk-ins waited
+    bool out_of_order = false;  // a chosen ticket, not the next (issue 22), and why
+    std::string reason{};
+    // How long the counter had been free, with its staff in and not on a break, while
+    // the ticket it now calls waited: the staff's idle time before this call.
+    int64_t idle_ms = 0;
 };
 struct TicketRecalled { int64_t ticket = 0; std::string number; std::string service; int counter = 0; int recalls = 0; };
 struct TicketStarted { int64_t ticket = 0; std::string number; std::string service; int counter = 0; };
-struct TicketFinished { int64_t ticket = 0; std::string number; std::string service; int counter = 0; };
-struct TicketNoShow { int64_t ticket = 0; std::string number; std::string service; int counter = 0; };
+// With a next step, the ticket waits at once in `next_step`'s line from `step_since`,
+// `later_steps` still to come; the event carries both so that replay needs no rule.
+struct TicketFinished {
+    int64_t ticket = 0; std::string number; std::string service; int counter = 0;
+    VisitOutcome outcome{};
+    std::string next_step{};
+    std::vector<std::string> later_steps{};
+    int64_t step_since = 0;
+};
+// `parked`: a parked ticket whose time ran out (nobody's doing; `counter` parked it).
+struct TicketNoShow { int64_t ticket = 0; std::string number; std::string service; int counter = 0; bool parked = false; };
 struct TicketReactivated { int64_t ticket = 0; std::string number; std::string service; };
 struct TicketTransferred {
     int64_t ticket = 0; std::string number; std::string service; int from_counter = 0;
     std::string to_service; int to_counter = 0; std::string note;
 };
 struct TicketCancelled { int64_t ticket = 0; std::string number; std::string service; int counter = 0; };
-struct CounterPaused { int counter = 0; };
+struct CounterPaused { int counter = 0; std::string reason{}; };
 struct CounterResumed { int counter = 0; };
 struct TicketRated { int64_t ticket = 0; std::string number; std::string service; int counter = 0; int rating = 0; std::string reason; };
 // Moved back `places` places (fewer when fewer waited behind it: it went last); it waits
@@ -162,6 +219,14 @@ struct TicketRated { int64_t ticket = 0; std::string number; std::string service
 struct TicketPostponed {
     int64_t ticket = 0; std::string number; std::string service; int places = 0; int64_t since = 0; int64_t tie = 0;
 };
+
+struct TicketParked {
+    int64_t ticket = 0; std::string number; std::string service; int counter = 0; int64_t until = 0; std::string reason;
+};
+// Called at `counter` straight from the parked list.
+struct TicketReturned { int64_t ticket = 0; std::string number; std::string service; int counter = 0; int64_t idle_ms = 0; };
+struct StaffSignedIn { int counter = 0; std::string staff; };
+struct StaffSignedOut { int counter = 0; std::string staff; };
 
 struct BookingMade { Booking booking; };
 struct BookingMoved { int64_t booking = 0; std::string service; int32_t day = 0; int start_minute = 0; int end_minute = 0; };
@@ -174,7 +239,7 @@ using EventBody = std::variant<CenterConfigured, DayOpened, TicketIssued, Ticket
                                TicketStarted, TicketFinished, TicketNoShow, TicketReactivated,
                                TicketTransferred, TicketCancelled, CounterPaused, CounterResumed, TicketRated,
                                TicketPostponed, BookingMade, BookingMoved, BookingCancelled, BookingCheckedIn,
-                               BookingNoShow>;
+                               BookingNoShow, TicketParked, TicketReturned, StaffSignedIn, StaffSignedOut>;
 
 struct Event {
     int64_t seq = 0;   // position in the log, from 1, no gaps

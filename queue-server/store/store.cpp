@@ -1,5 +1,6 @@
 // store: SQLite event log, views and accounts (see store.hpp for why it is shaped so).
 #include "store/store.hpp"
+#include "store/visit_views.hpp"
 
 #include "engine/codec.hpp"
 
@@ -137,6 +138,75 @@ const char* const kMigrations[] = {
          FROM events WHERE type = 'booking_checked_in' AND json_extract(json, '$.booking') = bookings.id)
         WHERE id IN (SELECT json_extract(json, '$.booking') FROM events WHERE type = 'booking_checked_in');
     )sql",
+    // 7: the counter's real day (issue 22; store/visit_views.cpp). `steps`: a row per
+    // step of a visit (its service, counter, staff, wait and service times, the
+    // outcome said at finish, the parks); `calls`: every call with its idle time
+    // and, out of order, its reason (the managers' audit list); `staff_time`: who
+    // sat at which counter when, and the breaks. The tickets row stays the visit;
+    // its outcome columns hold the last one said. Tickets already in the log are
+    // one step each.
+    R"sql(
+    CREATE TABLE steps (
+        ticket INTEGER NOT NULL,
+        step INTEGER NOT NULL,
+        day INTEGER NOT NULL,
+        number TEXT NOT NULL,
+        service TEXT NOT NULL,
+        state TEXT NOT NULL,
+        counter INTEGER,
+        staff TEXT,
+        queued_at INTEGER NOT NULL,
+        called_at INTEGER,
+        started_at INTEGER,
+        finished_at INTEGER,
+        parks INTEGER NOT NULL DEFAULT 0,
+        parked_at INTEGER,
+        parked_ms INTEGER NOT NULL DEFAULT 0,
+        procedure TEXT,
+        dossier TEXT,
+        result TEXT,
+        next_step TEXT,
+        updated_seq INTEGER NOT NULL,
+        PRIMARY KEY (ticket, step)
+    );
+    CREATE INDEX steps_day ON steps(day, service, state);
+    CREATE INDEX steps_dossier ON steps(dossier) WHERE dossier IS NOT NULL;
+    INSERT INTO steps(ticket, step, day, number, service, state, counter, staff, queued_at, called_at, started_at, finished_at,
+                      updated_seq)
+        SELECT id, 0, day, number, service, state, counter, staff, issued_at, first_called_at, started_at, finished_at, updated_seq
+        FROM tickets;
+    CREATE TABLE calls (
+        seq INTEGER PRIMARY KEY,
+        day INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        ticket INTEGER NOT NULL,
+        number TEXT NOT NULL,
+        service TEXT NOT NULL,
+        counter INTEGER NOT NULL,
+        staff TEXT,
+        out_of_order INTEGER NOT NULL DEFAULT 0,
+        reason TEXT,
+        returned INTEGER NOT NULL DEFAULT 0,
+        idle_ms INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX calls_day ON calls(day, staff);
+    CREATE INDEX calls_out_of_order ON calls(day) WHERE out_of_order = 1;
+    CREATE TABLE staff_time (
+        id INTEGER PRIMARY KEY,
+        day INTEGER NOT NULL,
+        counter INTEGER NOT NULL,
+        staff TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        from_at INTEGER NOT NULL,
+        to_at INTEGER,
+        reason TEXT
+    );
+    CREATE INDEX staff_time_day ON staff_time(day, staff);
+    ALTER TABLE tickets ADD COLUMN steps INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE tickets ADD COLUMN procedure TEXT;
+    ALTER TABLE tickets ADD COLUMN dossier TEXT;
+    ALTER TABLE tickets ADD COLUMN result TEXT;
+    )sql",
 };
 
 }  // namespace
@@ -160,7 +230,7 @@ struct Store::Statements {
                              "transfers = transfers + 1, updated_seq = ?4 WHERE id = ?1"),
           expire_day(db,
                      "UPDATE tickets SET state = 'expired', updated_seq = ?2 "
-                     "WHERE day < ?1 AND state IN ('waiting', 'called', 'serving', 'no_show')"),
+                     "WHERE day < ?1 AND state IN ('waiting', 'called', 'serving', 'no_show', 'parked')"),
           counters_free(db, "UPDATE counters SET ticket = NULL, updated_seq = ?1"),
           counter_upsert(db,
                          "INSERT INTO counters(id, name, updated_seq) VALUES (?1, ?2, ?3) "
@@ -191,6 +261,7 @@ Store::Store(const std::filesystem::path& file) : db_(file.string()) {
     db_.exec("PRAGMA foreign_keys = ON");
     migrate();
     st_ = std::make_unique<Statements>(db_);
+    visit_ = std::make_unique<VisitStatements>(db_);
 }
 
 Store::~Store() = default;
@@ -262,7 +333,7 @@ void Store::update_views(const engine::Event& e) {
             s.ticket_started.bind(1, b.ticket).bind(2, e.at).bind(3, e.seq).run();
             served_by(b.ticket);
         } else if constexpr (std::is_same_v<T, TicketFinished>) {
-            s.ticket_finished.bind(1, b.ticket).bind(2, e.at).bind(3, e.seq).run();
+            if (b.next_step.empty()) s.ticket_finished.bind(1, b.ticket).bind(2, e.at).bind(3, e.seq).run();
             served_by(b.ticket);
             release(b.counter, b.ticket);
         } else if constexpr (std::is_same_v<T, TicketNoShow>) {
@@ -282,10 +353,18 @@ void Store::update_views(const engine::Event& e) {
             s.counter_paused.bind(1, b.counter).bind(2, 0).bind(3, e.seq).run();
         } else if constexpr (std::is_same_v<T, TicketRated>) {
             s.ticket_rated.bind(1, b.ticket).bind(2, b.rating).bind(3, b.reason).bind(4, e.seq).run();
+        } else if constexpr (std::is_same_v<T, TicketParked>) {
+            state(b.ticket, "parked");
+            release(b.counter, b.ticket);
+        } else if constexpr (std::is_same_v<T, TicketReturned>) {
+            s.ticket_called.bind(1, b.ticket).bind(2, b.counter).bind(3, e.at).bind(4, e.seq).run();
+            s.counter_ticket.bind(1, b.counter).bind(2, b.ticket).bind(3, e.seq).run();
+            served_by(b.ticket);
         } else {
             update_booking_view(e);
         }
     }, e.body);
+    update_visit_views(e);
 }
 
 // The bookings view: a booking's slot and how it went, nothing of the person.

@@ -77,10 +77,14 @@ private:
     void migrate();
     void update_views(const engine::Event& e);
     void update_booking_view(const engine::Event& e);
+    void update_visit_views(const engine::Event& e);  // visit_views.cpp
+    void finish_step(const engine::Event& e, const engine::TicketFinished& b);
 
     sqlite::Database db_;
     struct Statements;
     std::unique_ptr<Statements> st_;
+    struct VisitStatements;
+    std::unique_ptr<VisitStatements> visit_;
 };
 
 }  // namespace store
