@@ -114,16 +114,18 @@ void Core::start(Executors executors) {
 }
 
 // A booking not checked in is a no-show once its slot's end and grace are past,
-// and its place is free again (engine/booking.cpp). Any command folds that in;
-// this look once a minute does it in a quiet hall too. It runs while bookings
-// wait for their day, and sends nothing when no deadline is due.
+// and its place is free again (engine/booking.cpp); a parked ticket not back in
+// time is one too (engine/visit.cpp). Any command folds that in; this look once
+// a minute does it in a quiet hall too. It runs while bookings wait for their
+// day or tickets are parked, and sends nothing when no deadline is due.
 void Core::watch_booking_deadlines() {
-    if (!later_ || deadline_watch_ || engine_.state().booking_deadlines.empty()) return;
+    const auto& st = engine_.state();
+    if (!later_ || deadline_watch_ || (st.booking_deadlines.empty() && st.park_deadlines.empty())) return;
     deadline_watch_ = true;
     later_(std::chrono::seconds(60), [this] {
         deadline_watch_ = false;
         const common::Instant at = now();
-        if (engine_.booking_overdue(at)) durability_.persist(engine_.handle(engine::Tick{}, at).events);
+        if (engine_.booking_overdue(at) || engine_.parked_overdue(at)) durability_.persist(engine_.handle(engine::Tick{}, at).events);
         watch_booking_deadlines();
     });
 }
@@ -344,7 +346,8 @@ void Core::note_staff(const engine::Event& e) {
 
 json Core::snapshot() const {
     json s = engine::snapshot_json(engine_);
-    for (auto& k : s["counters"]) {
+    for (auto& k : s["counters"]) {  // the one signed in there, else the last who acted there
+        if (!k["staff"].get<std::string>().empty()) continue;
         auto it = counter_staff_.find(k["id"].get<int>());
         k["staff"] = it == counter_staff_.end() ? "" : it->second;
     }

@@ -25,11 +25,16 @@ void no_show(Core&, const Call&, Respond);
 void cancel(Core&, const Call&, Respond);
 void reactivate(Core&, const Call&, Respond);
 void transfer(Core&, const Call&, Respond);
+void park(Core&, const Call&, Respond);
+void return_parked(Core&, const Call&, Respond);
 void rate_ticket(Core&, const Call&, Respond);
 void device_status(Core&, const Call&, Respond);
 
-// counter_routes.cpp: a counter calls, pauses, resumes
+// counter_routes.cpp: a counter calls (next or a chosen ticket), pauses, resumes; staff sign in and out
 void call_next(Core&, const Call&, Respond);
+void call_ticket(Core&, const Call&, Respond);
+void sign_in(Core&, const Call&, Respond);
+void sign_out(Core&, const Call&, Respond);
 void pause_counter(Core&, const Call&, Respond);
 void resume_counter(Core&, const Call&, Respond);
 

@@ -101,10 +101,42 @@ void get_ticket(Core& core, const Call& call, Respond respond) {
 
 void recall(Core& core, const Call& call, Respond respond) { act(core, call, engine::Action::recall, std::move(respond)); }
 void start(Core& core, const Call& call, Respond respond) { act(core, call, engine::Action::start, std::move(respond)); }
-void finish(Core& core, const Call& call, Respond respond) { act(core, call, engine::Action::finish, std::move(respond)); }
 void no_show(Core& core, const Call& call, Respond respond) { act(core, call, engine::Action::no_show, std::move(respond)); }
 void cancel(Core& core, const Call& call, Respond respond) { act(core, call, engine::Action::cancel, std::move(respond)); }
 void reactivate(Core& core, const Call& call, Respond respond) { act(core, call, engine::Action::reactivate, std::move(respond)); }
+
+// Finish, with what the visit came to and, when the counter knows better, the
+// steps still to come (issue 22). A procedure named must be in the catalog.
+void finish(Core& core, const Call& call, Respond respond) {
+    const auto id = ticket_id(call);
+    if (!id) return respond(bad_ticket_id());
+    JsonReader r(call.body, "body", {"outcome", "next_steps"});
+    engine::FinishTicket c{*id, acting_counter(*call.who), {}, std::nullopt};
+    if (r.has("outcome")) c.outcome = engine::outcome_from_json(r.raw("outcome"));
+    if (r.has("next_steps")) c.next_steps = JsonReader::strings(r.raw("next_steps"), r.path("next_steps"));
+    if (const auto* cat = core.options().catalog; cat && !c.outcome.procedure.empty() && !cat->procedure(c.outcome.procedure))
+        return respond(error_reply(400, "unknown_procedure", "no procedure " + c.outcome.procedure + " in the catalog"));
+    core.execute(c, [&core, id = *id](const engine::Outcome&) { return core.ticket_reply(id); }, std::move(respond), call.who->name);
+}
+
+// "Đi bổ sung giấy tờ, quay lại sau": out of every line for `minutes`.
+void park(Core& core, const Call& call, Respond respond) {
+    const auto id = ticket_id(call);
+    if (!id) return respond(bad_ticket_id());
+    JsonReader r(call.body, "body", {"minutes", "reason"});
+    engine::Park c{*id, acting_counter(*call.who), r.get<int>("minutes", 20), text_field(r, "reason", 200)};
+    core.execute(c, [&core, id = *id](const engine::Outcome&) { return core.ticket_reply(id); }, std::move(respond), call.who->name);
+}
+
+// Back from being parked: called at the staff's own counter (a manager names one).
+void return_parked(Core& core, const Call& call, Respond respond) {
+    const auto id = ticket_id(call);
+    if (!id) return respond(bad_ticket_id());
+    JsonReader r(call.body, "body", {"counter"});
+    const int counter = call.who->role == Role::staff ? call.who->counter : r.get<int>("counter", 0);
+    core.execute(engine::ReturnParked{*id, counter}, [&core, id = *id](const engine::Outcome&) { return core.ticket_reply(id); },
+                 core.timed_call(std::move(respond)), call.who->name);
+}
 
 void transfer(Core& core, const Call& call, Respond respond) {
     const auto id = ticket_id(call);

@@ -452,7 +452,8 @@ json snapshot_json(const Engine& engine) {
                             {"waiting", count(s.normal_queue) + count(s.priority_queue) + count(s.booked_queue)},
                             {"waiting_priority", count(s.priority_queue)},
                             {"est_wait_s", engine.estimate_wait_s(svc.code, static_cast<int>(engine.waiting_count(svc.code)))},
-                            {"open", minute_to_text(svc.open_minute)}, {"close", minute_to_text(svc.close_minute)}});
+                            {"open", minute_to_text(svc.open_minute)}, {"close", minute_to_text(svc.close_minute)},
+                            {"next_steps", svc.next_steps}, {"outcome", to_string(svc.outcome)}});
     }
     for (const auto& k : s.center.counters) {
         const CounterStatus& st = s.counters.at(k.id);
