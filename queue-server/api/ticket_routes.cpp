@@ -59,9 +59,7 @@ std::optional<Reply> outside_counter(const Core& core, const Principal& who, int
     if (!t || !k) return std::nullopt;  // the engine answers unknown_ticket
     const bool held = t->state == engine::TicketState::called || t->state == engine::TicketState::serving;
     if (held) return std::nullopt;  // held at a counter: the engine answers whether it is this one
-    for (const auto& tier : k->tiers)
-        for (const auto& service : tier)
-            if (service == t->service) return std::nullopt;
+    if (k->serves(t->service)) return std::nullopt;
     return error_reply(403, "not_your_service", "counter " + std::to_string(who.counter) + " does not serve " + t->service);
 }
 

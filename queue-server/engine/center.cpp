@@ -19,6 +19,13 @@ const Counter* Center::counter(int id) const {
     return nullptr;
 }
 
+bool Counter::serves(const std::string& code) const {
+    for (const auto& tier : tiers)
+        for (const auto& s : tier)
+            if (s == code) return true;
+    return false;
+}
+
 const Category* Center::category(const std::string& code) const {
     for (const auto& c : categories)
         if (c.code == code) return &c;

@@ -52,6 +52,7 @@ struct Counter {
     int id = 0;
     std::string name;
     std::vector<std::vector<std::string>> tiers;  // service codes per tier
+    bool serves(const std::string& service) const;  // in any tier
 };
 
 // A ticket category; every category but "normal" is usually a priority one.

@@ -2,6 +2,7 @@
 #include "engine/engine.hpp"
 
 #include "engine/codec.hpp"
+#include "engine/refusals.hpp"
 #include "common/overloaded.hpp"
 
 #include <algorithm>
@@ -10,13 +11,6 @@
 namespace engine {
 namespace {
 
-Error bad_request(std::string code, std::string message) { return {std::move(code), std::move(message), 400}; }
-Error not_found(std::string code, std::string message) { return {std::move(code), std::move(message), 404}; }
-Error conflict(std::string code, std::string message) { return {std::move(code), std::move(message), 409}; }
-Error forbidden(std::string message) { return {"not_your_ticket", std::move(message), 403}; }
-
-
-bool is_held(TicketState s) { return s == TicketState::called || s == TicketState::serving; }
 // Still part of today's hall: its number must not be given again.
 bool is_live(TicketState s) { return s == TicketState::waiting || s == TicketState::parked || is_held(s); }
 

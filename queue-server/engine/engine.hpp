@@ -193,7 +193,6 @@ private:
     std::optional<Error> decide_sign_in(const SignIn& c, std::vector<EventBody>& out);
     std::optional<Error> decide_sign_out(const SignOut& c, std::vector<EventBody>& out);
     std::optional<Error> check_outcome(const Service& s, const VisitOutcome& o) const;
-    bool serves(const Counter& k, const std::string& service) const;
     int64_t idle_before(const CounterStatus& counter, const Ticket& t, const common::Instant& now) const;
     std::vector<EventBody> overdue_parked(const common::Instant& now) const;
     void fold_finished(const TicketFinished& e, int64_t at);

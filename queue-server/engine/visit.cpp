@@ -5,15 +5,10 @@
 #include <algorithm>
 
 #include "engine/engine.hpp"
+#include "engine/refusals.hpp"
 
 namespace engine {
 namespace {
-
-Error bad_request(std::string code, std::string message) { return {std::move(code), std::move(message), 400}; }
-Error not_found(std::string code, std::string message) { return {std::move(code), std::move(message), 404}; }
-Error conflict(std::string code, std::string message) { return {std::move(code), std::move(message), 409}; }
-
-bool is_held(TicketState s) { return s == TicketState::called || s == TicketState::serving; }
 
 Error unknown_ticket(int64_t id) { return not_found("unknown_ticket", "no ticket " + std::to_string(id) + " today"); }
 Error unknown_counter(int id) { return not_found("unknown_counter", "no counter " + std::to_string(id)); }
@@ -25,12 +20,6 @@ bool is_code(const std::string& s) {
 }
 
 }  // namespace
-
-bool Engine::serves(const Counter& k, const std::string& service) const {
-    for (const auto& tier : k.tiers)
-        if (std::find(tier.begin(), tier.end(), service) != tier.end()) return true;
-    return false;
-}
 
 // ---------------------------------------------------------------- finish and the next step
 
@@ -50,8 +39,8 @@ std::optional<Error> Engine::decide_finish(const FinishTicket& c, const common::
     if (!is_held(t->state))
         return conflict("wrong_state", "cannot finish ticket " + t->number + ": it is " + to_string(t->state));
     if (c.counter != 0 && t->counter != c.counter)
-        return {{"not_your_ticket", "ticket " + t->number + " is held by counter " + std::to_string(t->counter) + ", not counter " +
-                                        std::to_string(c.counter), 403}};
+        return forbidden("ticket " + t->number + " is held by counter " + std::to_string(t->counter) + ", not counter " +
+                         std::to_string(c.counter));
     return finish_held(*t, t->counter, c.outcome, c.next_steps, now, out);
 }
 
@@ -126,7 +115,7 @@ std::optional<Error> Engine::decide_park(const Park& c, const common::Instant& n
     if (!t) return unknown_ticket(c.ticket);
     if (!is_held(t->state)) return conflict("wrong_state", "cannot park ticket " + t->number + ": it is " + to_string(t->state));
     if (c.counter != 0 && t->counter != c.counter)
-        return {{"not_your_ticket", "ticket " + t->number + " is held by counter " + std::to_string(t->counter), 403}};
+        return forbidden("ticket " + t->number + " is held by counter " + std::to_string(t->counter));
     const int most = state_.center.policy.park_max_minutes;
     if (c.minutes < 1 || c.minutes > most)
         return bad_request("bad_minutes", "a ticket is parked for 1 to " + std::to_string(most) + " minutes");
@@ -143,7 +132,7 @@ std::optional<Error> Engine::decide_return(const ReturnParked& c, const common::
     const Counter* k = state_.center.counter(c.counter);
     auto st = state_.counters.find(c.counter);
     if (!k || st == state_.counters.end()) return unknown_counter(c.counter);
-    if (c.counter != t->parked_by && !serves(*k, t->service))
+    if (c.counter != t->parked_by && !k->serves(t->service))
         return {{"not_your_service", "counter " + std::to_string(c.counter) + " does not serve " + t->service, 403}};
     if (auto e = free_for_call(st->second, now, out)) return e;
     out.push_back(TicketReturned{t->id, t->number, t->service, c.counter, idle_before(st->second, *t, now)});
@@ -194,7 +183,7 @@ std::optional<Error> Engine::decide_call_ticket(const CallTicket& c, const commo
     if (!t) return unknown_ticket(c.ticket);
     if (t->state != TicketState::waiting)
         return conflict("not_waiting", "ticket " + t->number + " is " + to_string(t->state) + ": only a waiting ticket can be called");
-    const bool mine = t->target_counter ? t->target_counter == c.counter : serves(*k, t->service);
+    const bool mine = t->target_counter ? t->target_counter == c.counter : k->serves(t->service);
     if (!mine)
         return {{"not_your_service", "ticket " + t->number + " waits for " +
                                          (t->target_counter ? "counter " + std::to_string(t->target_counter) : "service " + t->service) +
