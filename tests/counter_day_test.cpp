@@ -2,11 +2,12 @@
 // (issue 22) — a visit across desks with the same number, the outcome at finish
 // (required, checked against the catalog), park and return, a chosen ticket
 // with its reason, sign in and out, a break's reason; and the events a board or
-// a console receives for each.
+// a console receives for each. A dossier named at finish is linked to its lookup.
 #include <catch2/catch.hpp>
 
 #include <fstream>
 
+#include "dossier/dossier.hpp"
 #include "test_server.hpp"
 
 using testing::TestServer;
@@ -91,7 +92,7 @@ TEST_CASE("a visit goes from desk to desk with one number, and a required outcom
     CHECK(with_outcome);
 }
 
-TEST_CASE("a parked ticket leaves the line and comes back at a counter of its service; a stranger's counter may not take it", "[counter-day][api]") {
+TEST_CASE("a parked ticket leaves the line and comes back at a counter of its service - a stranger's counter may not take it", "[counter-day][api]") {
     Hall h;
     const json t = h.issue("C");
     REQUIRE(h.next(3, h.staff3)["id"] == t["id"]);
@@ -119,7 +120,7 @@ TEST_CASE("a parked ticket leaves the line and comes back at a counter of its se
     CHECK(h.s.call("GET", "/api/tickets/" + std::to_string(t["id"].get<int64_t>()), "", h.staff3).body["state"] == "no_show");
 }
 
-TEST_CASE("a chosen ticket is called with its reason, once; without a reason, or by another service's counter, it is refused", "[counter-day][api]") {
+TEST_CASE("a chosen ticket is called with its reason, once - without a reason, or by another service's counter, it is refused", "[counter-day][api]") {
     Hall h;
     const json first = h.issue("C"), second = h.issue("C"), other = h.issue("B");
     const std::string call = "/api/counters/3/call";
@@ -154,4 +155,41 @@ TEST_CASE("staff sign in and out of their counter, a break carries its reason, a
     auto out = h.act("/api/counters/1/sign-out", json::object(), h.staff1);
     REQUIRE(out.status == 200);
     CHECK(out.body["staff"] == "");
+}
+
+TEST_CASE("a dossier named at a counter's finish shows in its lookup where and when it was handed in and what came of it", "[counter-day][api][dossier]") {
+    Hall h;
+    const std::string code = "000.00.01.H29-261124-0007";
+    h.s.dossiers->ingest({dossier::update_from_json({{"event_id", "e1"}, {"code", code}, {"at", 1000}, {"status", 2},
+                                                     {"applicant_name", "Nguyễn Văn An"}, {"check", "1234"}})});
+    const std::string lookup = "/api/dossiers/" + code + "?check=1234";
+    auto r = h.s.call("GET", lookup, "", h.s.kiosk);
+    REQUIRE(r.status == 200);
+    CHECK(r.body["visits"] == json::array());  // not yet at any counter
+
+    const json t = h.issue("B");
+    REQUIRE(h.next(2, h.staff2)["id"] == t["id"]);
+    h.s.clock_ms += 90'000;
+    const int64_t handed_in = h.s.clock_ms;
+    const json outcome = {{"procedure", "1.001193"}, {"dossier", code}, {"result", "received"}};
+    REQUIRE(h.act(Hall::ticket(t, "finish"), {{"outcome", outcome}}, h.staff2).status == 200);
+    const json other = h.issue("B");  // another visit, another dossier: not shown
+    REQUIRE(h.next(2, h.staff2)["id"] == other["id"]);
+    REQUIRE(h.act(Hall::ticket(other, "finish"),
+                  {{"outcome", {{"procedure", "1.001193"}, {"dossier", "000.00.01.H29-261124-0008"}, {"result", "received"}}}},
+                  h.staff2).status == 200);
+
+    r = h.s.call("GET", lookup, "", h.s.kiosk);
+    REQUIRE(r.status == 200);
+    REQUIRE(r.body["visits"].size() == 1);
+    const json& v = r.body["visits"][0];
+    CHECK(v["at"] == handed_in);
+    CHECK(v["counter"] == 2);
+    CHECK(v["service"] == "B");
+    CHECK(v["service_name"] == "Đất đai");
+    CHECK(v["result"] == "received");
+    CHECK(r.raw.find(t["number"].get<std::string>()) == std::string::npos);  // nothing of the ticket or the person
+    CHECK(r.raw.find("Nguyễn Văn An") == std::string::npos);
+    // The phone's public lookup says the same.
+    CHECK(h.s.call("GET", "/api/public/dossiers/" + code + "?check=1234").body["visits"] == r.body["visits"]);
 }

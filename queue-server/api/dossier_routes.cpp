@@ -2,10 +2,12 @@
 // and staff. An unknown code and a wrong check value get the same answer; each
 // device or user has a few lookups a minute, and wrong check values for one
 // code lock that code for everyone for a while, so codes and check values
-// cannot be found by trying.
+// cannot be found by trying. A found dossier carries the center's own visits
+// that named it at finish (issue 22: "received at counter 3 on …").
 #include "api/core.hpp"
 #include "api/handlers.hpp"
 #include "common/http_url.hpp"
+#include "dossier/visits.hpp"
 
 namespace api::handlers {
 namespace {
@@ -15,6 +17,36 @@ std::string today_local(const common::LocalCalendar& calendar, int64_t ms) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", day / 10000, day / 100 % 100, day % 100);
     return buf;
+}
+
+// The names a visit is shown with, read from the engine on the loop before the
+// steps are read on a worker: counter id -> its name, service code -> vi and en.
+struct Names {
+    std::map<int, std::string> counters;
+    std::map<std::string, std::pair<std::string, std::string>> services;
+};
+
+Names names_of(const engine::Center& center) {
+    Names n;
+    for (const auto& k : center.counters) n.counters[k.id] = k.name;
+    for (const auto& s : center.services) n.services[s.code] = {s.name_vi, s.name_en};
+    return n;
+}
+
+json visits_json(const std::vector<dossier::Visit>& visits, const Names& names) {
+    json out = json::array();
+    for (const auto& v : visits) {
+        json j = {{"at", v.finished_at}, {"counter", v.counter}, {"service", v.service}};
+        if (const auto k = names.counters.find(v.counter); k != names.counters.end() && !k->second.empty())
+            j["counter_name"] = k->second;
+        if (const auto s = names.services.find(v.service); s != names.services.end()) {
+            j["service_name"] = s->second.first;
+            if (!s->second.second.empty()) j["service_name_en"] = s->second.second;
+        }
+        if (!v.result.empty()) j["result"] = v.result;
+        out.push_back(std::move(j));
+    }
+    return out;
 }
 
 }  // namespace
@@ -42,7 +74,17 @@ void look_up_dossier_for(Core& core, const Call& call, const std::string& who, R
         return respond(error_reply(404, "not_found", "no dossier with this code and check value"));
     }
     core.lookups().succeeded(*code);
-    respond(ok_json(dossier::public_view(*d, today_local(core.calendar(), now_ms))));
+    json view = dossier::public_view(*d, today_local(core.calendar(), now_ms));
+    if (core.options().stats_db.empty()) return respond(ok_json(view));
+    core.offload(Work::reports, [db = core.options().stats_db, code = *code, view = std::move(view),
+                                 names = names_of(core.engine().state().center)]() mutable {
+        try {
+            view["visits"] = visits_json(dossier::visits_of(db, code), names);
+        } catch (const std::exception&) {
+            view["visits"] = json::array();  // the status is what was asked; the visits are a courtesy
+        }
+        return ok_json(view);
+    }, std::move(respond));
 }
 
 }  // namespace api::handlers
