@@ -22,6 +22,7 @@
 #include <random>
 #include <sstream>
 #include <thread>
+#include <unordered_set>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -259,7 +260,9 @@ private:
                 r();
             } else if (text.find("\"ticket_called\"") != std::string::npos) {
                 const auto at = text.find("\"ticket\":");
-                if (at != std::string::npos) self->fan_.record(std::atoll(text.c_str() + at + 9));
+                // A ticket's later calls (its next steps, issue 22) are not timed: the first is.
+                if (at != std::string::npos)
+                    if (const int64_t id = std::atoll(text.c_str() + at + 9); self->called_.insert(id).second) self->fan_.record(id);
             }
             self->read();
         });
@@ -267,6 +270,7 @@ private:
     websocket::stream<beast::tcp_stream> ws_;
     beast::flat_buffer buf_;
     FanOut& fan_;
+    std::unordered_set<int64_t> called_;  // the tickets this display has seen called
     std::function<void()> ready_;
 };
 
@@ -301,7 +305,8 @@ struct Load {
     bool running = false;
     unsigned run = 0;  // which run_for a chain belongs to: one a run left waiting on a timer must not join the next
     double rate = 10;  // tickets issued per second, over all kiosks
-    Percentiles issue, call;
+    Percentiles issue, call, park_ms, return_ms;
+    double steps_share = 0, park_share = 0;  // the visit mix (counter_loop)
     std::map<int64_t, double> call_sent;  // ticket id -> when its call-next was sent
     std::map<size_t, int64_t> held;       // counter -> the ticket it serves now (finished when a run ends)
     int errors = 0;
@@ -331,6 +336,9 @@ struct Load {
     }
 
     // A counter calls the next ticket, holds it a moment, finishes it; idles when nobody waits.
+    // With `steps_share`, that share of visits is sent on at its first finish to two more
+    // services (a visit of 3 steps, issue 22); with `park_share`, that share is parked at
+    // its first call and called back by the same counter a moment later.
     void counter_loop(size_t k, std::shared_ptr<asio::steady_timer> timer, int think_ms, unsigned chain) {
         if (ended(chain)) return;
         const double t0 = now_ms();
@@ -338,31 +346,82 @@ struct Load {
         counters[k]->request(http::verb::post, target, "", [this, k, t0, timer, think_ms, chain](int status, const std::string& body) {
             if (status != 200) {  // counted, and the counter tries again after its think time
                 failed(status);
-                timer->expires_after(std::chrono::milliseconds(think_ms));
-                timer->async_wait([this, k, timer, think_ms, chain](beast::error_code) { counter_loop(k, timer, think_ms, chain); });
-                return;
+                return after(timer, think_ms, [this, k, timer, think_ms, chain] { counter_loop(k, timer, think_ms, chain); });
             }
             call.add(now_ms() - t0);
             auto j = json::parse(body);
-            const bool got = j["ticket"].is_object();
-            if (got) call_sent[held[k] = j["ticket"]["id"].get<int64_t>()] = t0;
-            // Counters are not in step: each holds a ticket (or idles) for a jittered time.
-            timer->expires_after(std::chrono::milliseconds(think_ms / 2 + static_cast<int>(rng() % static_cast<unsigned>(think_ms + 1))));
-            timer->async_wait([this, k, timer, think_ms, chain, got, j](beast::error_code) {
-                if (!got || ended(chain)) return counter_loop(k, timer, think_ms, chain);
-                held.erase(k);
-                const std::string fin = "/api/tickets/" + std::to_string(j["ticket"]["id"].get<int64_t>()) + "/finish";
-                counters[k]->request(http::verb::post, fin, "", [this, k, timer, think_ms, chain](int, const std::string&) {
-                    counter_loop(k, timer, think_ms, chain);
-                });
+            if (!j["ticket"].is_object()) return after(timer, think_ms, [this, k, timer, think_ms, chain] { counter_loop(k, timer, think_ms, chain); });
+            const int64_t id = j["ticket"]["id"].get<int64_t>();
+            const int step = j["ticket"].value("step", 0);
+            held[k] = id;
+            // Fan-out is timed on a visit's first call: a display counts each ticket once.
+            if (step == 0) call_sent[id] = t0;
+            const bool park = step == 0 && chance(park_share);
+            after(timer, think_ms, [this, k, timer, think_ms, chain, id, step, park] {
+                if (ended(chain)) return counter_loop(k, timer, think_ms, chain);
+                if (park) return park_then_return(k, id, timer, think_ms, chain);
+                finish(k, id, step, timer, think_ms, chain);
             });
         });
     }
+
+    void finish(size_t k, int64_t id, int step, std::shared_ptr<asio::steady_timer> timer, int think_ms, unsigned chain) {
+        held.erase(k);
+        std::string body;
+        if (step == 0 && chance(steps_share)) {
+            const int a = static_cast<int>(rng() % static_cast<unsigned>(services));
+            body = "{\"next_steps\":[\"S" + std::to_string(a) + "\",\"S" + std::to_string((a + 1) % services) + "\"]}";
+        }
+        counters[k]->request(http::verb::post, "/api/tickets/" + std::to_string(id) + "/finish", body,
+                             [this, k, timer, think_ms, chain](int status, const std::string&) {
+                                 if (status != 200) failed(status);
+                                 counter_loop(k, timer, think_ms, chain);
+                             });
+    }
+
+    // Park the ticket in hand ("gone for a paper"), come back after a think time, call it back, go on with it.
+    void park_then_return(size_t k, int64_t id, std::shared_ptr<asio::steady_timer> timer, int think_ms, unsigned chain) {
+        held.erase(k);
+        const std::string ticket = "/api/tickets/" + std::to_string(id);
+        const double t0 = now_ms();
+        counters[k]->request(http::verb::post, ticket + "/park", "{\"minutes\":20,\"reason\":\"bench\"}",
+            [this, k, id, ticket, t0, timer, think_ms, chain](int status, const std::string&) {
+                if (status != 200) {
+                    failed(status);
+                    return counter_loop(k, timer, think_ms, chain);
+                }
+                park_ms.add(now_ms() - t0);
+                after(timer, think_ms, [this, k, id, ticket, timer, think_ms, chain] {
+                    const double t1 = now_ms();
+                    counters[k]->request(http::verb::post, ticket + "/return", "",
+                        [this, k, id, t1, timer, think_ms, chain](int returned, const std::string&) {
+                            if (returned != 200) {  // still parked: the next run's counters leave it to time out
+                                failed(returned);
+                                return counter_loop(k, timer, think_ms, chain);
+                            }
+                            return_ms.add(now_ms() - t1);
+                            held[k] = id;
+                            after(timer, think_ms, [this, k, id, timer, think_ms, chain] { finish(k, id, 0, timer, think_ms, chain); });
+                        });
+                });
+            });
+    }
+
+    // Counters are not in step: each waits a jittered time around its think time.
+    template <class F>
+    void after(const std::shared_ptr<asio::steady_timer>& timer, int think_ms, F then) {
+        timer->expires_after(std::chrono::milliseconds(think_ms / 2 + static_cast<int>(rng() % static_cast<unsigned>(think_ms + 1))));
+        timer->async_wait([then = std::move(then)](beast::error_code) { then(); });
+    }
+
+    bool chance(double share) { return share > 0 && std::uniform_real_distribution<double>(0, 1)(rng) < share; }
 
     void run_for(double seconds, double tickets_per_s) {
         rate = tickets_per_s;
         issue = {};
         call = {};
+        park_ms = {};
+        return_ms = {};
         call_sent.clear();
         running = true;
         const unsigned chain = ++run;

@@ -75,7 +75,8 @@ double durable_issue_rate(Load& load, size_t clients, double seconds) {
     return rate;
 }
 
-void print_fanout(Load& load, FanOut& fan, size_t displays) {
+// Prints the fan-out of the run's first calls and returns its p99 (ms).
+double print_fanout(Load& load, FanOut& fan, size_t displays) {
     Percentiles p;
     size_t incomplete = 0;
     for (const auto& [ticket, sent] : load.call_sent) {
@@ -88,6 +89,25 @@ void print_fanout(Load& load, FanOut& fan, size_t displays) {
     }
     std::printf("  call -> event at all %zu displays: %s  (%zu calls not seen by every display)\n", displays, p.text().c_str(), incomplete);
     fan.seen.clear();
+    return p.v.empty() ? 0 : p.at(0.99);
+}
+
+// The same steady run with the counter's real day (issue 22): a share of visits
+// sent on to two more services at their first finish, a share parked and called
+// back. Printed beside the plain run's p99s.
+void print_visit_run(Load& load, FanOut& fan, size_t displays, double seconds, double rate, double plain_call_p99,
+                     double plain_fan_p99) {
+    std::printf("Visits: the same run with %.0f%% of visits of 3 steps and %.0f%% parked and called back.\n",
+                100 * load.steps_share, 100 * load.park_share);
+    load.run_for(seconds, rate);
+    std::printf("  call-next:                                %s\n", load.call.text().c_str());
+    std::printf("  park:                                     %s\n", load.park_ms.text().c_str());
+    std::printf("  return (call a parked ticket back):       %s\n", load.return_ms.text().c_str());
+    const double fan_p99 = print_fanout(load, fan, displays);
+    const double call_p99 = load.call.at(0.99);
+    std::printf("  p99 with visits / plain: call-next %.2fx, fan-out %.2fx; errors %d\n", call_p99 / plain_call_p99,
+                plain_fan_p99 > 0 ? fan_p99 / plain_fan_p99 : 0.0, load.errors);
+    load.steps_share = load.park_share = 0;
 }
 
 }  // namespace
@@ -118,6 +138,7 @@ int main(int argc, char** argv) {
     int counters = 300, displays = 100, kiosk_count = 20, services = 10;
     double rate = 10, seconds = 15, stress_seconds = 5;
     bool stress = true;
+    double steps_share = 0.3, park_share = 0.05;
     cli.add_option("--server", binary, "queue-server binary")->capture_default_str();
     cli.add_option("--counters", counters)->capture_default_str();
     cli.add_option("--displays", displays)->capture_default_str();
@@ -126,6 +147,8 @@ int main(int argc, char** argv) {
     cli.add_option("--seconds", seconds, "length of the steady run")->capture_default_str();
     cli.add_option("--stress-seconds", stress_seconds, "length of each stress step")->capture_default_str();
     cli.add_flag("!--no-stress", stress, "skip the stress ramp");
+    cli.add_option("--steps-share", steps_share, "share of visits of 3 steps in the visits run (0: no visits run)")->capture_default_str();
+    cli.add_option("--park-share", park_share, "share of visits parked and called back in the visits run")->capture_default_str();
     CLI11_PARSE(cli, argc, argv);
 
     char tmpl[] = "/tmp/center-bench-XXXXXX";
@@ -152,9 +175,16 @@ int main(int argc, char** argv) {
         auto [hwm, rss] = server.memory_mib();
         std::printf("  ticket issue (request -> durable answer): %s\n", load.issue.text().c_str());
         std::printf("  call-next:                                %s\n", load.call.text().c_str());
-        print_fanout(load, fan, static_cast<size_t>(displays));
+        const double plain_fan_p99 = print_fanout(load, fan, static_cast<size_t>(displays));
         std::printf("  server: peak RSS %.1f MiB, RSS now %.1f MiB, CPU %.1f%% of one core; errors %d %s\n", hwm, rss, cpu_pct,
                     load.errors, server.ended().c_str());
+        if (steps_share > 0 || park_share > 0) {
+            load.steps_share = steps_share;
+            load.park_share = park_share;
+            load.errors = 0;
+            load.error_statuses.clear();
+            print_visit_run(load, fan, static_cast<size_t>(displays), seconds, rate, load.call.at(0.99), plain_fan_p99);
+        }
 
         if (stress) {
             std::printf("Stress: the rate doubles every %.0f s until a p99 passes 50 ms.\n", stress_seconds);
