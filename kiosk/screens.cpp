@@ -468,6 +468,27 @@ int dossier_entry(Ui& ui, const Scene& sc, const Box& b) {
     return 1;
 }
 
+// The center's own visits that named the dossier at a counter's finish (issue 22):
+// "04/12/2026 09:12 — Đã tiếp nhận hồ sơ tại Quầy 3 (Tiếp nhận hồ sơ)".
+void visit_blocks(const Scene& sc, std::vector<Block>& out) {
+    const auto& visits = list(sc.state.dossier, "visits");
+    if (visits.empty()) return;
+    const bool en = sc.state.lang == Lang::en;
+    out.push_back({sc.t("dossier.visits"), 3.3, true, colors::primary, 2});
+    for (const auto& v : visits) {
+        std::string where = field<std::string>(v, "counter_name", "");
+        if (where.empty()) where = sc.words.fill("dossier.at_counter", sc.state.lang, {{"n", std::to_string(field<int>(v, "counter", 0))}});
+        const std::string service = field<std::string>(v, en ? "service_name_en" : "service_name", field<std::string>(v, "service_name", ""));
+        if (!service.empty()) where += " (" + service + ")";
+        std::string result = field<std::string>(v, "result", "");
+        if (result.empty() || sc.words.get("dossier.result." + result, sc.state.lang) == "dossier.result." + result) result = "none";
+        const int64_t at = field<int64_t>(v, "at", 0);
+        out.push_back({(at > 0 ? local_time_text(at, sc.calendar) + " — " : "") +
+                           sc.words.fill("dossier.result." + result, sc.state.lang, {{"x", where}}),
+                       2.9, false, colors::white, 0.6});
+    }
+}
+
 std::vector<Block> dossier_blocks(const Scene& sc) {
     const json& d = sc.state.dossier;
     const bool en = sc.state.lang == Lang::en;
@@ -490,6 +511,7 @@ std::vector<Block> dossier_blocks(const Scene& sc) {
     } else if (supplements.is_string() && !supplements.get<std::string>().empty()) {
         out.push_back({sc.t("dossier.supplements") + ": " + supplements.get<std::string>(), 3.1, true, colors::amber, 2});
     }
+    visit_blocks(sc, out);
     out.push_back({sc.t("dossier.timeline"), 3.3, true, colors::primary, 2});
     for (const auto& step : list(d, "timeline")) {
         const std::string label = en ? field<std::string>(step, "english", "") : field<std::string>(step, "label", "");

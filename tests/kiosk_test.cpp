@@ -567,6 +567,35 @@ TEST_CASE("a dossier by a scanner typing its QR into the kiosk, by the keyboard,
     CHECK(k.state().dossier_message == "dossier.need_both");
 }
 
+TEST_CASE("a dossier handed in at a counter shows where and when beside its status, in both languages") {
+    TestServer s;
+    load_catalog(s);
+    feed_dossiers(s);
+    const std::string staff = s.staff(1);
+    const json t = issue(s, "A");
+    auto r = s.post("/api/counters/1/next", json::object(), staff);
+    REQUIRE(r.body["ticket"]["id"] == t["id"]);
+    const json outcome = {{"procedure", "1.001193"}, {"dossier", "H55.26-1124-0002"}, {"result", "received"}};
+    REQUIRE(s.post("/api/tickets/" + std::to_string(t["id"].get<int64_t>()) + "/finish", {{"outcome", outcome}}, staff).status == 200);
+    testing::TempDir dir;
+    Kiosk k(s, dir);
+    k.sync(s);
+    k.tap("lang");  // English: what tesseract reads best
+    scan_dossier(k, "H55.26-1124-0002|5678");
+    const json& visits = k.state().dossier["visits"];
+    REQUIRE(visits.size() == 1);
+    CHECK(visits[0]["counter"] == 1);
+    CHECK(visits[0]["result"] == "received");
+    const auto shot = std::filesystem::path(ACTUAL_DIR) / "kiosk-dossier-visit-en.png";
+    std::string error;
+    INFO(error);
+    REQUIRE(k.app->screenshot(shot, error));
+    const std::string read = ocr(shot);
+    INFO(read);
+    CHECK(read.find("At this center") != std::string::npos);
+    CHECK(read.find("Dossier received at") != std::string::npos);
+}
+
 TEST_CASE("a dossier on screen is asked again after the link comes back, and shows what changed meanwhile") {
     TestServer s;
     feed_dossiers(s);
