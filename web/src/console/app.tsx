@@ -1,37 +1,44 @@
 // console: the counter staff's page. One big current ticket, one button per
-// action (each with a key), the waiting line of this counter's services.
+// action (each with a key), the waiting line of this counter's services with
+// "Gọi số này" for a chosen one, the parked list, and the dialogs of the
+// counter's real day (day.tsx: reasons, park, break; finish.tsx: the outcome).
 //
 // Nothing is guessed: a click sends the request and the screen changes only
 // when the server's event arrives on the live stream, so two consoles, the
 // hall board and the dashboard always show the same thing.
 import { render } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type Me } from '../lib/api';
-import { categoryName, Live, serviceName, waitingFor, waitingOf, type Counter, type QueueState, type Ticket } from '../lib/live';
+import { categoryName, Live, parkedFor, serviceName, waitingFor, waitingOf, type Counter, type QueueState, type Ticket } from '../lib/live';
 import { clock, duration } from '../lib/format';
 import { language, t } from '../lib/i18n';
-import { ErrorLine, errorText, Session, TopBar, useLive, useNow } from '../lib/ui';
+import { ErrorLine, Session, TopBar, useLive, useNow } from '../lib/ui';
+import { CallDialog, dayError, Dialog, JustFinished, ParkDialog, ParkedList, PauseDialog, returnParked, StaffAt, useSignedIn, VisitLine } from './day';
+import { FinishDialog, finishNeedsDialog } from './finish';
 import '../lib/style.css';
 
 const targetMinutes = Number(new URLSearchParams(location.search).get('target') ?? 15);
 
-type Action = 'next' | 'recall' | 'start' | 'finish' | 'no-show' | 'transfer' | 'cancel' | 'pause' | 'resume';
+type Action = 'next' | 'recall' | 'start' | 'finish' | 'park' | 'no-show' | 'transfer' | 'cancel' | 'pause' | 'resume';
 
-const keys: Record<string, Action> = { n: 'next', r: 'recall', s: 'start', f: 'finish', v: 'no-show', t: 'transfer', h: 'cancel', p: 'pause' };
+const keys: Record<string, Action> = { n: 'next', r: 'recall', s: 'start', f: 'finish', k: 'park', v: 'no-show', t: 'transfer', h: 'cancel', p: 'pause' };
+
+// The dialog open over the console, if any (each asks what the action needs).
+type Asking = { kind: 'transfer' | 'park' | 'finish' | 'pause' } | { kind: 'call'; ticket: Ticket } | null;
 
 function allowed(action: Action, counter: Counter, ticket: Ticket | undefined, waiting: number): boolean {
   const called = ticket?.state === 'called', serving = ticket?.state === 'serving';
   switch (action) {
     case 'next': return !counter.paused && (!ticket || serving) && waiting > 0;
     case 'recall': case 'start': case 'no-show': return called;
-    case 'finish': case 'transfer': case 'cancel': return called || serving;
+    case 'finish': case 'park': case 'transfer': case 'cancel': return called || serving;
     case 'pause': return !counter.paused;
     case 'resume': return counter.paused;
   }
 }
 
 function actionLabel(a: Action) {
-  return t(a === 'no-show' ? 'no_show' : a);
+  return t(a === 'no-show' ? 'no_show' : a === 'park' ? 'day_park' : a);
 }
 
 // A booked citizen's ticket: the slot, how early or late they came (check-in
@@ -81,7 +88,8 @@ function IdentityCheck({ ticket }: { ticket: Ticket }) {
 
 function Current({ state, ticket, counter, now }: { state: QueueState; ticket?: Ticket; counter: Counter; now: number }) {
   const lang = language();
-  if (counter.paused && !ticket) return <section class="current idle"><div class="number">—</div><p>{t('paused')}</p></section>;
+  if (counter.paused && !ticket)
+    return <section class="current idle"><div class="number">—</div><p>{t('paused')}{counter.pause_reason ? ` · ${counter.pause_reason}` : ''}</p></section>;
   if (!ticket) return <section class="current idle"><div class="number">—</div><p>{t('no_ticket')}</p></section>;
   const serving = ticket.state === 'serving';
   return (
@@ -92,6 +100,7 @@ function Current({ state, ticket, counter, now }: { state: QueueState; ticket?: 
         <span class={ticket.priority ? 'badge priority' : 'badge'}>{categoryName(state, ticket.category, lang)}</span>{' '}
         <span class="badge">{t(serving ? 'state_serving' : 'state_called')}</span>
       </p>
+      <VisitLine state={state} ticket={ticket} />
       <Booking ticket={ticket} />
       {!ticket.booking && ticket.masked_name && <p class="booking"><span class="masked-name">{ticket.masked_name}</span></p>}
       {(ticket.booking || ticket.masked_name) && <IdentityCheck ticket={ticket} />}
@@ -111,38 +120,50 @@ function TransferDialog({ state, counter, onSend, onClose }: { state: QueueState
   const [note, setNote] = useState('');
   const lang = language();
   return (
-    <div class="dialog" role="dialog" aria-label={t('transfer_title')}>
-      <form onSubmit={(e) => { e.preventDefault(); onSend({ ...(service ? { to_service: service } : {}), ...(to ? { to_counter: to } : {}), note }); }}>
-        <h2>{t('transfer_title')}</h2>
-        <label>{t('to_service')}
-          <select name="to_service" value={service} onChange={(e) => setService(e.currentTarget.value)}>
-            <option value="">{t('any')}</option>
-            {state.services.map((s) => <option value={s.code}>{s.code} — {lang === 'en' ? s.name_en : s.name_vi}</option>)}
-          </select>
-        </label>
-        <label>{t('to_counter')}
-          <select name="to_counter" value={to} onChange={(e) => setTo(Number(e.currentTarget.value))}>
-            <option value={0}>{t('any')}</option>
-            {state.counters.filter((k) => k.id !== counter.id).map((k) => <option value={k.id}>{k.name}</option>)}
-          </select>
-        </label>
-        <label>{t('note')}<input name="note" maxLength={500} value={note} onInput={(e) => setNote(e.currentTarget.value)} /></label>
-        <div class="row">
-          <button type="submit" class="primary" disabled={!service && !to}>{t('send')}</button>
-          <button type="button" onClick={onClose}>{t('close')}</button>
-        </div>
-      </form>
-    </div>
+    <Dialog name="transfer" title={t('transfer_title')} onClose={onClose}
+      onSubmit={() => (service || to) && onSend({ ...(service ? { to_service: service } : {}), ...(to ? { to_counter: to } : {}), note })}>
+      <label>{t('to_service')}
+        <select name="to_service" value={service} onChange={(e) => setService(e.currentTarget.value)}>
+          <option value="">{t('any')}</option>
+          {state.services.map((s) => <option value={s.code}>{s.code} — {lang === 'en' ? s.name_en : s.name_vi}</option>)}
+        </select>
+      </label>
+      <label>{t('to_counter')}
+        <select name="to_counter" value={to} onChange={(e) => setTo(Number(e.currentTarget.value))}>
+          <option value={0}>{t('any')}</option>
+          {state.counters.filter((k) => k.id !== counter.id).map((k) => <option value={k.id}>{k.name}</option>)}
+        </select>
+      </label>
+      <label>{t('note')}<input name="note" maxLength={500} value={note} onInput={(e) => setNote(e.currentTarget.value)} /></label>
+      <div class="row">
+        <button type="submit" class="primary" disabled={!service && !to}>{t('send')}</button>
+        <button type="button" onClick={onClose}>{t('close')}</button>
+      </div>
+    </Dialog>
   );
 }
 
-function WaitingList({ state, counter, now }: { state: QueueState; counter: Counter; now: number }) {
+// Up and down move between the "Gọi số này" buttons of the line (key C puts the cursor on the first).
+function moveInLine(e: KeyboardEvent) {
+  if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+  const all = [...document.querySelectorAll<HTMLButtonElement>('.waiting .line button[data-call]:not([disabled])')];
+  const at = all.indexOf(document.activeElement as HTMLButtonElement);
+  if (at < 0) return;
+  e.preventDefault();
+  all[Math.min(all.length - 1, Math.max(0, at + (e.key === 'ArrowDown' ? 1 : -1)))].focus();
+}
+
+function WaitingList({ state, counter, ticket, now, onCall, onError }: {
+  state: QueueState; counter: Counter; ticket?: Ticket; now: number; onCall: (t: Ticket) => void; onError: (text: string) => void;
+}) {
   const lang = language();
+  const canCall = !counter.paused && ticket?.state !== 'called';
   const line = waitingFor(state, counter);
   const services = [...new Set(counter.tiers.flat())];
   const noShows = [...state.tickets.values()].filter((x) => x.state === 'no_show' && x.counter === counter.id);
   return (
     <aside class="waiting">
+      <ParkedList state={state} counter={counter} ticket={ticket} now={now} onError={onError} />
       <div class="counts">
         {services.map((code) => (
           <div class="count" data-service={code}>
@@ -151,13 +172,13 @@ function WaitingList({ state, counter, now }: { state: QueueState; counter: Coun
           </div>
         ))}
       </div>
-      <h2>{t('waiting_list')} ({line.length})</h2>
+      <h2 id="waiting-title">{t('waiting_list')} ({line.length}) <kbd>C</kbd></h2>
       {line.length === 0 && <p class="muted">{t('no_one_waiting')}</p>}
-      <ol class="line">
+      <ol class="line" aria-labelledby="waiting-title" onKeyDown={moveInLine}>
         {line.slice(0, 50).map((x) => {
           const over = now - x.issued_at > targetMinutes * 60_000;
           return (
-            <li class={over ? 'over' : ''}>
+            <li class={over ? 'over' : ''} data-waiting={x.number}>
               <b>{x.number}</b>
               {x.priority && <span class="badge priority">{categoryName(state, x.category, lang)}</span>}
               {x.booked && <span class="badge booked">{t('booked_slot')} {clock(x.slot_at ?? 0)}</span>}
@@ -165,6 +186,8 @@ function WaitingList({ state, counter, now }: { state: QueueState; counter: Coun
               <span class="grow" />
               <span>{duration(now - x.issued_at)}</span>
               {over && <span class="warn" title={`${t('over_target')} ${targetMinutes} ${t('minutes')}`}>⚠</span>}
+              <button type="button" class="call-chosen" data-call={x.id} disabled={!canCall}
+                aria-label={`${t('day_call_chosen')} ${x.number}`} onClick={() => onCall(x)}>{t('day_call_chosen')}</button>
             </li>
           );
         })}
@@ -195,12 +218,16 @@ function Console({ me }: { me: Me }) {
   const now = useNow();
   const [pending, setPending] = useState<Action | null>(null);
   const [error, setError] = useState('');
-  const [transferring, setTransferring] = useState(false);
+  const [asking, setAsking] = useState<Asking>(null);
   const state = live.state;
   const wanted = me.role === 'staff' ? me.counter : Number(new URLSearchParams(location.search).get('counter') ?? 0);
   const counter = state?.counters.find((k) => k.id === wanted);
   const ticket = counter?.ticket ? state?.tickets.get(counter.ticket) : undefined;
   const waiting = state && counter ? waitingFor(state, counter).length : 0;
+  const signOut = useSignedIn(state, counter, me, setError);
+  const close = () => setAsking(null);
+  // A dialog about the held ticket goes when that ticket is no longer held here.
+  useEffect(() => setAsking((a) => (a && ['transfer', 'park', 'finish'].includes(a.kind) ? null : a)), [counter?.ticket]);
 
   // The pending mark goes when the server's event changes what this counter shows.
   const shown = `${counter?.ticket}:${ticket?.state}:${ticket?.recalls}:${counter?.paused}`;
@@ -208,7 +235,10 @@ function Console({ me }: { me: Me }) {
 
   const act = async (action: Action, body: object = {}) => {
     if (!counter || !allowed(action, counter, ticket, waiting)) return;
-    if (action === 'transfer' && !('note' in body)) return setTransferring(true);
+    if (action === 'transfer' && !('note' in body)) return setAsking({ kind: 'transfer' });
+    if (action === 'park') return setAsking({ kind: 'park' });
+    if (action === 'pause') return setAsking({ kind: 'pause' });
+    if (action === 'finish' && state && ticket && finishNeedsDialog(state, ticket)) return setAsking({ kind: 'finish' });
     setPending(action);
     setError('');
     try {
@@ -218,42 +248,65 @@ function Console({ me }: { me: Me }) {
         setPending(null);
         setError(t('nobody_next'));
       }
-      if (action === 'transfer') setTransferring(false);
+      if (action === 'transfer') setAsking(null);
     } catch (e) {
       setPending(null);
-      setError(errorText(e));
+      setError(dayError(e));
     }
   };
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.ctrlKey || e.altKey || e.metaKey) return;
-      if (e.key.toLowerCase() === 'i' && document.getElementById('identity-input')) {
-        e.preventDefault();
-        return document.getElementById('identity-input')!.focus();
-      }
-      const a = keys[e.key.toLowerCase()];
-      if (!a || !counter) return;
+  // C: the cursor on the first "Gọi số này" of the line (↑/↓ move, Enter asks the reason).
+  const chooseInLine = () => {
+    const first = document.querySelector<HTMLButtonElement>('.waiting .line button[data-call]:not([disabled])');
+    if (first) first.focus();
+    else setError(waiting ? t('day_err_counter_busy') : t('nobody_next'));
+  };
+  // B: the first parked ticket is back.
+  const returnFirst = () => {
+    const first = state && counter ? parkedFor(state, counter)[0] : undefined;
+    if (!first) return setError(t('day_parked_none'));
+    returnParked(first).catch((e) => setError(dayError(e)));
+  };
+
+  // The keys. The listener is added once and reads this render's handler, so a
+  // key pressed right after a change never meets the state before it.
+  const onKeyRef = useRef<(e: KeyboardEvent) => void>(() => {});
+  onKeyRef.current = (e: KeyboardEvent) => {
+    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement ||
+        e.ctrlKey || e.altKey || e.metaKey || document.querySelector('.dialog')) return;
+    if (e.key.toLowerCase() === 'c' && counter) { e.preventDefault(); return chooseInLine(); }
+    if (e.key.toLowerCase() === 'b' && counter) { e.preventDefault(); return returnFirst(); }
+    if (e.key.toLowerCase() === 'i' && document.getElementById('identity-input')) {
       e.preventDefault();
-      act(a === 'pause' && counter.paused ? 'resume' : a);
-    };
+      return document.getElementById('identity-input')!.focus();
+    }
+    const a = keys[e.key.toLowerCase()];
+    if (!a || !counter) return;
+    e.preventDefault();
+    act(a === 'pause' && counter.paused ? 'resume' : a);
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => onKeyRef.current(e);
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  });
+  }, []);
 
   if (!state) return <><TopBar title={t('app_console')} me={me} link={live.link} /><p class="loading">{t('connecting')}</p></>;
   if (!counter) return <><TopBar title={t('app_console')} me={me} link={live.link} /><CounterPicker state={state} /></>;
-  const buttons: Action[] = ['next', 'recall', 'start', 'finish', 'no-show', 'transfer', 'cancel', counter.paused ? 'resume' : 'pause'];
+  const buttons: Action[] = ['next', 'recall', 'start', 'finish', 'park', 'no-show', 'transfer', 'cancel', counter.paused ? 'resume' : 'pause'];
   const keyOf = (a: Action) => Object.entries(keys).find(([, v]) => v === (a === 'resume' ? 'pause' : a))?.[0].toUpperCase();
   return (
     <div class="console">
-      <TopBar title={`${t('app_console')} · ${counter.name}`} me={me} link={live.link}>
+      <TopBar title={`${t('app_console')} · ${counter.name}`} me={me} link={live.link} beforeSignOut={signOut}>
         <span class="center-name">{state.center.name}</span>
-        {counter.paused && <span class="badge paused">{t('paused')}</span>}
+        <StaffAt counter={counter} me={me} onError={setError} />
+        {counter.paused && <span class="badge paused" data-reason={counter.pause_reason ?? ''}>
+          {t('paused')}{counter.pause_reason ? ` · ${counter.pause_reason}` : ''}</span>}
       </TopBar>
       <main>
         <div class="work">
           <Current state={state} ticket={ticket} counter={counter} now={now} />
+          <JustFinished state={state} counter={counter} />
           <div class="actions">
             {buttons.map((a) => (
               <button type="button" data-action={a} class={`${a === 'next' ? 'primary big' : ''} ${pending === a ? 'pending' : ''}`}
@@ -263,9 +316,13 @@ function Console({ me }: { me: Me }) {
             ))}
           </div>
         </div>
-        <WaitingList state={state} counter={counter} now={now} />
+        <WaitingList state={state} counter={counter} ticket={ticket} now={now} onCall={(x) => setAsking({ kind: 'call', ticket: x })} onError={setError} />
       </main>
-      {transferring && <TransferDialog state={state} counter={counter} onSend={(b) => act('transfer', b)} onClose={() => setTransferring(false)} />}
+      {asking?.kind === 'transfer' && <TransferDialog state={state} counter={counter} onSend={(b) => act('transfer', b)} onClose={close} />}
+      {asking?.kind === 'call' && <CallDialog ticket={asking.ticket} counter={counter} onClose={close} />}
+      {asking?.kind === 'park' && ticket && <ParkDialog ticket={ticket} onClose={close} />}
+      {asking?.kind === 'pause' && <PauseDialog counter={counter} onClose={close} />}
+      {asking?.kind === 'finish' && ticket && <FinishDialog state={state} ticket={ticket} onClose={close} />}
       <ErrorLine error={error} onClose={() => setError('')} />
     </div>
   );

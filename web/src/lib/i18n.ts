@@ -53,6 +53,30 @@ const vi = {
   clock_back: 'Đồng hồ máy chủ đã bị chỉnh lùi {size} lúc {at}; giờ hệ thống vẫn chạy tiếp.',
   clock_forward: 'Đồng hồ máy chủ đã bị chỉnh tiến {size} lúc {at}.',
   clock_ahead: 'Giờ hệ thống đang đi trước đồng hồ máy chủ {size}: xin kiểm tra việc đồng bộ giờ (NTP).',
+  // console: the counter's real day (issue 22)
+  day_call_chosen: 'Gọi số này', day_call_title: 'Gọi số {number} trước lượt', day_call_why: 'Gọi trước lượt cần ghi rõ lý do; quản lý xem được.',
+  day_call_presets: 'Người khuyết tật / khiếm thính|Đặt hẹn đến sớm|Gọi nhầm, gọi lại',
+  day_presets: 'Lý do thường gặp', day_reason: 'Lý do', day_required: 'bắt buộc', day_optional: 'không bắt buộc', day_cancel: 'Hủy bỏ',
+  day_park: 'Chờ bổ sung', day_park_title: 'Số {number} đi bổ sung giấy tờ', day_park_minutes: 'Thời gian cho phép (phút)',
+  day_park_presets: 'Đi bổ sung giấy tờ, quay lại sau', day_park_send: 'Cho đi bổ sung',
+  day_parked: 'Đang đi bổ sung giấy tờ', day_parked_none: 'Không có số nào đang đi bổ sung giấy tờ.', day_return: 'Gọi lại',
+  day_left: 'còn', day_overdue: 'quá hạn', day_came_back: 'Đã quay lại sau khi bổ sung',
+  day_pause_title: 'Tạm nghỉ: lý do', day_pause_presets: 'Nghỉ giải lao|Họp|Việc khác', day_pause_send: 'Tạm nghỉ',
+  day_finish_title: 'Kết thúc số {number}', day_finish_send: 'Kết thúc', day_procedure: 'Thủ tục đã giải quyết',
+  day_procedure_search: 'Tìm thủ tục theo tên hoặc mã', day_procedure_none: 'Không tìm thấy thủ tục nào.',
+  day_no_catalog: 'Máy chủ chưa có danh mục thủ tục.', day_change: 'Đổi', day_dossier: 'Mã hồ sơ', day_result: 'Kết quả',
+  day_result_choose: '— chọn kết quả —', day_result_received: 'Đã tiếp nhận', day_result_returned_for_supplement: 'Trả lại để bổ sung',
+  day_result_advised_only: 'Chỉ tư vấn', day_result_refused: 'Từ chối', day_result_result_returned: 'Đã trả kết quả',
+  day_steps: 'Các bước tiếp theo', day_steps_none: 'Không còn bước nào.', day_step_add: 'Thêm bước', day_step_remove: 'Bỏ bước',
+  day_next_step: 'Tiếp theo: {name}', day_visit_done: 'Xong lượt', day_just_finished: 'Vừa xong', day_step_of: 'Bước {n}',
+  day_staff_at: 'Cán bộ tại quầy', day_staff_none: 'Chưa có cán bộ nhận quầy', day_sign_in: 'Nhận quầy',
+  day_sign_out_busy: 'Quầy còn giữ một số: kết thúc, cho đi bổ sung hoặc chuyển số đó trước khi đăng xuất.',
+  day_err_reason_required: 'Cần ghi lý do gọi số này trước lượt.', day_err_outcome_required: 'Dịch vụ này cần ghi thủ tục đã giải quyết và kết quả trước khi kết thúc.',
+  day_err_unknown_procedure: 'Thủ tục không có trong danh mục.', day_err_bad_outcome: 'Mã thủ tục, mã hồ sơ hoặc kết quả không hợp lệ.',
+  day_err_bad_steps: 'Một lượt có tối đa 5 bước.', day_err_bad_minutes: 'Số phút không hợp lệ', day_err_not_waiting: 'Số này không còn chờ: đã được gọi.',
+  day_err_not_parked: 'Số này không còn đi bổ sung giấy tờ.', day_err_counter_busy: 'Quầy đang mời một số: xử lý số đó trước.',
+  day_err_counter_paused: 'Quầy đang tạm nghỉ: bấm Tiếp tục trước.', day_err_not_your_service: 'Số này không thuộc dịch vụ của quầy.',
+  // (end of the console's issue-22 block)
 };
 
 type Key = keyof typeof vi;
@@ -109,6 +133,30 @@ const en: Record<Key, string> = {
   clock_back: "The server's clock was set back {size} at {at}; the system's time keeps running.",
   clock_forward: "The server's clock was set forward {size} at {at}.",
   clock_ahead: "The system's time is {size} ahead of the server's clock: please check its time synchronization (NTP).",
+  // console: the counter's real day (issue 22)
+  day_call_chosen: 'Call this one', day_call_title: 'Call {number} out of turn', day_call_why: 'A call out of turn needs its reason; managers see it.',
+  day_call_presets: 'Disabled / hard of hearing|Booked, came early|Called by mistake, calling again',
+  day_presets: 'Usual reasons', day_reason: 'Reason', day_required: 'required', day_optional: 'optional', day_cancel: 'Cancel',
+  day_park: 'Park', day_park_title: '{number} goes for a paper', day_park_minutes: 'Time allowed (minutes)',
+  day_park_presets: 'Gone for a missing paper, back later', day_park_send: 'Park',
+  day_parked: 'Gone for a paper', day_parked_none: 'No ticket is parked.', day_return: 'Call back',
+  day_left: 'left', day_overdue: 'overdue', day_came_back: 'Back from fetching a paper',
+  day_pause_title: 'Break: reason', day_pause_presets: 'Short break|Meeting|Other work', day_pause_send: 'Break',
+  day_finish_title: 'Finish {number}', day_finish_send: 'Finish', day_procedure: 'Procedure handled',
+  day_procedure_search: 'Search a procedure by name or code', day_procedure_none: 'No procedure found.',
+  day_no_catalog: 'The server has no procedure catalog.', day_change: 'Change', day_dossier: 'Dossier code', day_result: 'Result',
+  day_result_choose: '— choose the result —', day_result_received: 'Received', day_result_returned_for_supplement: 'Returned for supplement',
+  day_result_advised_only: 'Advice only', day_result_refused: 'Refused', day_result_result_returned: 'Result handed over',
+  day_steps: 'Steps still to come', day_steps_none: 'No more steps.', day_step_add: 'Add a step', day_step_remove: 'Remove step',
+  day_next_step: 'Next: {name}', day_visit_done: 'Visit done', day_just_finished: 'Just finished', day_step_of: 'Step {n}',
+  day_staff_at: 'Staff at the counter', day_staff_none: 'Nobody signed in at this counter', day_sign_in: 'Take the counter',
+  day_sign_out_busy: 'A ticket is still held here: finish, park or transfer it before signing out.',
+  day_err_reason_required: 'Say why this ticket is called out of turn.', day_err_outcome_required: 'This service needs the procedure handled and the result before finishing.',
+  day_err_unknown_procedure: 'That procedure is not in the catalog.', day_err_bad_outcome: 'The procedure code, dossier code or result is not valid.',
+  day_err_bad_steps: 'A visit has at most 5 steps.', day_err_bad_minutes: 'Minutes out of range', day_err_not_waiting: 'This ticket is no longer waiting: it was called.',
+  day_err_not_parked: 'This ticket is no longer parked.', day_err_counter_busy: 'A ticket is called here: deal with it first.',
+  day_err_counter_paused: 'The counter is on a break: resume first.', day_err_not_your_service: 'This ticket is not of a service of this counter.',
+  // (end of the console's issue-22 block)
 };
 
 const LANG_KEY = 'center.lang';

@@ -29,6 +29,17 @@ export interface Ticket {
   booked?: boolean;
   slot_at?: number;
   masked_name?: string;
+  // A visit of several steps (issue 22): the step it is at (0: its first), the services still to come, and
+  // since when it waits at this step's line; parked (sent for a paper): by which counter, until when, why.
+  step?: number;
+  next_steps?: string[];
+  step_since?: number;
+  queued_at?: number;
+  finished_at?: number;
+  parked_by?: number;
+  parked_until?: number;
+  park_reason?: string;
+  returns?: number;
 }
 
 export interface Service {
@@ -39,6 +50,8 @@ export interface Service {
   est_wait_s: number;
   open: string;
   close: string;
+  next_steps?: string[]; // the services a visit goes through after this one (issue 22)
+  outcome?: 'none' | 'optional' | 'required'; // whether finish asks what the visit came to
 }
 
 export interface Counter {
@@ -47,8 +60,11 @@ export interface Counter {
   tiers: string[][];
   paused: boolean;
   ticket: number; // 0: free
-  staff: string;
+  staff: string; // as the server's snapshot says: the one signed in here (issue 22), else the last who acted here
+  signed_in?: string; // who is signed in, once an event said so ('' nobody); the snapshot does not tell it apart
+  last_by?: string; // the last who acted here, from the events
   since: number; // when its current state began, ms
+  pause_reason?: string; // the break's reason, from its event (the snapshot does not carry it)
 }
 
 export interface Category {
@@ -84,7 +100,8 @@ export interface QueueState {
   tickets: Map<number, Ticket>; // waiting, no-show and held tickets of today
   devices: Map<string, DeviceStatus>;
   calls: number; // calls (not recalls) seen since the snapshot: pages ask for figures again when it moves
-  finished: { ticket: number; number: string; counter: number; at: number }[]; // newest last, for rating tablets
+  // Newest last, for rating tablets and the console's "Tiếp theo": where the visit goes next, if it goes on.
+  finished: { ticket: number; number: string; counter: number; at: number; next_step?: string }[];
   clock?: ClockStatus; // absent from a server that does not report it
 }
 
@@ -202,19 +219,19 @@ function fromSnapshot(s: any): QueueState {
 function apply(s: QueueState, e: any) {
   const t = s.tickets.get(e.ticket);
   const counter = s.counters.find((k) => k.id === (e.counter ?? e.from_counter));
+  if (counter && e.by) counter.last_by = e.by;
   const free = () => {
     if (counter && counter.ticket === e.ticket) {
       counter.ticket = 0;
       counter.since = e.at;
     }
   };
-  if (counter && e.by) counter.staff = e.by;
   switch (e.type) {
     case 'ticket_issued':
       s.tickets.set(e.ticket.id, e.ticket);
       break;
     case 'ticket_called':
-      if (t) Object.assign(t, { state: 'called', counter: e.counter, target_counter: 0, called_at: e.at, recalls: 0 });
+      if (t) Object.assign(t, { state: 'called', counter: e.counter, target_counter: 0, called_at: e.at, started_at: 0, recalls: 0 });
       if (counter) Object.assign(counter, { ticket: e.ticket, since: e.at });
       s.calls += 1;
       break;
@@ -227,13 +244,31 @@ function apply(s: QueueState, e: any) {
       break;
     case 'ticket_finished':
       free();
-      s.tickets.delete(e.ticket);
-      s.finished.push({ ticket: e.ticket, number: e.number, counter: e.counter, at: e.at });
+      if (t && e.next_step) {
+        // The same ticket, the same number, in the next step's line (as the engine folds it).
+        Object.assign(t, { state: 'waiting', service: e.next_step, next_steps: e.later_steps ?? [], step: (t.step ?? 0) + 1,
+                           step_since: e.step_since, queued_at: e.at, finished_at: e.at, target_counter: 0, booked: false, recalls: 0 });
+      } else s.tickets.delete(e.ticket);
+      s.finished.push({ ticket: e.ticket, number: e.number, counter: e.counter, at: e.at, ...(e.next_step ? { next_step: e.next_step } : {}) });
       if (s.finished.length > 100) s.finished.shift();
       break;
     case 'ticket_no_show':
       free();
       if (t) t.state = 'no_show';
+      break;
+    case 'ticket_parked':
+      free();
+      if (t) Object.assign(t, { state: 'parked', parked_by: e.counter, parked_until: e.until, park_reason: e.reason ?? '' });
+      break;
+    case 'ticket_returned':
+      if (t) Object.assign(t, { state: 'called', counter: e.counter, target_counter: 0, called_at: e.at, started_at: 0, recalls: 0,
+                                returns: (t.returns ?? 0) + 1 });
+      if (counter) Object.assign(counter, { ticket: e.ticket, since: e.at });
+      s.calls += 1;
+      break;
+    case 'staff_signed_in':
+    case 'staff_signed_out':
+      if (counter) counter.signed_in = e.type === 'staff_signed_in' ? e.staff : '';
       break;
     case 'ticket_reactivated':
       if (t) t.state = 'waiting';
@@ -248,9 +283,13 @@ function apply(s: QueueState, e: any) {
       break;
     case 'counter_paused':
     case 'counter_resumed':
-      if (counter) Object.assign(counter, { paused: e.type === 'counter_paused', since: counter.ticket ? counter.since : e.at });
+      if (counter) Object.assign(counter, { paused: e.type === 'counter_paused', since: counter.ticket ? counter.since : e.at,
+                                            pause_reason: e.type === 'counter_paused' ? e.reason ?? '' : undefined });
       break;
   }
+  // The server's `staff`: the one signed in, else the last who acted there.
+  if (counter && (e.by || counter.signed_in !== undefined))
+    counter.staff = counter.signed_in === undefined ? e.by : counter.signed_in || counter.last_by || counter.staff;
 }
 
 // ---- Views the pages share.
@@ -259,12 +298,31 @@ export function waitingOf(s: QueueState, service: string): Ticket[] {
   return [...s.tickets.values()].filter((t) => t.state === 'waiting' && t.service === service && !t.target_counter);
 }
 
+// Where a waiting ticket stands in its line: a later step of a visit from the
+// place its finish gave it, a booked one from its slot, a walk-in from its issue.
+export function placeOf(t: Ticket): number {
+  return t.step ? t.step_since ?? t.issued_at : t.booked && t.slot_at ? t.slot_at : t.issued_at;
+}
+
 // The tickets a counter may call, in tier order: those sent to it, then its tiers' services.
 export function waitingFor(s: QueueState, counter: Counter): Ticket[] {
   const services = new Set(counter.tiers.flat());
   return [...s.tickets.values()]
     .filter((t) => t.state === 'waiting' && (t.target_counter === counter.id || (!t.target_counter && services.has(t.service))))
-    .sort((a, b) => a.issued_at - b.issued_at || a.id - b.id);
+    .sort((a, b) => placeOf(a) - placeOf(b) || a.id - b.id);
+}
+
+// Tickets parked (sent for a paper) that this counter may call back: those it
+// parked and those of its services, the first to run out first.
+export function parkedFor(s: QueueState, counter: Counter): Ticket[] {
+  const services = new Set(counter.tiers.flat());
+  return [...s.tickets.values()]
+    .filter((t) => t.state === 'parked' && (t.parked_by === counter.id || services.has(t.service)))
+    .sort((a, b) => (a.parked_until ?? 0) - (b.parked_until ?? 0) || a.id - b.id);
+}
+
+export function serviceOf(s: QueueState, code: string): Service | undefined {
+  return s.services.find((x) => x.code === code);
 }
 
 export function serviceName(s: QueueState, code: string, lang: string): string {

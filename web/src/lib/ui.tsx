@@ -110,7 +110,10 @@ export function LinkDot({ link }: { link: LinkState }) {
   return <span class={`link ${link}`} data-link={link}>{t(link)}</span>;
 }
 
-export function TopBar({ title, me, link, children }: { title: string; me: Me; link?: LinkState; children?: ComponentChildren }) {
+// `beforeSignOut`: what the page does before the session ends (the console signs
+// its staff out of the counter); a rejection keeps the session.
+export function TopBar({ title, me, link, children, beforeSignOut }: { title: string; me: Me; link?: LinkState; children?: ComponentChildren;
+                                                                       beforeSignOut?: () => Promise<unknown> }) {
   return (
     <header class="top">
       <strong>{title}</strong>
@@ -119,7 +122,9 @@ export function TopBar({ title, me, link, children }: { title: string; me: Me; l
       {link && <LinkDot link={link} />}
       <LanguageSwitch />
       <span class="who">{me.name}</span>
-      <button type="button" onClick={() => logout().finally(() => location.reload())}>{t('sign_out')}</button>
+      <button type="button" data-action="logout" onClick={() => (beforeSignOut ?? (async () => {}))().then(() => logout().finally(() => location.reload()), () => {})}>
+        {t('sign_out')}
+      </button>
     </header>
   );
 }
