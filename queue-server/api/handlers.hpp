@@ -2,7 +2,26 @@
 // says who may call each. A handler is a plain function of the core and the
 // admitted call: it never checks a role that the table already decided.
 #pragma once
+#include <functional>
+#include <optional>
+
 #include "api/routes.hpp"
+
+namespace stats {
+struct Query;
+class Stats;
+}  // namespace stats
+
+namespace api::reports {
+
+// report_routes.cpp, for every report route: the range of days asked for
+// (from, to, target), or nullopt after answering 400 `bad_range`; and a read on
+// the reports queue through its own read-only connection (404 when the server
+// keeps no statistics, 500 naming `what` when the read fails).
+std::optional<stats::Query> range_or_answer(const std::map<std::string, std::string>& query, Respond& respond);
+void read_stats(Core& core, const std::string& what, std::function<Reply(stats::Stats&)> read, Respond respond);
+
+}  // namespace api::reports
 
 namespace api::handlers {
 
@@ -88,6 +107,12 @@ void stats(Core&, const Call&, Respond);
 void tickets_csv(Core&, const Call&, Respond);
 void booking_stats(Core&, const Call&, Respond);
 void province(Core&, const Call&, Respond);
+
+// visit_report_routes.cpp: the counter's real day in figures (issue 22)
+void visit_stats(Core&, const Call&, Respond);
+void outcome_stats(Core&, const Call&, Respond);
+void out_of_order_stats(Core&, const Call&, Respond);
+void staff_stats(Core&, const Call&, Respond);
 
 // admin_routes.cpp: accounts, devices, the center
 void list_users(Core&, const Call&, Respond);

@@ -1,7 +1,8 @@
 // report_routes: the managers' statistics over the HTTP API — GET /api/stats
 // (figures per group, JSON or CSV), GET /api/stats/tickets (every ticket of a
 // range, CSV), GET /api/stats/bookings (how the bookings went) and
-// GET /api/province (the province's centers side by side).
+// GET /api/province (the province's centers side by side). The counter's real
+// day (issue 22) is visit_report_routes.cpp, reading through the same two helpers.
 // Each reads through its own connection on the reports queue (a year of a busy
 // center takes a while; the province is a network round trip) and answers on
 // the loop, so calling numbers never waits for a report, and a flood of
@@ -111,7 +112,8 @@ std::optional<std::vector<std::pair<std::string, stats::GroupBy>>> groupings_of(
 
 }  // namespace
 
-namespace {
+// Shared with visit_report_routes.cpp (declared in handlers.hpp).
+namespace reports {
 
 // The range asked for, or nullopt after answering 400.
 std::optional<stats::Query> range_or_answer(const std::map<std::string, std::string>& query, Respond& respond) {
@@ -135,6 +137,13 @@ void read_stats(Core& core, const std::string& what, std::function<Reply(stats::
         }
     }, std::move(respond));
 }
+
+}  // namespace reports
+
+using reports::range_or_answer;
+using reports::read_stats;
+
+namespace {
 
 json province_json(const central::ProvinceView& view, const stats::Query& q) {
     json centers = json::array(), days = json::array();

@@ -72,6 +72,10 @@ const std::vector<Route>& route_table() {
         {M::get, "/api/stats", kManagers, 0, Runs::background, stats, "figures per group over days"},
         {M::get, "/api/stats/tickets", kManagers, 0, Runs::background, tickets_csv, "every ticket of a range (CSV)"},
         {M::get, "/api/stats/bookings", kManagers, 0, Runs::background, booking_stats, "bookings per day and service: show-up, punctuality, slot use"},
+        {M::get, "/api/stats/visits", kManagers, 0, Runs::background, visit_stats, "visits across desks: each step's wait, service and parks, whole visits"},
+        {M::get, "/api/stats/outcomes", kManagers, 0, Runs::background, outcome_stats, "what the steps came to, per procedure"},
+        {M::get, "/api/stats/out-of-order", kManagers, 0, Runs::background, out_of_order_stats, "the calls out of order with their reasons, per caller"},
+        {M::get, "/api/stats/staff", kManagers, 0, Runs::background, staff_stats, "per staff and counter: served, service, walk and idle time, shifts, breaks"},
         {M::get, "/api/province", kManagers, 0, Runs::background, province, "the province's centers side by side"},
 
         {M::get, "/api/admin/users", kAdmin, 0, Runs::loop, list_users, "accounts"},

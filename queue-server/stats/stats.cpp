@@ -56,22 +56,14 @@ void add(Fold& f, const Ticket& t, int target_wait_s) {
     }
 }
 
-// Nearest rank: the smallest wait that at least a share p of the waits do not exceed.
-double percentile(std::vector<int64_t>& v, double p) {
-    if (v.empty()) return 0;
-    const auto k = static_cast<size_t>(std::ceil(p * static_cast<double>(v.size()))) - (p > 0 ? 1 : 0);
-    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-    return static_cast<double>(v[k]) / 1000.0;
-}
-
 Row finish(Fold& f) {
     Row r = f.row;
     if (r.called > 0) {
         double sum = 0;
         for (int64_t w : f.waits_ms) sum += static_cast<double>(w);
         r.wait_avg_s = sum / r.called / 1000.0;
-        r.wait_median_s = percentile(f.waits_ms, 0.5);
-        r.wait_p90_s = percentile(f.waits_ms, 0.9);
+        r.wait_median_s = percentile_s(f.waits_ms, 0.5);
+        r.wait_p90_s = percentile_s(f.waits_ms, 0.9);
         r.within_target = static_cast<double>(f.within) / r.called;
         r.estimate_error_avg_s = f.estimate_error_ms / r.called / 1000.0;
     }
@@ -81,6 +73,22 @@ Row finish(Fold& f) {
 }
 
 }  // namespace
+
+// Nearest rank: the smallest span that at least a share p of the spans do not exceed.
+double percentile_s(std::vector<int64_t>& v, double p) {
+    if (v.empty()) return 0;
+    const auto k = static_cast<size_t>(std::ceil(p * static_cast<double>(v.size()))) - (p > 0 ? 1 : 0);
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+    return static_cast<double>(v[k]) / 1000.0;
+}
+
+std::string local_text(const common::LocalCalendar& calendar, int64_t ms) {
+    const auto at = calendar.at(ms);
+    char text[64];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d:%02d", at.day / 10000, at.day / 100 % 100, at.day % 100,
+                  at.minute / 60, at.minute % 60, static_cast<int>((ms / 1000) % 60));
+    return text;
+}
 
 void check(const Query& q) {
     auto date = [](int32_t day) { return day >= 19700101 && day <= 99991231 && common::is_date(day); };
@@ -175,13 +183,7 @@ std::vector<std::vector<Row>> Stats::summaries(const Query& q, const std::vector
 namespace {
 
 std::string local_time(const common::LocalCalendar& calendar, sqlite::Statement& row, int column) {
-    if (row.null_at(column)) return "";
-    const int64_t ms = row.int_at(column);
-    const auto at = calendar.at(ms);
-    char text[64];
-    std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d:%02d", at.day / 10000, at.day / 100 % 100, at.day % 100,
-                  at.minute / 60, at.minute % 60, static_cast<int>((ms / 1000) % 60));
-    return text;
+    return row.null_at(column) ? "" : local_text(calendar, row.int_at(column));
 }
 
 std::string seconds_between(sqlite::Statement& row, int from, int to) {
@@ -197,12 +199,14 @@ std::string Stats::tickets_csv(const Query& q) {
     sqlite::Statement rows(*db_,
                            "SELECT day, number, issued_service, service, category, priority, source, state, "
                            "IFNULL(counter, 0), IFNULL(staff, ''), issued_at, first_called_at, started_at, finished_at, "
-                           "est_wait_s, recalls, transfers, IFNULL(rating, 0), IFNULL(rating_reason, ''), booking "
+                           "est_wait_s, recalls, transfers, IFNULL(rating, 0), IFNULL(rating_reason, ''), booking, "
+                           "steps, IFNULL(procedure, ''), IFNULL(dossier, ''), IFNULL(result, '') "
                            "FROM tickets WHERE day BETWEEN ?1 AND ?2 ORDER BY day, id");
     rows.bind(1, int64_t{q.from_day}).bind(2, int64_t{q.to_day});
     std::string out =
         "day,number,issued_service,service,category,priority,source,state,counter,staff,issued_at,first_called_at,"
-        "started_at,finished_at,wait_s,service_s,est_wait_s,recalls,transfers,rating,rating_reason,booking\r\n";
+        "started_at,finished_at,wait_s,service_s,est_wait_s,recalls,transfers,steps,procedure,dossier,result,rating,"
+        "rating_reason,booking\r\n";
     while (rows.step()) {
         const std::string cells[] = {
             std::to_string(rows.int_at(0)), csv_cell(rows.text_at(1)), csv_cell(rows.text_at(2)), csv_cell(rows.text_at(3)),
@@ -210,8 +214,10 @@ std::string Stats::tickets_csv(const Query& q) {
             std::to_string(rows.int_at(8)), csv_cell(rows.text_at(9)), local_time(calendar_, rows, 10),
             local_time(calendar_, rows, 11), local_time(calendar_, rows, 12), local_time(calendar_, rows, 13),
             seconds_between(rows, 10, 11), seconds_between(rows, 12, 13), std::to_string(rows.int_at(14)),
-            std::to_string(rows.int_at(15)), std::to_string(rows.int_at(16)), std::to_string(rows.int_at(17)),
-            csv_cell(rows.text_at(18)), booking_kind(rows.int_at(19))};
+            std::to_string(rows.int_at(15)), std::to_string(rows.int_at(16)),
+            // the visit (issue 22): its steps and the last outcome said; `booking` stays last, as before
+            std::to_string(rows.int_at(20)), csv_cell(rows.text_at(21)), csv_cell(rows.text_at(22)), rows.text_at(23),
+            std::to_string(rows.int_at(17)), csv_cell(rows.text_at(18)), booking_kind(rows.int_at(19))};
         for (size_t i = 0; i < std::size(cells); ++i) {
             if (i) out += ',';
             out += cells[i];
