@@ -3,18 +3,20 @@
 // alerts); "Statistics" asks the server for figures over any range — computed
 // there from the indexed tickets view, never by loading tickets into the page;
 // "Bookings" shows how the numbers booked ahead went (bookings.tsx);
+// "Visits" the counter's real day: steps, outcomes, calls out of order, staff (visits.tsx);
 // "Province" compares the province's centers from the central database.
 import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, download, type Me } from '../lib/api';
 import { Live, serviceName, waitingOf, type QueueState } from '../lib/live';
 import { clock, dayOf, dayToInput, duration, minutes, percent } from '../lib/format';
-import { language, t } from '../lib/i18n';
+import { language, t, tv } from '../lib/i18n';
 import { Chart, HeatMap } from '../lib/chart';
 import { ErrorLine, errorText, Session, TopBar, useLive, useNow } from '../lib/ui';
 import { BookingsView } from './bookings';
 import { ClockBanner } from './clock_banner';
 import { DateRange } from './date_range';
+import { VisitsView } from './visits';
 import '../lib/style.css';
 
 interface Row {
@@ -254,8 +256,8 @@ function ProvinceView({ state }: { state: QueueState | null }) {
 
 function Dashboard({ me }: { me: Me }) {
   const live = useLive(useMemo(() => new Live(), []));
-  const [tab, setTab] = useState<'live' | 'stats' | 'bookings' | 'province'>(
-    location.hash === '#stats' ? 'stats' : location.hash === '#bookings' ? 'bookings' : location.hash === '#province' ? 'province' : 'live');
+  const tabs = ['live', 'stats', 'bookings', 'visits', 'province'] as const;
+  const [tab, setTab] = useState<(typeof tabs)[number]>(tabs.find((x) => location.hash === `#${x}`) ?? 'live');
   const [callsByHour, setCallsByHour] = useState<Map<string, number>>(new Map());
   const [error, setError] = useState('');
   const state = live.state;
@@ -280,6 +282,7 @@ function Dashboard({ me }: { me: Me }) {
           <button type="button" class={tab === 'live' ? 'on' : ''} onClick={() => setTab('live')}>{t('live')}</button>
           <button type="button" class={tab === 'stats' ? 'on' : ''} onClick={() => setTab('stats')}>{t('statistics')}</button>
           <button type="button" data-tab="bookings" class={tab === 'bookings' ? 'on' : ''} onClick={() => setTab('bookings')}>{t('bookings')}</button>
+          <button type="button" data-tab="visits" class={tab === 'visits' ? 'on' : ''} onClick={() => setTab('visits')}>{tv('visits')}</button>
           <button type="button" data-tab="province" class={tab === 'province' ? 'on' : ''} onClick={() => setTab('province')}>{t('province')}</button>
         </nav>
       </TopBar>
@@ -289,6 +292,7 @@ function Dashboard({ me }: { me: Me }) {
         {/* Both ask for the center's day (its time zone, not the browser's): wait for the state. */}
         {tab === 'stats' && (state ? <StatsView state={state} /> : <p class="loading">{t('connecting')}</p>)}
         {tab === 'bookings' && (state ? <BookingsView state={state} /> : <p class="loading">{t('connecting')}</p>)}
+        {tab === 'visits' && (state ? <VisitsView state={state} /> : <p class="loading">{t('connecting')}</p>)}
         {tab === 'province' && (state ? <ProvinceView state={state} /> : <p class="loading">{t('connecting')}</p>)}
       </main>
       <ErrorLine error={error} onClose={() => setError('')} />

@@ -182,3 +182,42 @@ export function onLanguage(f: () => void): () => void {
   listeners.add(f);
   return () => listeners.delete(f);
 }
+
+// dashboard: visits, outcomes, staff (issue 22)
+// The dashboard's Visits tab (dashboard/visits.tsx) in one block of its own, so
+// it never touches the tables above: its words, and tv() to read them.
+const visitsVi = {
+  visits: 'Lượt giải quyết', vs_steps_title: 'Thời gian theo bước (dịch vụ)', vs_steps: 'Số bước', vs_called: 'Đã mời',
+  vs_parks: 'Lần đi bổ sung', vs_parked: 'Thời gian đi bổ sung',
+  vs_visits_title: 'Cả lượt giải quyết (từ lúc vào hàng đến khi xong bước cuối)', vs_visit_steps: 'Số bước của lượt',
+  vs_visits: 'Số lượt', vs_completed: 'Đã xong', vs_time_avg: 'Thời gian TB', vs_time_median: 'Trung vị', vs_time_p90: 'p90',
+  vs_outcomes_title: 'Kết quả theo thủ tục', vs_procedure: 'Thủ tục', vs_no_procedure: '(không ghi thủ tục)',
+  vs_outcomes: 'Lượt có kết quả', vs_received: 'Tiếp nhận', vs_returned_for_supplement: 'Trả lại để bổ sung',
+  vs_advised_only: 'Chỉ tư vấn', vs_refused: 'Từ chối', vs_result_returned: 'Trả kết quả', vs_no_result: 'Không ghi kết quả',
+  vs_dossiers: 'Hồ sơ tiếp nhận', vs_ooo_title: 'Gọi số không theo thứ tự', vs_time: 'Thời điểm', vs_reason: 'Lý do',
+  vs_ooo_none: 'Không có lượt gọi nào không theo thứ tự.', vs_ooo_by_staff: 'Lượt gọi theo cán bộ', vs_calls: 'Lượt gọi',
+  vs_out_of_order: 'Không theo thứ tự', vs_staff_title: 'Cán bộ và quầy', vs_walk: 'Từ lúc mời đến bắt đầu TB',
+  vs_idle: 'Quầy trống khi có người chờ', vs_signed_in: 'Thời gian làm việc', vs_breaks: 'Số lần nghỉ', vs_break: 'Thời gian nghỉ',
+  vs_break_reasons: 'Lý do nghỉ', vs_no_reason: 'không lý do',
+  vs_note: 'Trung bình tính bằng phút; tổng thời gian tính bằng giờ:phút:giây. Chờ: từ lúc vào hàng của bước đến lúc được mời; phục vụ: từ lúc bắt đầu đến khi kết thúc (gồm cả lúc đi bổ sung, nếu có).',
+};
+const visitsEn: Record<keyof typeof visitsVi, string> = {
+  visits: 'Visits', vs_steps_title: 'Time per step (service)', vs_steps: 'Steps', vs_called: 'Called',
+  vs_parks: 'Parks', vs_parked: 'Time parked',
+  vs_visits_title: 'Whole visits (first in line to the last step done)', vs_visit_steps: 'Steps of the visit',
+  vs_visits: 'Visits', vs_completed: 'Completed', vs_time_avg: 'Time avg', vs_time_median: 'Median', vs_time_p90: 'p90',
+  vs_outcomes_title: 'Outcomes by procedure', vs_procedure: 'Procedure', vs_no_procedure: '(no procedure said)',
+  vs_outcomes: 'Outcomes', vs_received: 'Received', vs_returned_for_supplement: 'Returned for supplement',
+  vs_advised_only: 'Advice only', vs_refused: 'Refused', vs_result_returned: 'Result handed over', vs_no_result: 'No result said',
+  vs_dossiers: 'Dossiers received', vs_ooo_title: 'Calls out of order', vs_time: 'Time', vs_reason: 'Reason',
+  vs_ooo_none: 'No calls out of order.', vs_ooo_by_staff: 'Calls by staff member', vs_calls: 'Calls',
+  vs_out_of_order: 'Out of order', vs_staff_title: 'Staff and counters', vs_walk: 'Call to start avg',
+  vs_idle: 'Idle while people waited', vs_signed_in: 'Signed in', vs_breaks: 'Breaks', vs_break: 'Time on break',
+  vs_break_reasons: 'Break reasons', vs_no_reason: 'no reason',
+  vs_note: 'Averages in minutes; totals as h:mm:ss. Wait: from joining the step\'s line to the call; service: start to finish (time parked included, if any).',
+};
+
+export function tv(key: keyof typeof visitsVi): string {
+  return (lang === 'en' ? visitsEn : visitsVi)[key];
+}
+// (end of the dashboard's issue-22 block)
