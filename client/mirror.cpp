@@ -37,10 +37,12 @@ void Mirror::apply_snapshot(const json& message) {
                              field<int>(s, "est_wait_s", 0)});
     read_categories(list(state, "categories"));
     counters_.clear();
+    steps_.clear();
     for (const auto& k : list(state, "counters")) {
         CounterInfo c = CounterInfo::idle(field<int>(k, "id", 0), field<std::string>(k, "name", ""), field<bool>(k, "paused", false));
         const json& t = member(k, "ticket");
         if (t.is_object()) {
+            if (const int step = field<int>(t, "step", 0)) steps_[field<int64_t>(t, "id", 0)] = step;
             c.ticket = field<int64_t>(t, "id", 0);
             c.number = field<std::string>(t, "number", "");
             c.service = field<std::string>(t, "service", "");
@@ -53,11 +55,14 @@ void Mirror::apply_snapshot(const json& message) {
         if (recent_.size() < recent_limit_)
             recent_.push_back({field<int64_t>(c, "ticket", 0), field<std::string>(c, "number", ""),
                                field<std::string>(c, "service", ""), field<int>(c, "counter", 0),
-                               field<int64_t>(c, "at", 0), field<bool>(c, "recall", false)});
+                               field<int64_t>(c, "at", 0), field<bool>(c, "recall", false),
+                               field<bool>(c, "returned", false), field<int>(c, "step", 0)});
     waiting_.clear();
-    for (const auto& t : list(state, "tickets"))
+    for (const auto& t : list(state, "tickets")) {
         if (field<std::string>(t, "state", "") == "waiting")
             waiting_[field<int64_t>(t, "id", 0)] = field<std::string>(t, "service", "");
+        if (const int step = field<int>(t, "step", 0)) steps_[field<int64_t>(t, "id", 0)] = step;  // waiting, parked
+    }
     last_call_.reset();
     recount();
 }
@@ -90,21 +95,22 @@ void Mirror::fold(const std::string& type, const json& e, int64_t at) {
         // The newest ticket's estimate is the wait a ticket taken now would have.
         for (auto& s : services_)
             if (s.code == field<std::string>(t, "service", "")) s.est_wait_s = field<int>(t, "est_wait_s", s.est_wait_s);
-    } else if (type == "ticket_called") {
+    } else if (type == "ticket_called" || type == "ticket_returned") {  // returned: called back from the parked list
         waiting_.erase(ticket);
-        CounterInfo& k = counter_slot(counter);
-        k.ticket = ticket;
-        k.number = field<std::string>(e, "number", "");
-        k.service = service;
-        k.serving = false;
-        remember_call(e, at, false);
+        hold(e, ticket, counter);
+        remember_call(e, at, false, type == "ticket_returned");
     } else if (type == "ticket_recalled") {
         remember_call(e, at, true);
     } else if (type == "ticket_started") {
         CounterInfo& k = counter_slot(counter);
         if (k.ticket == ticket) k.serving = true;
-    } else if (type == "ticket_finished" || type == "ticket_no_show") {
+    } else if (type == "ticket_finished" || type == "ticket_no_show" || type == "ticket_parked") {
         free_counter(counter, ticket);
+        // The visit goes on: the same ticket waits at once in its next step's line.
+        if (const std::string next = field<std::string>(e, "next_step", ""); !next.empty() && type == "ticket_finished") {
+            waiting_[ticket] = next;
+            ++steps_[ticket];
+        }
     } else if (type == "ticket_cancelled") {
         waiting_.erase(ticket);
         free_counter(counter, ticket);
@@ -118,6 +124,7 @@ void Mirror::fold(const std::string& type, const json& e, int64_t at) {
     } else if (type == "day_opened") {
         waiting_.clear();
         recent_.clear();
+        steps_.clear();
         for (auto& k : counters_) k = CounterInfo::idle(k.id, k.name, k.paused);
     } else if (type == "center_configured") {
         configure(member(e, "center"));
@@ -156,9 +163,19 @@ void Mirror::read_categories(const json& categories) {
                                field<std::string>(c, "name_en", ""), field<bool>(c, "priority", false)});
 }
 
-void Mirror::remember_call(const json& e, int64_t at, bool recall) {
-    Call call{field<int64_t>(e, "ticket", 0), field<std::string>(e, "number", ""), field<std::string>(e, "service", ""),
-              field<int>(e, "counter", 0), at, recall};
+void Mirror::hold(const json& e, int64_t ticket, int counter) {
+    CounterInfo& k = counter_slot(counter);
+    k.ticket = ticket;
+    k.number = field<std::string>(e, "number", "");
+    k.service = field<std::string>(e, "service", "");
+    k.serving = false;
+}
+
+void Mirror::remember_call(const json& e, int64_t at, bool recall, bool returned) {
+    const int64_t ticket = field<int64_t>(e, "ticket", 0);
+    const auto step = steps_.find(ticket);
+    Call call{ticket, field<std::string>(e, "number", ""), field<std::string>(e, "service", ""), field<int>(e, "counter", 0),
+              at, recall, returned, step == steps_.end() ? 0 : step->second};
     recent_.insert(recent_.begin(), call);
     if (recent_.size() > recent_limit_) recent_.resize(recent_limit_);
     last_call_ = call;

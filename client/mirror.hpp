@@ -54,6 +54,8 @@ struct Call {
     int counter = 0;
     int64_t at = 0;  // UTC ms
     bool recall = false;
+    bool returned = false;  // back from being parked (ticket_returned): the board marks it
+    int step = 0;           // the visit's step it is called for (0: its first service)
 };
 
 class Mirror {
@@ -87,7 +89,8 @@ private:
     void configure(const json& center);
     void read_categories(const json& list_of);
     void recount();
-    void remember_call(const json& e, int64_t at, bool recall);
+    void remember_call(const json& e, int64_t at, bool recall, bool returned = false);
+    void hold(const json& e, int64_t ticket, int counter);
     CounterInfo& counter_slot(int id);
     void free_counter(int id, int64_t ticket);
 
@@ -101,6 +104,10 @@ private:
     std::vector<CounterInfo> counters_;
     std::vector<Call> recent_;
     std::map<int64_t, std::string> waiting_;  // ticket id → service, tickets in line
+    // Ticket id → the visit's step it is at, for those past their first (issue 22).
+    // Events do not say the step of a call: it is counted here from the snapshot's
+    // tickets and each finish that sends a ticket on to its next step.
+    std::map<int64_t, int> steps_;
     std::optional<Call> last_call_;
 };
 

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "common/text.hpp"
+#include "display/place.hpp"
 #include "display/speech.hpp"
 
 namespace display {
@@ -220,10 +221,23 @@ void DisplayApp::speak(int64_t now) {
     if (!voice_) return;
     const auto call = announcer_.next(now);
     if (!call) return;
-    const Pcm pcm = voice_->render(call_clips(config_.voice, call->number, call->counter), config_.voice.volume);
+    const auto clips = clips_of(*call);
+    const Pcm pcm = voice_->render(clips, config_.voice.volume);
     audio_->play(pcm);
     announcer_.started(now, pcm.duration_ms());
     if (hooks_.spoken) hooks_.spoken(*call, pcm);
+    if (hooks_.said) hooks_.said(*call, clips);
+}
+
+// A visit's later step and a ticket back from being parked are told where to go
+// by name (place.hpp); a first call keeps the center's own wording.
+std::vector<std::string> DisplayApp::clips_of(const client::Call& call) const {
+    const CallWording kind = call.returned ? CallWording::returned : call.step > 0 ? CallWording::next_step : CallWording::first;
+    if (kind == CallWording::first) return call_clips(config_.voice, call.number, call.counter);
+    const client::CounterInfo* k = mirror_.counter(call.counter);
+    const client::ServiceInfo* s = mirror_.service(call.service);
+    const std::string place = spoken_place({k ? k->name : "", call.counter, s ? s->name_vi : "", call.step});
+    return call_clips(config_.voice, call.number, call.counter, place, kind);
 }
 
 BoardView DisplayApp::view(int64_t now) const {

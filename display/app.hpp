@@ -19,6 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "display/announcer.hpp"
 #include "display/audio.hpp"
@@ -38,6 +39,8 @@ struct AppHooks {
     std::function<void(const BoardView&)> presented;
     // After an announcement's samples were queued (or would have been, without a device).
     std::function<void(const client::Call&, const Pcm&)> spoken;
+    // The same announcement as the clips it was made of (what a test reads the wording from).
+    std::function<void(const client::Call&, const std::vector<std::string>&)> said{};
 };
 
 // Process-wide: keep freed frame-sized buffers (a 4K number's text is 13 MB) in
@@ -85,6 +88,7 @@ private:
     void read_phone(const nlohmann::json& phone);  // {public_url, display_qr}
     void handle(const SDL_Event& e);
     void speak(int64_t now);
+    std::vector<std::string> clips_of(const client::Call& call) const;
     BoardView view(int64_t now) const;
     void open_renderer();
     void present(const Rect* only);

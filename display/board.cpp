@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <set>
 
+#include "display/place.hpp"
+
 namespace display {
 
 namespace {
@@ -22,14 +24,16 @@ void set_clock(BoardView& v, const common::Instant& local) {
 }
 
 CallLine line_of(const client::Mirror& m, int64_t ticket, const std::string& number, const std::string& service, int counter,
-                 bool recall) {
-    CallLine line{ticket, number, counter, "", "", "", recall};
+                 bool recall, int step = 0, bool returned = false) {
+    CallLine line{ticket, number, counter, "", "", "", recall, step, returned, ""};
     const client::CounterInfo* k = m.counter(counter);
-    line.counter_name = k && !k->name.empty() ? k->name : "Quầy " + std::to_string(counter);
+    const std::string name = k ? k->name : "";
+    line.counter_name = counter_label(name, counter);
     if (const client::ServiceInfo* s = m.service(service)) {
         line.service_vi = s->name_vi;
         line.service_en = s->name_en;
     }
+    line.place = board_place({name, counter, line.service_vi, step});
     return line;
 }
 
@@ -63,7 +67,7 @@ BoardView make_view(const client::Mirror& m, const DisplayConfig& config, const 
     for (const auto& c : m.recent_calls()) {
         if (yesterday) break;
         if (!shown(config, c.service, c.counter) || !seen.insert(c.ticket).second) continue;
-        CallLine line = line_of(m, c.ticket, c.number, c.service, c.counter, c.recall);
+        CallLine line = line_of(m, c.ticket, c.number, c.service, c.counter, c.recall, c.step, c.returned);
         if (!v.newest) v.newest = line;
         else if (static_cast<int>(v.previous.size()) < config.calls_shown) v.previous.push_back(line);
     }
@@ -72,7 +76,7 @@ BoardView make_view(const client::Mirror& m, const DisplayConfig& config, const 
             v.waiting.push_back({s.code, s.name_vi, s.name_en, yesterday ? 0 : s.waiting});
     if (config.layout == LayoutKind::counter) {
         const client::CounterInfo* k = m.counter(config.counter);
-        v.counter_name = k && !k->name.empty() ? k->name : "Quầy " + std::to_string(config.counter);
+        v.counter_name = counter_label(k ? k->name : "", config.counter);
         v.counter_paused = k && k->paused;
         if (k && k->ticket && !yesterday) v.counter_ticket = line_of(m, k->ticket, k->number, k->service, k->id, false);
     }

@@ -22,6 +22,11 @@ struct CallLine {
     std::string counter_name;  // "Quầy 3"
     std::string service_vi, service_en;
     bool recall = false;
+    // Issue 22: the visit's step it is called for (0: its first), whether it is back
+    // from being parked (the board marks it), and the place as rows write it (place.hpp).
+    int step = 0;
+    bool returned = false;
+    std::string place;
     bool operator==(const CallLine&) const = default;
 };
 

@@ -83,9 +83,11 @@ void read_voice(const JsonReader& v, VoiceConfig& c) {
     c.enabled = v.get<bool>("enabled", c.enabled);
     c.pack = v.get<std::string>("pack", "");
     c.custom = v.get<std::string>("custom", "");
-    c.wording = nfc(v.get<std::string>("wording", c.wording));
-    if (c.wording.find("{number}") == std::string::npos)
-        throw ConfigError(v.path("wording") + ": must say {number}");
+    for (auto [key, wording] : {std::pair{"wording", &c.wording}, std::pair{"step_wording", &c.step_wording},
+                                std::pair{"return_wording", &c.return_wording}}) {
+        *wording = nfc(v.get<std::string>(key, *wording));
+        if (wording->find("{number}") == std::string::npos) throw ConfigError(v.path(key) + ": must say {number}");
+    }
     const std::string reading = v.get<std::string>("number_reading", "letter_then_number");
     if (reading != "letter_then_number" && reading != "digit_by_digit")
         throw ConfigError(v.path("number_reading") + ": 'letter_then_number' or 'digit_by_digit'");
@@ -149,9 +151,9 @@ DisplayConfig parse_display_config(const std::string& text, const std::string& s
                              c);
             if (top.has("voice"))
                 read_voice(JsonReader(top.raw("voice"), "voice",
-                                      {"enabled", "pack", "custom", "wording", "number_reading", "zero_tens_le",
-                                       "thousand_ngan", "four_tu", "chime", "volume", "quiet_hours", "max_pending",
-                                       "max_delay_seconds"}),
+                                      {"enabled", "pack", "custom", "wording", "step_wording", "return_wording",
+                                       "number_reading", "zero_tens_le", "thousand_ngan", "four_tu", "chime", "volume",
+                                       "quiet_hours", "max_pending", "max_delay_seconds"}),
                            c.voice);
             common::require_file(c.font_regular, "display.font_regular");
             common::require_file(c.font_bold, "display.font_bold");

@@ -31,6 +31,10 @@ struct VoiceConfig {
     std::filesystem::path pack;    // the default pack (built with espeak-ng); empty: the one built in
     std::filesystem::path custom;  // a center's recordings, same names; tried first
     std::string wording = "Mời công dân có số {number} đến quầy số {counter}";
+    // A visit's later step, and a ticket back from being parked (issue 22): {place}
+    // is where it goes, "quầy thu phí số 2" or "quầy số 2, thu phí" (place.hpp).
+    std::string step_wording = "Mời công dân có số {number} đến {place}";
+    std::string return_wording = "Mời công dân có số {number} quay lại {place}";
     NumberReading reading = NumberReading::letter_then_number;
     common::NumberStyle style;
     bool chime = true;

@@ -23,10 +23,17 @@ std::filesystem::path default_voice_pack() {
     return "/usr/share/service-center/voice-pack";
 }
 
-// `display say A105 3 --wav out.wav`: one announcement to a file, to hear a voice pack.
-int say(const display::DisplayConfig& config, const std::string& ticket, int counter, const std::string& wav) {
+// `display say A105 3 --wav out.wav`: one announcement to a file, to hear a voice pack;
+// with --place "quầy thu phí số 2" a visit's later step, with --returned a ticket back
+// from being parked (the place defaults to "quầy số N").
+int say(const display::DisplayConfig& config, const std::string& ticket, int counter, const std::string& wav,
+        const std::string& place, bool returned) {
     display::VoicePack pack(config.voice.custom, config.voice.pack, [](const std::string& m) { spdlog::warn("{}", m); });
-    const auto clips = display::call_clips(config.voice, ticket, counter);
+    using display::CallWording;
+    const CallWording kind = returned ? CallWording::returned : place.empty() ? CallWording::first : CallWording::next_step;
+    const std::string where = place.empty() ? "quầy số " + std::to_string(counter) : place;
+    const auto clips = kind == CallWording::first ? display::call_clips(config.voice, ticket, counter)
+                                                  : display::call_clips(config.voice, ticket, counter, where, kind);
     for (const auto& c : clips) std::cout << c << '\n';
     display::write_wav(wav, pack.render(clips, config.voice.volume));
     return 0;
@@ -38,9 +45,9 @@ int main(int argc, char** argv) {
     // Screenshots and WAVs it writes are this display user's alone.
     ::umask(077);
     CLI::App cli{"display: the hall board — shows and speaks the calls of a queue server"};
-    std::string config_file, server, token_file, layout, qr, shot, voice_pack, logo, say_ticket, say_wav;
+    std::string config_file, server, token_file, layout, qr, shot, voice_pack, logo, say_ticket, say_wav, say_place;
     int counter = 0, say_counter = 0;
-    bool windowed = false, list_clips = false;
+    bool windowed = false, list_clips = false, say_returned = false;
     cli.add_option("--config", config_file, "display TOML (deploy/display.example.toml)");
     cli.add_option("--server", server, "http://HOST:PORT of the queue server");
     cli.add_option("--token-file", token_file, "file holding this display's device token");
@@ -57,6 +64,8 @@ int main(int argc, char** argv) {
     say_cmd->add_option("ticket", say_ticket)->required();
     say_cmd->add_option("counter", say_counter)->required();
     say_cmd->add_option("--wav", say_wav)->required();
+    say_cmd->add_option("--place", say_place, "a visit's later step, called to this place (\"quầy thu phí số 2\")");
+    say_cmd->add_flag("--returned", say_returned, "a ticket back from being parked");
     CLI11_PARSE(cli, argc, argv);
     display::keep_frame_memory();
 
@@ -75,7 +84,7 @@ int main(int argc, char** argv) {
             for (const auto& c : display::pack_clips(config.voice)) std::cout << c << '\n';
             return 0;
         }
-        if (*say_cmd) return say(config, say_ticket, say_counter, say_wav);
+        if (*say_cmd) return say(config, say_ticket, say_counter, say_wav, say_place, say_returned);
         if (config.layout == display::LayoutKind::counter && config.counter <= 0) {
             std::cerr << "display: the counter layout needs --counter N\n";
             return 2;

@@ -54,6 +54,14 @@ std::vector<std::string> pieces(const std::string& text, size_t target_bytes) {
     return out;
 }
 
+// Under the newest call: its service, or at a visit's later step that it is the next
+// step ("Bước tiếp theo: Thu phí"), so a citizen who just left a desk knows this call is theirs.
+std::string service_line(const BoardView& v, const CallLine& c) {
+    const bool en = v.english && !c.service_en.empty();
+    if (c.step > 0) return "Bước tiếp theo: " + c.service_vi + (en ? " · Next step: " + c.service_en : "");
+    return en ? c.service_vi + " · " + c.service_en : c.service_vi;
+}
+
 }  // namespace
 
 Painter::Painter(SDL_Renderer* renderer, const DisplayConfig& config, Log log)
@@ -121,13 +129,27 @@ int Painter::fit(const std::string& s, int max_px, bool bold, const Rect& box) {
     return px;
 }
 
-void Painter::label(const std::string& s, const Rect& box, bool bold, SDL_Color color, Align align, double height_share) {
-    if (s.empty() || box.w <= 0 || box.h <= 0) return;
+int Painter::label(const std::string& s, const Rect& box, bool bold, SDL_Color color, Align align, double height_share) {
+    if (s.empty() || box.w <= 0 || box.h <= 0) return 0;
     const int px = fit(s, static_cast<int>(box.h * height_share), bold, box);
     const Text& t = text(s, px, bold, color);
-    if (!t.texture) return;
+    if (!t.texture) return 0;
     const int x = align == Align::left ? box.x : align == Align::center ? box.x + (box.w - t.w) / 2 : box.x + box.w - t.w;
     SDL_Rect dst{x, box.y + (box.h - t.h) / 2, t.w, t.h};
+    SDL_RenderCopy(renderer_, t.texture, nullptr, &dst);
+    return t.w;
+}
+
+void Painter::badge(const std::string& s, const Rect& box, Align align) {
+    const int pad = box.h / 3;
+    if (s.empty() || box.w <= 2 * pad || box.h <= 0) return;
+    const Rect inner{box.x + pad, box.y, box.w - 2 * pad, box.h};
+    const Text& t = text(s, fit(s, box.h * 7 / 10, true, inner), true, kTickerText);
+    if (!t.texture) return;
+    const int w = t.w + 2 * pad;
+    const int x = align == Align::left ? box.x : align == Align::center ? box.x + (box.w - w) / 2 : box.x + box.w - w;
+    fill({x, box.y, w, box.h}, kAmber);
+    SDL_Rect dst{x + pad, box.y + (box.h - t.h) / 2, t.w, t.h};
     SDL_RenderCopy(renderer_, t.texture, nullptr, &dst);
 }
 
@@ -135,8 +157,10 @@ void Painter::label_wrapped(const std::string& s, const Rect& box, bool bold, SD
     const int wanted = static_cast<int>(box.h * height_share);
     const auto middle = s.size() / 2;
     const auto before = s.rfind(' ', middle), after = s.find(' ', middle);
-    if (fit(s, wanted, bold, box) >= wanted * 6 / 10 || (before == std::string::npos && after == std::string::npos))
-        return label(s, box, bold, color, Align::left, height_share);
+    if (fit(s, wanted, bold, box) >= wanted * 6 / 10 || (before == std::string::npos && after == std::string::npos)) {
+        label(s, box, bold, color, Align::left, height_share);
+        return;
+    }
     // Break at the space nearest the middle; each line gets half the box.
     const auto cut = before == std::string::npos ? after
                      : after == std::string::npos ? before
@@ -195,12 +219,13 @@ void Painter::newest(const BoardView& v, const Layout& l) {
         return;
     }
     const CallLine& c = *v.newest;
-    label(v.english ? "Mời công dân có số · Now serving" : "Mời công dân có số", l.newest_label, false, kWhite,
-          Align::center);
+    if (c.returned)  // back from being parked: the mark takes the invitation's place
+        badge(v.english ? "Quay lại · Returning" : "Quay lại", l.newest_label, Align::center);
+    else
+        label(v.english ? "Mời công dân có số · Now serving" : "Mời công dân có số", l.newest_label, false, kWhite, Align::center);
     label(c.number, l.newest_number, true, bright ? kWhite : kNumber, Align::center, 0.98);
     label("đến " + c.counter_name, l.newest_counter, true, kWhite, Align::center, 0.85);
-    const std::string service = v.english && !c.service_en.empty() ? c.service_vi + " · " + c.service_en : c.service_vi;
-    label(service, l.newest_service, false, kMuted, Align::center, 0.55);
+    label(service_line(v, c), l.newest_service, false, kMuted, Align::center, 0.55);
 }
 
 void Painter::counter_board(const BoardView& v, const Layout& l) {
@@ -236,8 +261,11 @@ void Painter::calls(const BoardView& v, const Layout& l) {
         const Rect row = call_row(l, i + 1);
         fill(row, i % 2 ? kPanelAlt : kBackground);
         auto [number, counter] = halves(row);
-        label(v.previous[static_cast<size_t>(i)].number, number, true, kNumber, Align::left, 0.7);
-        label(v.previous[static_cast<size_t>(i)].counter_name, counter, true, kWhite, Align::right, 0.6);
+        const CallLine& c = v.previous[static_cast<size_t>(i)];
+        const int w = label(c.number, number, true, kNumber, Align::left, 0.7);
+        if (c.returned)  // beside its number, before the counter's half: never over either
+            badge("Quay lại", {number.x + w + pad, row.y + row.h / 4, number.w - w - pad, row.h / 2}, Align::left);
+        label(c.place, counter, true, kWhite, Align::right, 0.6);
     }
 }
 

@@ -52,10 +52,13 @@ private:
     const Text& text(const std::string& s, int px, bool bold, SDL_Color color);
     // Largest size ≤ max_px (and ≤ the box's height) at which `s` fits the box's width.
     int fit(const std::string& s, int max_px, bool bold, const Rect& box);
-    void label(const std::string& s, const Rect& box, bool bold, SDL_Color color, Align align, double height_share = 0.8);
+    // Returns the width drawn (0 when nothing was).
+    int label(const std::string& s, const Rect& box, bool bold, SDL_Color color, Align align, double height_share = 0.8);
     // As label(), but a text that would shrink below 60% is set on two lines.
     void label_wrapped(const std::string& s, const Rect& box, bool bold, SDL_Color color, double height_share);
     void fill(const Rect& r, SDL_Color c);
+    // A mark on a call: dark text on an amber pill as wide as its text, in `box`.
+    void badge(const std::string& s, const Rect& box, Align align);
 
     void header(const BoardView& v, const Layout& l);
     void newest(const BoardView& v, const Layout& l);

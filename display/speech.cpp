@@ -69,6 +69,45 @@ void add_ticket(std::vector<std::string>& out, const std::string& ticket, const 
     add_number(out, digits, voice);
 }
 
+// A sign's marks around the words of a place: "Quầy 10 - Ưu tiên", "quầy số 2, thu phí".
+bool is_mark(char32_t c) {
+    return c == U' ' || c == U'\t' || c == U',' || c == U'.' || c == U'-' || c == U'–' || c == U'—' || c == U':';
+}
+
+std::string utf8_of(const std::u32string& s) {
+    std::string out;
+    for (char32_t c : s) {
+        utf8proc_uint8_t buf[4];
+        const auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(c), buf);
+        out.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
+    }
+    return out;
+}
+
+// The words between the digits as phrases (marks at their ends dropped), the digits as numbers.
+void add_place(std::vector<std::string>& out, const std::string& place, const VoiceConfig& voice) {
+    std::u32string words;
+    std::string digits;
+    auto flush_words = [&] {
+        const auto a = std::find_if_not(words.begin(), words.end(), is_mark);
+        const auto b = std::find_if_not(words.rbegin(), words.rend(), is_mark).base();
+        if (a < b) out.push_back(clip_key(utf8_of(std::u32string(a, b))));
+        words.clear();
+    };
+    for (char32_t c : code_points(place)) {
+        if (c >= U'0' && c <= U'9') {
+            flush_words();
+            digits.push_back(static_cast<char>(c));
+            continue;
+        }
+        add_number(out, digits, voice);
+        digits.clear();
+        words.push_back(c);
+    }
+    flush_words();
+    add_number(out, digits, voice);
+}
+
 }  // namespace
 
 std::string clip_key(const std::string& text) {
@@ -88,9 +127,16 @@ std::string letter_name(char32_t letter) {
 }
 
 std::vector<std::string> call_clips(const VoiceConfig& voice, const std::string& ticket, int counter) {
+    return call_clips(voice, ticket, counter, "", CallWording::first);
+}
+
+std::vector<std::string> call_clips(const VoiceConfig& voice, const std::string& ticket, int counter, const std::string& place,
+                                    CallWording kind) {
     std::vector<std::string> out;
     if (voice.chime) out.push_back(kChime);
-    std::string rest = voice.wording;
+    std::string rest = kind == CallWording::returned ? voice.return_wording
+                       : kind == CallWording::next_step ? voice.step_wording
+                                                        : voice.wording;
     while (!rest.empty()) {
         const auto open = rest.find('{');
         const auto close = open == std::string::npos ? std::string::npos : rest.find('}', open);
@@ -100,6 +146,7 @@ std::vector<std::string> call_clips(const VoiceConfig& voice, const std::string&
         const std::string name = rest.substr(open + 1, close - open - 1);
         if (name == "number") add_ticket(out, ticket, voice);
         if (name == "counter") add_number(out, std::to_string(std::max(counter, 0)), voice);
+        if (name == "place") add_place(out, place, voice);
         rest = rest.substr(close + 1);
     }
     return out;
@@ -108,6 +155,8 @@ std::vector<std::string> call_clips(const VoiceConfig& voice, const std::string&
 std::vector<std::string> pack_clips(const VoiceConfig& voice) {
     std::set<std::string> clips;
     for (const auto& c : call_clips(voice, "", 0)) clips.insert(c);
+    for (auto kind : {CallWording::next_step, CallWording::returned})  // with a number-only counter's "quầy số"
+        for (const auto& c : call_clips(voice, "", 0, "quầy số 0", kind)) clips.insert(c);
     for (const char* w : {"không", "một", "mốt", "hai", "ba", "bốn", "tư", "năm", "lăm", "sáu", "bảy", "tám", "chín",
                           "mười", "mươi", "trăm", "nghìn", "ngàn", "linh", "lẻ", "triệu", "tỷ"})
         clips.insert(w);

@@ -15,8 +15,17 @@
 
 namespace display {
 
+// Which of the voice's wordings a call takes (issue 22): a visit's first call
+// (`wording`), a later step (`step_wording`), a ticket back from being parked
+// (`return_wording`, whatever its step).
+enum class CallWording { first, next_step, returned };
+
 // The clips of one call; `ticket` is the number as shown ("A105", "105").
 std::vector<std::string> call_clips(const VoiceConfig& voice, const std::string& ticket, int counter);
+// The same in the wording of `kind`, whose {place} is `place` as place.hpp's
+// spoken_place() says it: its words as phrases, its digits read as numbers.
+std::vector<std::string> call_clips(const VoiceConfig& voice, const std::string& ticket, int counter, const std::string& place,
+                                    CallWording kind);
 // Vietnamese name of a letter as it is read in a call: "a", "bê", "xê", "đê"…
 std::string letter_name(char32_t letter);
 // Every clip the default pack needs for `voice` (phrases, number words, letters, chime).

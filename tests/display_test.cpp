@@ -13,9 +13,8 @@
 #include <fstream>
 
 #include "board_layouts.hpp"
-#include "display/app.hpp"
 #include "common/text.hpp"
-#include "golden_image.hpp"
+#include "display_board.hpp"
 #include "display/layout.hpp"
 #include "process.hpp"
 #include "test_server.hpp"
@@ -30,74 +29,9 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-const std::filesystem::path golden_dir = GOLDEN_DIR;
-constexpr int64_t kBoardStart = 1795488060'000;  // 2026-11-24 02:41 UTC: 09:41 in Hà Nội, the test server's day
-
-void headless() {
-    setenv("SDL_VIDEODRIVER", "dummy", 1);
-    setenv("SDL_AUDIODRIVER", "dummy", 1);
-    setenv("SDL_RENDER_DRIVER", "software", 1);
-}
-
-DisplayConfig config_for(uint16_t port, const std::string& token, int w, int h) {
-    DisplayConfig c;
-    c.server = "127.0.0.1:" + std::to_string(port);
-    c.token = token;
-    c.fullscreen = false;
-    c.width = w;
-    c.height = h;
-    c.timezone = "UTC+07:00";
-    c.voice.pack = VOICE_PACK_DIR;
-    c.ticker = "Giờ làm việc: sáng 7:30–11:30, chiều 13:30–17:00 · Xin giữ trật tự";
-    c.ticker_speed = 0;
-    return c;
-}
-
-// A board in this process. Its clock is turned by hand; waiting is on events
-// (the stream's wake-ups), with a generous wall-clock limit only as a failure guard.
-struct Board {
-    std::atomic<int64_t> now{kBoardStart};
-    std::vector<std::string> log;
-    std::vector<client::Call> spoken;
-    std::unique_ptr<DisplayApp> app;
-
-    explicit Board(DisplayConfig c) {
-        headless();
-        client::StreamOptions fast;
-        fast.backoff_first = std::chrono::milliseconds(20);
-        fast.backoff_most = std::chrono::milliseconds(200);
-        app = std::make_unique<DisplayApp>(std::move(c), [this] { return now.load(); },
-                                           [this](const std::string& m) { log.push_back(m); }, fast);
-        app->set_hooks({{}, [this](const client::Call& call, const Pcm&) { spoken.push_back(call); }});
-        app->start();
-    }
-    template <class P>
-    void until(P done, const char* what) {
-        const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-        while (!done()) {
-            INFO("waiting for: " << what);
-            REQUIRE(std::chrono::steady_clock::now() < limit);
-            app->run_once(50);
-        }
-    }
-    void sync(int64_t seq) {
-        until([&] { return app->online() && app->mirror().seq() >= seq; }, "the board to apply the server's events");
-        app->run_once(0);
-    }
-    void advance(int64_t ms) {
-        now += ms;
-        app->run_once(0);
-    }
-    const BoardView& view() const { return app->last_view(); }
-};
-
-// The board's frame now, against tests/golden/NAME.png.
-void check_golden(Board& board, const std::string& name) {
-    const auto actual = std::filesystem::path(ACTUAL_DIR) / (name + ".png");
-    std::string error;
-    REQUIRE(board.app->screenshot(actual, error));
-    testing::check_against_golden(actual, golden_dir / (name + ".png"));
-}
+using testing::Board;
+using testing::check_golden;
+using testing::config_for;
 
 json issue(TestServer& s, const std::string& service, const std::string& category = "normal") {
     auto r = s.post("/api/tickets", {{"service", service}, {"category", category}}, s.kiosk);
