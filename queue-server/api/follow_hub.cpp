@@ -16,7 +16,8 @@ Text text_of(const nlohmann::json& view) { return std::make_shared<const std::st
 
 FollowHub::Facts FollowHub::facts_of(const engine::Ticket& t, int ahead, int est) {
     const bool waiting = t.state == engine::TicketState::waiting;
-    return {static_cast<int>(t.state), t.counter, t.recalls, waiting ? ahead : 0, waiting ? est : 0, t.called_at, t.late, t.service};
+    return {static_cast<int>(t.state), t.counter, t.recalls, waiting ? ahead : 0, waiting ? est : 0, t.step, t.called_at,
+            t.parked_until, t.late, t.service};
 }
 
 FollowHub::Facts FollowHub::facts_of(const engine::Engine& engine, const engine::Ticket& t, int ahead) {

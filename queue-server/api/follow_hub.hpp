@@ -72,8 +72,8 @@ public:
 private:
     // What a view depends on, compared before a view is built.
     struct Facts {
-        int state = 0, counter = 0, recalls = 0, ahead = 0, est = 0;
-        int64_t called_at = 0;
+        int state = 0, counter = 0, recalls = 0, ahead = 0, est = 0, step = 0;
+        int64_t called_at = 0, parked_until = 0;
         bool late = false;
         std::string service;
         bool operator==(const Facts&) const = default;

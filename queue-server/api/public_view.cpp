@@ -17,9 +17,21 @@
 namespace api {
 namespace {
 
+// Parked: the counter that sent it for a paper, which expects it back.
 bool shows_counter(engine::TicketState s) {
     using engine::TicketState;
-    return s == TicketState::called || s == TicketState::serving || s == TicketState::done || s == TicketState::no_show;
+    return s == TicketState::called || s == TicketState::serving || s == TicketState::done || s == TicketState::no_show ||
+           s == TicketState::parked;
+}
+
+// The steps of the visit still to come after this one, by their names (issue 22).
+json later_steps(const engine::Center& center, const engine::Ticket& t) {
+    json out = json::array();
+    for (const auto& code : t.next_steps) {
+        const engine::Service* s = center.service(code);
+        out.push_back({{"service", code}, {"name_vi", s ? s->name_vi : ""}, {"name_en", s ? s->name_en : ""}});
+    }
+    return out;
 }
 
 }  // namespace
@@ -55,6 +67,7 @@ json Core::public_view(const engine::Ticket& t, int ahead, int est_wait_s) const
             messages = {{masked->find('@') == std::string::npos ? "phone" : "email", *masked},
                         {"ahead", chosen == message_ahead_.end() ? options_.phone.alert_ahead : chosen->second}};
         }
+    const bool parked = t.state == engine::TicketState::parked;
     return {{"number", t.number},
             {"service", t.service},
             {"service_name_vi", s ? s->name_vi : ""},
@@ -71,7 +84,16 @@ json Core::public_view(const engine::Ticket& t, int ahead, int est_wait_s) const
             {"late_used", t.late},
             {"late_places", options_.phone.late_places},
             {"alert_ahead", options_.phone.alert_ahead},
-            {"messages", messages}};
+            {"messages", messages},
+            // Issue 22: the visit's step (0: its first service) and those still to
+            // come; parked, the time it must be back by, also as the center's HH:MM
+            // (a phone's own time zone may not be the center's). Never the park's
+            // reason: staff write it, and it may name a person or a paper.
+            {"step", t.step},
+            {"next_steps", later_steps(center, t)},
+            {"returns", t.returns},
+            {"parked_until", parked ? t.parked_until : 0},
+            {"parked_until_local", parked ? engine::minute_to_text(calendar_.at(t.parked_until).minute) : ""}};
 }
 
 void Core::open_stream(const Admission& admitted, const std::shared_ptr<Subscriber>& s, int64_t since) {

@@ -2,7 +2,8 @@
 // against the real queue-server: a ticket followed from the URL the kiosk's
 // POST /api/tickets answers (first render on a slow-3G-like link), called by
 // staff over HTTP and the alert seen on the page, leaving with a
-// confirmation, late once, the text-message opt-in, English, text at 200%, a wrong key's kind page, a
+// confirmation, late once, a visit across desks (its next step, a parked ticket's time to be back by),
+// the text-message opt-in, English, text at 200%, a wrong key's kind page, a
 // server killed -9 and restarted under the page, the procedure search and
 // checklist, the dossier lookup (the demo's seeded dossiers), the hall queue,
 // the page weight, and axe-core on every page. The server's CSP (self only,
@@ -169,6 +170,96 @@ test("I'll be late moves the ticket back once, and only once", async () => {
   assert.equal(again.status, 409);
   assert.equal(again.json.error.code, 'already_late');
   await done(page);
+});
+
+// A visit across desks (issue 22): intake, then the fee at a counter named for it, then the result.
+const stepsToml = () => `
+[[services]]
+code = "R"
+name_vi = "Tiếp nhận hồ sơ"
+name_en = "Dossier intake"
+prefix = "R"
+open = "00:00"
+close = "24:00"
+next_steps = ["P", "T"]
+
+[[services]]
+code = "P"
+name_vi = "Thu phí"
+name_en = "Fee payment"
+prefix = "P"
+open = "00:00"
+close = "24:00"
+
+[[counters]]
+id = 11
+name = "Quầy 11"
+tiers = [["R"]]
+
+[[counters]]
+id = 12
+name = "Quầy thu phí số 2"
+tiers = [["P"]]
+`;
+
+// The center's HH:MM of a UTC instant, as the hall's clock reads it.
+const hallTime = (ms) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+  .format(new Date(ms));
+
+test('a visit across desks: the next step and those after it, the cashier by its name, and parked the time to be back by', async () => {
+  const hall = await new Server({ toml: stepsToml }).start();
+  try {
+    const admin = await hall.admin();
+    const t = await hall.issue('R');
+    const id = idOf(t);
+    const act = async (path, body = {}) => assert.equal((await hall.call('POST', path, body, admin)).status, 200, path);
+    const page = await phone();
+    await page.goto(hall.url + new URL(t.follow_url ?? t.ticket.follow_url, hall.url).pathname);
+    await page.waitForSelector('[data-later-steps="P T"]');
+    assert.match(await page.locator('[data-later-steps]').innerText(), /Sau đó: Thu phí → Trả kết quả/);
+    assert.match(await stateText(page), /^Đang chờ đến lượt$/, 'a first step is a plain wait');
+
+    await act('/api/counters/11/next');
+    await page.waitForSelector('.ticket[data-state="called"]');
+    await act(`/api/tickets/${id}/finish`);
+    await page.waitForSelector('.ticket[data-state="waiting"] [data-step="1"]');
+    assert.equal(await stateText(page), 'Bước tiếp theo: Thu phí — chờ gọi');
+    assert.match(await page.locator('[data-later-steps]').innerText(), /Sau đó: Trả kết quả/);
+    assert.equal(await page.locator('[data-number]').getAttribute('data-number'), t.number ?? t.ticket.number, 'the same paper');
+    mkdirSync(screenshots, { recursive: true });
+    await page.screenshot({ path: join(screenshots, 'phone-next-step-360x800.png') });
+
+    await act('/api/counters/12/next');
+    await page.waitForSelector('.ticket[data-state="called"]');
+    assert.equal(await stateText(page), 'Bước tiếp theo: Thu phí — đến lượt bạn!');
+    assert.match(await page.locator('.call').innerText(), /Mời đến\s*Quầy thu phí số 2/);
+
+    const parked = await hall.call('POST', `/api/tickets/${id}/park`, { minutes: 15, reason: 'Thiếu bản sao giấy khai sinh' }, admin);
+    assert.equal(parked.status, 200);
+    await page.waitForSelector('.ticket[data-state="parked"]');
+    assert.equal(await stateText(page), `Đã tạm dừng — quay lại trước ${hallTime(parked.json.parked_until)}`);
+    assert.doesNotMatch(await page.locator('main').innerText(), /Thiếu bản sao/, 'never the reason staff wrote');
+    await page.screenshot({ path: join(screenshots, 'phone-parked-360x800.png') });
+    await page.tap('button.lang');
+    await page.waitForSelector('text=Your ticket');
+    assert.equal(await stateText(page), `On hold — please come back by ${hallTime(parked.json.parked_until)}`);
+    await page.tap('button.lang');
+    await page.waitForSelector('text=Số thứ tự của bạn');
+
+    await act(`/api/tickets/${id}/return`, { counter: 12 });
+    await page.waitForSelector('.ticket[data-state="called"]');
+    assert.match(await page.locator('.call').innerText(), /Quầy thu phí số 2/);
+    await done(page);
+
+    const checked = await phone({ bypassCSP: true });  // axe's script is injected: the CSP would refuse it
+    await act(`/api/tickets/${id}/park`, { minutes: 5 });
+    await checked.goto(hall.url + new URL(t.follow_url ?? t.ticket.follow_url, hall.url).pathname);
+    await checked.waitForSelector('.ticket[data-state="parked"]');
+    await axe(checked, 'a parked ticket of a visit across desks');
+    await checked.context().close();
+  } finally {
+    await hall.stop();
+  }
 });
 
 // Fills the opt-in form: first without the consent box (refused on the page), then with it.

@@ -13,6 +13,9 @@ const vi = {
   state_done: 'Đã xong. Cảm ơn quý khách!', state_no_show: 'Bạn đã được mời nhưng vắng mặt. Xin đến bàn hướng dẫn.',
   state_cancelled: 'Bạn đã rời hàng chờ. Lượt này đã huỷ.', state_expired: 'Lượt này đã hết hạn.',
   go_to: 'Mời đến {counter}', at_counter: 'Tại {counter}', counter_n: 'Quầy {n}',
+  // a visit across desks (issue 22)
+  step_waiting: 'Bước tiếp theo: {service} — chờ gọi', step_called: 'Bước tiếp theo: {service} — đến lượt bạn!',
+  steps_later: 'Sau đó: {steps}', state_parked: 'Đã tạm dừng — quay lại trước {time}',
   wait_soon: 'sắp đến lượt', wait_min: 'khoảng {n} phút', wait_hour: 'khoảng {h} giờ {m} phút', wait_hours: 'khoảng {h} giờ',
   offline: 'Mất kết nối — đang kết nối lại…', live: 'Đang cập nhật trực tiếp',
   not_found_title: 'Không tìm thấy lượt này',
@@ -117,6 +120,8 @@ const en: Record<Key, string> = {
   state_done: 'Done. Thank you!', state_no_show: 'You were called but not there. Please ask at the help desk.',
   state_cancelled: 'You left the queue. This ticket is cancelled.', state_expired: 'This ticket has expired.',
   go_to: 'Please go to {counter}', at_counter: 'At {counter}', counter_n: 'Counter {n}',
+  step_waiting: 'Next step: {service} — wait to be called', step_called: "Next step: {service} — it's your turn!",
+  steps_later: 'Then: {steps}', state_parked: 'On hold — please come back by {time}',
   wait_soon: 'very soon', wait_min: 'about {n} min', wait_hour: 'about {h} h {m} min', wait_hours: 'about {h} h',
   offline: 'Connection lost — reconnecting…', live: 'Live updates',
   not_found_title: 'Ticket not found',

@@ -40,7 +40,7 @@ export interface TicketView {
   service: string;
   service_name_vi: string;
   service_name_en: string;
-  state: 'waiting' | 'called' | 'serving' | 'done' | 'no_show' | 'cancelled' | 'expired';
+  state: 'waiting' | 'called' | 'serving' | 'done' | 'no_show' | 'cancelled' | 'expired' | 'parked';
   people_ahead: number;
   est_wait_s: number;
   counter: number;
@@ -52,4 +52,11 @@ export interface TicketView {
   late_places?: number;
   alert_ahead?: number;
   messages?: { phone?: string; email?: string; ahead: number } | null;
+  // A visit across desks (issue 22): the step it is at (0: its first service),
+  // the services still to come, and parked, the center's HH:MM to be back by.
+  step?: number;
+  next_steps?: { service: string; name_vi: string; name_en: string }[];
+  returns?: number;
+  parked_until?: number;
+  parked_until_local?: string;
 }

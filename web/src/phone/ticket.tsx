@@ -1,8 +1,9 @@
 // ticket: the page a ticket's QR opens (/t/{key}). The number, the service,
 // the state in words, how many people are ahead and about how long, and once
-// called the counter in very large type. Live from the ticket's own stream;
-// when the link is lost it says so until it is back. An unknown or expired
-// key gets a kind page — never another ticket.
+// called the counter in very large type. A visit across desks (issue 22) says
+// its next step and the steps after it; a parked ticket the time to be back by.
+// Live from the ticket's own stream; when the link is lost it says so until it
+// is back. An unknown or expired key gets a kind page — never another ticket.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ring } from './alerts';
 import { Follow } from './follow';
@@ -18,11 +19,26 @@ export function counterName(v: { counter: number; counter_name?: string }): stri
 }
 
 const serviceName = (v: TicketView) => (language() === 'en' && v.service_name_en) || v.service_name_vi || v.service;
+type Step = { service: string; name_vi: string; name_en: string };
+const stepName = (s: Step) => (language() === 'en' && s.name_en) || s.name_vi || s.service;
 
 function stateWords(v: TicketView): string {
-  if (v.state === 'called') return t('state_called');  // the counter follows in very large type, in the same live region
+  // Past its first desk the citizen is told this is the next step, not a new queue.
+  const next = (v.step ?? 0) > 0;
+  // Called: the counter follows in very large type, in the same live region.
+  if (v.state === 'called') return next ? t('step_called', { service: serviceName(v) }) : t('state_called');
   if (v.state === 'serving') return `${t('state_serving')} — ${t('at_counter', { counter: counterName(v) })}`;
+  if (v.state === 'waiting' && next) return t('step_waiting', { service: serviceName(v) });
+  if (v.state === 'parked') return t('state_parked', { time: v.parked_until_local ?? '' });
   return t(`state_${v.state}` as 'state_waiting');
+}
+
+// "Sau đó: Trả kết quả": the desks still to come, while the visit goes on.
+function LaterSteps({ view }: { view: TicketView }) {
+  const later = view.next_steps ?? [];
+  if (!later.length || !['waiting', 'called', 'serving', 'parked'].includes(view.state)) return null;
+  const names = later.map(stepName).join(' → ');
+  return <p class="muted steps" data-later-steps={later.map((s) => s.service).join(' ')}>{t('steps_later', { steps: names })}</p>;
 }
 
 function Card({ view }: { view: TicketView }) {
@@ -32,13 +48,14 @@ function Card({ view }: { view: TicketView }) {
         <span class="label">{t('your_ticket')}</span>
         <span class="number" data-number={view.number}>{view.number}</span>
       </h1>
-      <p class="service">{serviceName(view)}</p>
+      <p class="service" data-step={view.step ?? 0}>{serviceName(view)}</p>
       <div aria-live="polite" aria-atomic="true">
         <p class="state" data-state-text>{stateWords(view)}</p>
         {view.state === 'called' && (
           <p class="call" data-counter={view.counter}>{t('go_to', { counter: '' })}<b>{counterName(view)}</b></p>
         )}
       </div>
+      <LaterSteps view={view} />
       {view.state === 'waiting' && (
         <dl class="facts">
           <div><dt>{t('people_ahead')}</dt><dd data-ahead={view.people_ahead}>{view.people_ahead}</dd></div>
