@@ -23,8 +23,9 @@ type Action = 'next' | 'recall' | 'start' | 'finish' | 'park' | 'no-show' | 'tra
 
 const keys: Record<string, Action> = { n: 'next', r: 'recall', s: 'start', f: 'finish', k: 'park', v: 'no-show', t: 'transfer', h: 'cancel', p: 'pause' };
 
-// The dialog open over the console, if any (each asks what the action needs).
-type Asking = { kind: 'transfer' | 'park' | 'finish' | 'pause' } | { kind: 'call'; ticket: Ticket } | null;
+// The dialog open over the console, if any (each asks what the action needs);
+// one about the held ticket shows only while that ticket is still held here.
+type Asking = { kind: 'transfer' | 'park' | 'finish'; held: number } | { kind: 'pause' } | { kind: 'call'; ticket: Ticket } | null;
 
 function allowed(action: Action, counter: Counter, ticket: Ticket | undefined, waiting: number): boolean {
   const called = ticket?.state === 'called', serving = ticket?.state === 'serving';
@@ -226,8 +227,11 @@ function Console({ me }: { me: Me }) {
   const waiting = state && counter ? waitingFor(state, counter).length : 0;
   const signOut = useSignedIn(state, counter, me, setError);
   const close = () => setAsking(null);
-  // A dialog about the held ticket goes when that ticket is no longer held here.
-  useEffect(() => setAsking((a) => (a && ['transfer', 'park', 'finish'].includes(a.kind) ? null : a)), [counter?.ticket]);
+  const about = (kind: 'transfer' | 'park' | 'finish') => asking?.kind === kind && asking.held === counter?.ticket && ticket;
+  // ...and is forgotten once that ticket has gone (against the ticket held now, not the one of an older render).
+  const held = useRef(0);
+  held.current = counter?.ticket ?? 0;
+  useEffect(() => setAsking((a) => (a && 'held' in a && a.held !== held.current ? null : a)), [counter?.ticket]);
 
   // The pending mark goes when the server's event changes what this counter shows.
   const shown = `${counter?.ticket}:${ticket?.state}:${ticket?.recalls}:${counter?.paused}`;
@@ -235,10 +239,10 @@ function Console({ me }: { me: Me }) {
 
   const act = async (action: Action, body: object = {}) => {
     if (!counter || !allowed(action, counter, ticket, waiting)) return;
-    if (action === 'transfer' && !('note' in body)) return setAsking({ kind: 'transfer' });
-    if (action === 'park') return setAsking({ kind: 'park' });
+    if (action === 'transfer' && !('note' in body)) return setAsking({ kind: 'transfer', held: counter.ticket });
+    if (action === 'park') return setAsking({ kind: 'park', held: counter.ticket });
     if (action === 'pause') return setAsking({ kind: 'pause' });
-    if (action === 'finish' && state && ticket && finishNeedsDialog(state, ticket)) return setAsking({ kind: 'finish' });
+    if (action === 'finish' && state && ticket && finishNeedsDialog(state, ticket)) return setAsking({ kind: 'finish', held: counter.ticket });
     setPending(action);
     setError('');
     try {
@@ -318,11 +322,11 @@ function Console({ me }: { me: Me }) {
         </div>
         <WaitingList state={state} counter={counter} ticket={ticket} now={now} onCall={(x) => setAsking({ kind: 'call', ticket: x })} onError={setError} />
       </main>
-      {asking?.kind === 'transfer' && <TransferDialog state={state} counter={counter} onSend={(b) => act('transfer', b)} onClose={close} />}
+      {about('transfer') && <TransferDialog state={state} counter={counter} onSend={(b) => act('transfer', b)} onClose={close} />}
       {asking?.kind === 'call' && <CallDialog ticket={asking.ticket} counter={counter} onClose={close} />}
-      {asking?.kind === 'park' && ticket && <ParkDialog ticket={ticket} onClose={close} />}
+      {about('park') && <ParkDialog ticket={ticket!} onClose={close} />}
       {asking?.kind === 'pause' && <PauseDialog counter={counter} onClose={close} />}
-      {asking?.kind === 'finish' && ticket && <FinishDialog state={state} ticket={ticket} onClose={close} />}
+      {about('finish') && <FinishDialog state={state} ticket={ticket!} onClose={close} />}
       <ErrorLine error={error} onClose={() => setError('')} />
     </div>
   );
