@@ -406,6 +406,26 @@ test('dossier lookup: prefilled from the receipt QR, a wrong check answered like
   await done(page);
 });
 
+test('a dossier handed in at a counter: its lookup says where and when, and what came of it', async () => {
+  // Quầy 5 receives a Lý lịch tư pháp visit (the demo sends it on to Trả kết quả) and names the dossier at finish.
+  const admin = await server.admin();
+  const t = await ticket('L');
+  const called = await server.call('POST', '/api/counters/5/call', { ticket: t.id, reason: 'thử nghiệm' }, admin);
+  assert.equal(called.status, 200, called.text);
+  const outcome = { procedure: '1.001193', dossier: 'H55.26-1124-0001', result: 'received' };
+  const finished = await server.call('POST', `/api/tickets/${t.id}/finish`, { outcome }, admin);
+  assert.equal(finished.status, 200, finished.text);
+  const page = await phone();
+  await page.goto(server.url + '/m/d?code=H55.26-1124-0001');
+  await page.fill('#d-check', '1234');
+  await page.tap('button[type=submit]');
+  await page.waitForSelector('[data-dossier="H55.26-1124-0001"] [data-visit="5"]');
+  const line = await page.locator('[data-visit="5"]').innerText();
+  assert.match(line, /Đã tiếp nhận hồ sơ tại Quầy 5 \(Lý lịch tư pháp\)/);
+  assert.match(await page.locator('.result').innerText(), /Tại trung tâm này/);
+  await done(page);
+});
+
 test('the hall queue: waiting per service and the last calls', async () => {
   const page = await phone();
   await page.goto(server.url + '/m/q');

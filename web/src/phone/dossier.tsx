@@ -2,7 +2,8 @@
 // receipt. /m/d?code=X (the receipt's QR) fills the code in; where the browser
 // has BarcodeDetector the camera can read the QR; typing always works. An
 // unknown code and a wrong check value get the same answer from the server,
-// and too many lookups are told kindly with the wait.
+// and too many lookups are told kindly with the wait. The center's own visits
+// that named the dossier at a counter's finish say where and when (issue 22).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { language, t } from './i18n';
 import { get, PublicError } from './net';
@@ -10,6 +11,8 @@ import { Page, useLanguage } from './ui';
 
 interface Status { code: number; label: string; text: string; english: string }
 interface Step extends Status { at: number; note?: string }
+interface Visit { at: number; counter: number; counter_name?: string; service: string; service_name?: string;
+  service_name_en?: string; result?: string }
 interface Dossier {
   code: string;
   procedure: { code: string; name: string };
@@ -21,6 +24,7 @@ interface Dossier {
   pickup: string;
   supplements: string[];
   timeline: Step[];
+  visits?: Visit[];
 }
 
 const words = (s: Status) => (language() === 'en' ? s.english || s.label : s.text || s.label);
@@ -70,6 +74,32 @@ function Scanner({ onCode }: { onCode: (code: string, check: string) => void }) 
   );
 }
 
+const results = ['received', 'returned_for_supplement', 'advised_only', 'refused', 'result_returned'];
+
+// "04/12/2026 09:12 — Đã tiếp nhận hồ sơ tại Quầy 3 (Tiếp nhận hồ sơ)".
+function visitText(v: Visit): string {
+  let where = v.counter_name || t('counter_n', { n: v.counter });
+  const service = language() === 'en' ? v.service_name_en || v.service_name : v.service_name;
+  if (service) where += ` (${service})`;
+  const key = (v.result && results.includes(v.result) ? `visit_${v.result}` : 'visit_none') as Parameters<typeof t>[0];
+  return t(key, { x: where });
+}
+
+function Visits({ visits }: { visits?: Visit[] }) {
+  if (!visits?.length) return null;
+  const locale = language() === 'en' ? 'en-GB' : 'vi-VN';
+  return (
+    <>
+      <h3>{t('visits')}</h3>
+      <ul class="timeline visits">
+        {visits.map((v) => (
+          <li data-visit={v.counter}><time>{new Date(v.at).toLocaleString(locale, { dateStyle: 'short', timeStyle: 'short' })}</time> {visitText(v)}</li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 function Result({ d }: { d: Dossier }) {
   return (
     <section class="panel result" aria-labelledby="result-h" data-dossier={d.code} tabIndex={-1}>
@@ -83,6 +113,7 @@ function Result({ d }: { d: Dossier }) {
         {d.appointment_date && <div><dt>{t('appointment')}</dt><dd>{date(d.appointment_date)}</dd></div>}
         {d.pickup && <div><dt>{t('pickup')}</dt><dd>{d.pickup}</dd></div>}
       </dl>
+      <Visits visits={d.visits} />
       {d.supplements?.length > 0 && <><h3>{t('supplements')}</h3><ul>{d.supplements.map((s) => <li>{s}</li>)}</ul></>}
       {d.timeline?.length > 0 && (
         <>

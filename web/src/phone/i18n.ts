@@ -63,6 +63,10 @@ const vi = {
   dossier_none: 'Không tìm thấy hồ sơ với mã và mã tra cứu này. Xin kiểm tra lại giấy biên nhận.',
   applicant: 'Người nộp', status: 'Tình trạng', received: 'Ngày tiếp nhận', appointment: 'Ngày hẹn trả', pickup: 'Nơi nhận kết quả',
   overdue: 'Đã quá ngày hẹn trả', supplements: 'Giấy tờ cần bổ sung', timeline: 'Quá trình giải quyết',
+  // the center's own visits that named the dossier at a counter (issue 22)
+  visits: 'Tại trung tâm này', visit_received: 'Đã tiếp nhận hồ sơ tại {x}',
+  visit_returned_for_supplement: 'Trả lại để bổ sung tại {x}', visit_advised_only: 'Được hướng dẫn tại {x}',
+  visit_refused: 'Từ chối tiếp nhận tại {x}', visit_result_returned: 'Đã trả kết quả tại {x}', visit_none: 'Đã làm việc tại {x}',
   // waiting
   waiting_title: 'Hàng chờ hiện tại', waiting: 'Đang chờ', last_calls: 'Vừa được mời', no_calls: 'Chưa có số nào được mời.',
   updated: 'Cập nhật lúc {t}', nobody: 'không ai chờ', persons: '{n} người',
@@ -162,6 +166,9 @@ const en: Record<Key, string> = {
   dossier_none: 'No dossier matches this code and check code. Please check your receipt.',
   applicant: 'Applicant', status: 'Status', received: 'Received on', appointment: 'Results due', pickup: 'Collect results at',
   overdue: 'Past the due date', supplements: 'Documents to add', timeline: 'Progress',
+  visits: 'At this center', visit_received: 'Dossier received at {x}',
+  visit_returned_for_supplement: 'Returned for more documents at {x}', visit_advised_only: 'Advised at {x}',
+  visit_refused: 'Refused at {x}', visit_result_returned: 'Result handed over at {x}', visit_none: 'Seen at {x}',
   waiting_title: 'The queue now', waiting: 'Waiting', last_calls: 'Just called', no_calls: 'No number called yet.',
   updated: 'Updated at {t}', nobody: 'nobody waiting', persons: '{n} people',
 };
