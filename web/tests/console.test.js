@@ -7,8 +7,8 @@
 // the outcome dialog at finish with the visit's next step.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { stage, open, signIn, console_, screenshots, Server } from './harness.js';
 
 let server, browser;
@@ -194,6 +194,16 @@ describe("the counter's real day", () => {
   const ticketOf = async (id) => (await day.call('GET', `/api/tickets/${id}`, undefined, day.creds.kiosk_token)).json;
   const counterOf = async (id) => (await day.call('GET', '/api/state', undefined, day.creds.kiosk_token)).json.counters.find((k) => k.id === id);
   const focused = (page, attr) => page.evaluate((a) => document.activeElement?.getAttribute(a) ?? null, attr);
+  // axe-core's WCAG 2 A and AA rules on the page as it is (a dialog open: the dialog). Evaluated
+  // through the driver, as the console's CSP rightly refuses an injected script.
+  const axeSource = readFileSync(resolve(import.meta.dirname, '../node_modules/axe-core/axe.min.js'), 'utf8');
+  async function axe(page, what) {
+    await page.evaluate(axeSource);
+    const violations = await page.evaluate(async () => (await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] }, resultTypes: ['violations'] })).violations
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+    assert.deepEqual(violations, [], `axe on ${what}`);
+  }
   // The stream's events after `since`, up to the newest now, as any client of the API receives them.
   async function eventsAfter(page, since) {
     const until = await seq();
@@ -218,10 +228,11 @@ describe("the counter's real day", () => {
     assert.equal((await counterOf(11)).staff, 'staff11');
 
     await page.keyboard.press('p');
-    await page.waitForSelector('[data-dialog="pause"] [role=dialog]');
+    await page.waitForSelector('[data-dialog="pause"][role=dialog]');
     assert.equal(await focused(page, 'name'), 'reason', 'the cursor is in the dialog');
     await page.click('[data-dialog="pause"] .preset:text("Họp")');
     assert.equal(await page.inputValue('[data-dialog="pause"] input[name=reason]'), 'Họp');
+    await axe(page, 'the break dialog');
     await page.keyboard.press('Enter');
     await page.waitForSelector('.badge.paused[data-reason="Họp"]');
     assert.equal((await counterOf(11)).paused, true);
@@ -273,6 +284,7 @@ describe("the counter's real day", () => {
 
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-dialog="call"]');
+    await axe(page, 'the call dialog with its refusal');
     await page.click('[data-dialog="call"] .preset:text("Người khuyết tật / khiếm thính")');
     await page.keyboard.press('Enter');
     await page.waitForSelector(`.current.called[data-ticket="${second.number}"]`);
@@ -300,11 +312,13 @@ describe("the counter's real day", () => {
     assert.equal(await focused(page, 'name'), 'minutes');
     assert.equal(await page.inputValue('[data-dialog="park"] input[name=minutes]'), '15');
     assert.equal(await page.inputValue('[data-dialog="park"] input[name=reason]'), 'Đi bổ sung giấy tờ, quay lại sau');
+    await axe(page, 'the park dialog');
     await page.keyboard.press('Enter');
     await page.waitForSelector('.current.idle');
     const row = page.locator(`.parked li[data-parked="${mine.number}"]`);
     await row.waitFor();
     assert.match(await row.innerText(), /còn 1[45]:\d\d/);
+    await axe(page, 'the console with its parked list');
     const parked = await ticketOf(mine.id);
     assert.deepEqual([parked.state, parked.parked_by, parked.park_reason], ['parked', 11, 'Đi bổ sung giấy tờ, quay lại sau']);
     assert.ok(Math.abs(parked.parked_until - Date.now() - 15 * 60_000) < 60_000);
@@ -365,6 +379,7 @@ describe("the counter's real day", () => {
     await desk.waitForFunction((want) => [...document.querySelectorAll('[role=option]')].map((x) => x.dataset.code).join() === want, ranked.join());
     for (let i = 0; i < at; i++) await desk.keyboard.press('ArrowDown');
     assert.equal(await desk.getAttribute('input[name=procedure]', 'aria-activedescendant'), `procedure-hit-${at}`);
+    await axe(desk, 'the outcome dialog with its search results');
     await desk.keyboard.press('Enter');  // picks it
     await dialog.locator('.procedure-picked[data-procedure="1.001193"]').waitFor();
     await desk.waitForFunction(() => document.activeElement?.getAttribute('name') === 'dossier');

@@ -75,9 +75,8 @@ export function Dialog({ title, name, onClose, onSubmit, children }: {
     else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
   };
   return (
-    <div class="dialog day-dialog" data-dialog={name}>
-      <form ref={form} role="dialog" aria-modal="true" aria-labelledby={id} onKeyDown={onKeyDown}
-        onSubmit={(e) => { e.preventDefault(); onSubmit(); }}>
+    <div class="dialog day-dialog" data-dialog={name} role="dialog" aria-modal="true" aria-labelledby={id}>
+      <form ref={form} onKeyDown={onKeyDown} onSubmit={(e) => { e.preventDefault(); onSubmit(); }}>
         <h2 id={id}>{title}</h2>
         {children}
       </form>
