@@ -144,10 +144,15 @@ TEST_CASE("staff sign in and out of their counter, a break carries its reason, a
     CHECK(in.body["staff"] == "staff1");
     CHECK(h.act("/api/counters/2/sign-in", json::object(), h.staff1).status == 403);
     CHECK(h.s.call("GET", "/api/state", "", h.staff2).body["counters"][0]["staff"] == "staff1");
+    auto state = [&] { return h.s.call("GET", "/api/state", "", h.staff2).body; };
+    CHECK(state()["counters"][0]["signed_in"] == "staff1");
+    CHECK(state()["policy"]["park_max_minutes"] == 30);  // what the console's park dialog offers at most
     auto pause = h.act("/api/counters/1/pause", {{"reason", "Nghỉ trưa"}}, h.staff1);
     REQUIRE(pause.status == 200);
     CHECK(pause.body["paused"] == true);
+    CHECK(state()["counters"][0]["pause_reason"] == "Nghỉ trưa");  // a console opened during the break knows why
     REQUIRE(h.act("/api/counters/1/resume", json::object(), h.staff1).status == 200);
+    CHECK(state()["counters"][0]["pause_reason"] == "");
     const json t = h.issue("A");
     h.next(1, h.staff1);
     CHECK(h.act("/api/counters/1/sign-out", json::object(), h.staff1).body["error"]["code"] == "counter_busy");
@@ -155,6 +160,8 @@ TEST_CASE("staff sign in and out of their counter, a break carries its reason, a
     auto out = h.act("/api/counters/1/sign-out", json::object(), h.staff1);
     REQUIRE(out.status == 200);
     CHECK(out.body["staff"] == "");
+    CHECK(state()["counters"][0]["signed_in"] == "");  // nobody, though staff1 acted there last
+    CHECK(state()["counters"][0]["staff"] == "staff1");
 }
 
 TEST_CASE("a dossier named at a counter's finish shows in its lookup where and when it was handed in and what came of it", "[counter-day][api][dossier]") {

@@ -458,8 +458,11 @@ json snapshot_json(const Engine& engine) {
     for (const auto& k : s.center.counters) {
         const CounterStatus& st = s.counters.at(k.id);
         const Ticket* t = st.ticket ? engine.ticket(st.ticket) : nullptr;
+        // `staff` is filled in by the API (the last who acted, when nobody is signed in);
+        // `signed_in` is the engine's own word, empty when nobody is.
         counters.push_back({{"id", k.id}, {"name", k.name}, {"tiers", k.tiers}, {"paused", st.paused},
-                            {"ticket", t ? ticket_to_json(*t) : json(nullptr)}, {"staff", st.staff}});
+                            {"pause_reason", st.pause_reason}, {"ticket", t ? ticket_to_json(*t) : json(nullptr)},
+                            {"staff", st.staff}, {"signed_in", st.staff}});
     }
     for (const auto& c : s.recent_calls)
         calls.push_back({{"ticket", c.ticket}, {"number", c.number}, {"service", c.service}, {"counter", c.counter},
@@ -469,6 +472,7 @@ json snapshot_json(const Engine& engine) {
             waiting.push_back(ticket_to_json(t));
     return {{"seq", s.seq}, {"day", s.day}, {"center", {{"name", s.center.name}, {"level", s.center.level}}},
             {"services", services}, {"counters", counters}, {"recent_calls", calls}, {"tickets", waiting},
+            {"policy", {{"park_max_minutes", s.center.policy.park_max_minutes}}},  // the console's park dialog
             {"categories", center_to_json(s.center)["categories"]}};
 }
 

@@ -457,11 +457,13 @@ void Engine::fold(const EventBody& body, int64_t at) {
         [&](const CounterPaused& e) {
             CounterStatus& k = state_.counters[e.counter];
             k.paused = true;
+            k.pause_reason = e.reason;
             k.free_since = 0;
         },
         [&](const CounterResumed& e) {
             CounterStatus& k = state_.counters[e.counter];
             k.paused = false;
+            k.pause_reason.clear();
             if (!k.ticket) k.free_since = at;
         },
         [&](const TicketRated& e) { held(e.ticket).rating = e.rating; },

@@ -31,6 +31,7 @@ struct CounterStatus {
     int priority_streak = 0;   // priority calls in a row while normal tickets waited
     int booked_streak = 0;     // booked calls in a row while walk-ins waited
     std::string staff{};       // signed in here (issue 22), or empty
+    std::string pause_reason{};  // why it is on a break ("Nghỉ giải lao"), while paused
     // Since when the counter has been free and not on a break (UTC ms), 0 when it is
     // not: a call's idle time is counted from here (TicketCalled::idle_ms).
     int64_t free_since = 0;

@@ -238,6 +238,9 @@ describe("the counter's real day", () => {
     assert.equal((await counterOf(11)).paused, true);
     const paused = (await eventsAfter(page, since)).filter((e) => e.type === 'counter_paused' && e.counter === 11);
     assert.deepEqual(paused.map((e) => [e.reason, e.by]), [['Họp', 'staff11']]);
+    await page.reload();  // a console opened during the break reads its reason from the snapshot
+    await page.waitForSelector('.badge.paused[data-reason="Họp"]');
+    assert.equal((await counterOf(11)).signed_in, 'staff11');
     await page.keyboard.press('p');  // resuming asks nothing
     await page.waitForSelector('.badge.paused', { state: 'detached' });
 
@@ -258,6 +261,7 @@ describe("the counter's real day", () => {
 
     await page.click('button[data-action="logout"]');
     await page.waitForSelector('input[name=user]');
+    assert.equal((await counterOf(11)).signed_in, '', 'nobody signed in, though staff11 acted there last');
     const signs = (await eventsAfter(page, since)).filter((e) => e.type.startsWith('staff_signed') && e.counter === 11);
     assert.deepEqual(signs.map((e) => [e.type, e.staff]), [['staff_signed_in', 'staff11'], ['staff_signed_out', 'staff11']]);
     await page.context().close();

@@ -324,7 +324,7 @@ function Console({ me }: { me: Me }) {
       </main>
       {about('transfer') && <TransferDialog state={state} counter={counter} onSend={(b) => act('transfer', b)} onClose={close} />}
       {asking?.kind === 'call' && <CallDialog ticket={asking.ticket} counter={counter} onClose={close} />}
-      {about('park') && <ParkDialog ticket={ticket!} onClose={close} />}
+      {about('park') && <ParkDialog ticket={ticket!} most={state.policy?.park_max_minutes} onClose={close} />}
       {asking?.kind === 'pause' && <PauseDialog counter={counter} onClose={close} />}
       {about('finish') && <FinishDialog state={state} ticket={ticket!} onClose={close} />}
       <ErrorLine error={error} onClose={() => setError('')} />

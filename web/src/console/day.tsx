@@ -23,7 +23,7 @@ const refusals: Record<string, Parameters<typeof t>[0]> = {
 export function dayError(e: unknown): string {
   if (!(e instanceof ApiError) || !refusals[e.code]) return errorText(e);
   const words = t(refusals[e.code]);
-  // "a ticket is parked for 1 to 30 minutes": the center's limit, which the snapshot does not carry.
+  // "a ticket is parked for 1 to 30 minutes": the center's limit (an older server's snapshot lacks it).
   const most = e.code === 'bad_minutes' ? /to (\d+) minutes/.exec(e.message)?.[1] : undefined;
   return most ? `${words} (1–${most} ${t('minutes')})` : words;
 }
@@ -153,15 +153,16 @@ export function CallDialog({ ticket, counter, onClose }: { ticket: Ticket; count
 }
 
 // The ticket being served goes to fetch a paper: out of every line for some minutes.
-export function ParkDialog({ ticket, onClose }: { ticket: Ticket; onClose: () => void }) {
-  const [minutes, setMinutes] = useState('15');
+// `most`: the center's limit in minutes (policy.park_max_minutes), when the server says it.
+export function ParkDialog({ ticket, most, onClose }: { ticket: Ticket; most?: number; onClose: () => void }) {
+  const [minutes, setMinutes] = useState(String(Math.min(15, most ?? 15)));
   const [reason, setReason] = useState(presetsOf('day_park_presets')[0]);
   const { pending, error, send } = useSend(onClose);
   return (
     <Dialog name="park" title={fill(t('day_park_title'), { number: ticket.number })} onClose={onClose}
       onSubmit={() => send(`/api/tickets/${ticket.id}/park`, { minutes: Number(minutes), reason: reason.trim() })}>
-      <label>{t('day_park_minutes')}
-        <input name="minutes" type="number" min={1} step={1} inputMode="numeric" value={minutes} data-autofocus=""
+      <label>{t('day_park_minutes')}{most ? ` (1–${most})` : ''}
+        <input name="minutes" type="number" min={1} max={most} step={1} inputMode="numeric" value={minutes} data-autofocus=""
           onInput={(e) => setMinutes(e.currentTarget.value)} />
       </label>
       <Presets list={presetsOf('day_park_presets')} value={reason} onPick={setReason} />
@@ -227,8 +228,8 @@ export function ParkedList({ state, counter, ticket, now, onError }: {
   );
 }
 
-// Who is at the counter: the one signed in when an event said so, else what the
-// snapshot says (the one signed in, or the last who acted there).
+// Who is at the counter: the one signed in ('' nobody); from an older server whose
+// snapshot lacks `signed_in`, the one it names (signed in, or the last who acted there).
 const staffOf = (counter: Counter) => counter.signed_in ?? counter.staff;
 
 // Who is signed in at this counter; someone else (a manager covering) may take it over.

@@ -61,10 +61,10 @@ export interface Counter {
   paused: boolean;
   ticket: number; // 0: free
   staff: string; // as the server's snapshot says: the one signed in here (issue 22), else the last who acted here
-  signed_in?: string; // who is signed in, once an event said so ('' nobody); the snapshot does not tell it apart
+  signed_in?: string; // who is signed in ('' nobody): the snapshot's word, then the events
   last_by?: string; // the last who acted here, from the events
   since: number; // when its current state began, ms
-  pause_reason?: string; // the break's reason, from its event (the snapshot does not carry it)
+  pause_reason?: string; // the break's reason: the snapshot's, then its event
 }
 
 export interface Category {
@@ -103,6 +103,7 @@ export interface QueueState {
   // Newest last, for rating tablets and the console's "Tiếp theo": where the visit goes next, if it goes on.
   finished: { ticket: number; number: string; counter: number; at: number; next_step?: string }[];
   clock?: ClockStatus; // absent from a server that does not report it
+  policy?: { park_max_minutes: number }; // absent from an older server
 }
 
 export type LinkState = 'connecting' | 'online' | 'offline';
@@ -207,12 +208,12 @@ function fromSnapshot(s: any): QueueState {
     if (k.ticket) tickets.set(k.ticket.id, k.ticket);
     const t = k.ticket;
     return { id: k.id, name: k.name, tiers: k.tiers, paused: k.paused, ticket: t ? t.id : 0, staff: k.staff ?? '',
-             since: t ? t.started_at || t.called_at : 0 };
+             since: t ? t.started_at || t.called_at : 0, signed_in: k.signed_in, pause_reason: k.pause_reason || undefined };
   });
   const devices = new Map<string, DeviceStatus>();
   for (const d of s.devices ?? []) devices.set(d.device, d);
   return { seq: s.seq, day: s.day, center: s.center, services: s.services, counters, categories: s.categories,
-           tickets, devices, calls: 0, finished: [], clock: s.clock };
+           tickets, devices, calls: 0, finished: [], clock: s.clock, policy: s.policy };
 }
 
 // One event folded into the state, as the engine folds it.
