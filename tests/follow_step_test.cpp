@@ -9,21 +9,11 @@
 #include "public_client.hpp"
 
 using testing::PhoneStream;
+using testing::until;
 using testing::TestServer;
 using json = nlohmann::json;
 
 namespace {
-
-// Reads the stream until a view satisfies `done` (a bounded number of messages).
-template <class Pred>
-json until(PhoneStream& phone, Pred done) {
-    for (int i = 0; i < 20; ++i) {
-        json v = phone.next();
-        if (done(v)) return v;
-    }
-    FAIL("the view never came");
-    return {};
-}
 
 json steps(std::initializer_list<std::array<const char*, 3>> list) {
     json out = json::array();

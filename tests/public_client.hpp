@@ -55,4 +55,15 @@ struct PhoneStream {
     }
 };
 
+// Reads the stream until a view satisfies `done` (a bounded number of messages).
+template <class Pred>
+json until(PhoneStream& phone, Pred done) {
+    for (int i = 0; i < 20; ++i) {
+        json v = phone.next();
+        if (done(v)) return v;
+    }
+    FAIL("the view never came");
+    return {};
+}
+
 }  // namespace testing

@@ -13,6 +13,7 @@
 #include "sqlite/sqlite.hpp"
 
 using testing::PhoneStream;
+using testing::until;
 using testing::Taken;
 using testing::TestServer;
 using testing::take_ticket;
@@ -36,17 +37,6 @@ std::vector<std::pair<std::string, std::string>> logged(TestServer& s) {
 
 void next_call(TestServer& s, const std::string& staff, int counter) {
     REQUIRE(s.post("/api/counters/" + std::to_string(counter) + "/next", json::object(), staff).status == 200);
-}
-
-// Reads the stream until a view satisfies `done` (a bounded number of messages).
-template <class Pred>
-json until(PhoneStream& phone, Pred done) {
-    for (int i = 0; i < 20; ++i) {
-        json v = phone.next();
-        if (done(v)) return v;
-    }
-    FAIL("the view never came");
-    return {};
 }
 
 }  // namespace
