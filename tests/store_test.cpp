@@ -293,3 +293,27 @@ TEST_CASE("the visit views: a row per step with its outcome, every call, the shi
     CHECK(scalar(s, "SELECT to_at - from_at FROM staff_time WHERE kind = 'break' AND reason = 'Nghỉ trưa' AND staff = 'staff1'") ==
           30 * 60'000);
 }
+
+TEST_CASE("a shift and a break left open at midnight stay that day's: the next day's sign-out and resume close only their own", "[store][visit]") {
+    TempDir dir;
+    store::Store s(dir.path / "center.db");
+    Day d;
+    d.run(SignIn{1, "staff1"});
+    REQUIRE(d.run(SetCounterPaused{1, true, "Họp"}).ok());  // the tab closed on a break, nobody signed out
+    d.clock.advance_minutes(24 * 60);
+    d.run(IssueTicket{"A", "normal", "k"});  // the next day opens (and the engine forgets yesterday's sign-in)
+    d.run(SignIn{1, "staff1"});
+    REQUIRE(d.run(SetCounterPaused{1, false}).ok());  // still paused from yesterday: back at the counter
+    REQUIRE(d.run(SetCounterPaused{1, true, "Nghỉ giải lao"}).ok());
+    d.clock.advance_minutes(10);
+    d.run(SetCounterPaused{1, false});
+    d.clock.advance_minutes(50);
+    d.run(SignOut{1});
+    s.append(d.events);
+    const std::string first = std::to_string(d.events.front().day);
+    CHECK(scalar(s, "SELECT COUNT(*) FROM staff_time WHERE to_at IS NULL AND day = " + first) == 2);  // yesterday's shift and break
+    CHECK(scalar(s, "SELECT COUNT(*) FROM staff_time WHERE to_at IS NULL") == 2);
+    CHECK(scalar(s, "SELECT to_at - from_at FROM staff_time WHERE kind = 'shift' AND day > " + first) == 60 * 60'000);
+    CHECK(scalar(s, "SELECT to_at - from_at FROM staff_time WHERE kind = 'break' AND day > " + first) == 10 * 60'000);
+    CHECK(scalar(s, "SELECT COUNT(*) FROM staff_time WHERE kind = 'break' AND staff = 'staff1' AND day > " + first) == 1);
+}

@@ -263,6 +263,23 @@ TEST_CASE("staff time: idle while a citizen waited counts from the later of free
     REQUIRE(change.events.size() == 2);
     CHECK(std::get<StaffSignedOut>(change.events[0].body).staff == "staff1");
     CHECK(std::get<StaffSignedIn>(change.events[1].body).staff == "staff9");
+
+    // A parked ticket waited in no line: calling it back after 20 free minutes is no idle time.
+    const int64_t w = h.issue("A");
+    REQUIRE(h.next(1) == w);
+    REQUIRE(h.run(Park{w, 1, 25, "Đi bổ sung giấy tờ"}).ok());
+    h.clock.advance_minutes(20);
+    REQUIRE(h.run(ReturnParked{w, 1}).ok());
+    CHECK(h.last<TicketReturned>()->idle_ms == 0);
+    // Nobody signed in: a pause and resume, a finish, then a call carry no staff's idle time.
+    REQUIRE(h.run(TicketAction{Action::finish, w, 1}).ok());
+    CHECK(h.code(SignOut{1}) == "ok");
+    REQUIRE(h.run(SetCounterPaused{1, true, "Họp"}).ok());
+    REQUIRE(h.run(SetCounterPaused{1, false}).ok());
+    const int64_t x = h.issue("A");
+    h.clock.advance_minutes(7);
+    REQUIRE(h.next(1) == x);
+    CHECK(h.last<TicketCalled>()->idle_ms == 0);
 }
 
 // ---------------------------------------------------------------- random runs

@@ -135,7 +135,9 @@ std::optional<Error> Engine::decide_return(const ReturnParked& c, const common::
     if (c.counter != t->parked_by && !k->serves(t->service))
         return {{"not_your_service", "counter " + std::to_string(c.counter) + " does not serve " + t->service, 403}};
     if (auto e = free_for_call(st->second, now, out)) return e;
-    out.push_back(TicketReturned{t->id, t->number, t->service, c.counter, idle_before(st->second, *t, now)});
+    // A parked ticket was in no line: the counter's free time before it is not time a
+    // citizen waited for it (the idle time of a return is 0; a next call counts its own).
+    out.push_back(TicketReturned{t->id, t->number, t->service, c.counter, 0});
     return std::nullopt;
 }
 
@@ -196,9 +198,10 @@ std::optional<Error> Engine::decide_call_ticket(const CallTicket& c, const commo
     return std::nullopt;
 }
 
-// The time the counter was free and not on a break while this ticket waited.
+// The time the counter was free, with its staff signed in and not on a break, while
+// this ticket waited. Nobody signed in: no staff, so no staff's idle time.
 int64_t Engine::idle_before(const CounterStatus& counter, const Ticket& t, const common::Instant& now) const {
-    if (counter.free_since == 0 || counter.ticket) return 0;
+    if (counter.free_since == 0 || counter.ticket || counter.staff.empty()) return 0;
     return std::max<int64_t>(0, now.ms - std::max(counter.free_since, t.queued_at));
 }
 

@@ -36,11 +36,13 @@ Store::VisitStatements::VisitStatements(sqlite::Database& db)
       call_insert(db, "INSERT INTO calls(seq, day, at, ticket, number, service, counter, staff, out_of_order, reason, returned, idle_ms) "
                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULLIF(?8, ''), ?9, NULLIF(?10, ''), ?11, ?12)"),
       shift_open(db, "INSERT INTO staff_time(day, counter, staff, kind, from_at) VALUES (?1, ?2, ?3, 'shift', ?4)"),
-      shift_close(db, "UPDATE staff_time SET to_at = ?3 WHERE counter = ?1 AND staff = ?2 AND to_at IS NULL"),
+      // Only the day's own rows: a shift or break left open on an earlier day (a new day
+      // signs everyone out without an event) ends at that day's end, in the statistics.
+      shift_close(db, "UPDATE staff_time SET to_at = ?3 WHERE counter = ?1 AND staff = ?2 AND to_at IS NULL AND day = ?4"),
       break_open(db, "INSERT INTO staff_time(day, counter, staff, kind, from_at, reason) "
-                     "SELECT ?1, ?2, COALESCE((SELECT staff FROM staff_time WHERE counter = ?2 AND kind = 'shift' AND to_at IS NULL "
+                     "SELECT ?1, ?2, COALESCE((SELECT staff FROM staff_time WHERE counter = ?2 AND kind = 'shift' AND to_at IS NULL AND day = ?1 "
                      "ORDER BY id DESC LIMIT 1), ''), 'break', ?3, NULLIF(?4, '')"),
-      break_close(db, "UPDATE staff_time SET to_at = ?2 WHERE counter = ?1 AND kind = 'break' AND to_at IS NULL"),
+      break_close(db, "UPDATE staff_time SET to_at = ?2 WHERE counter = ?1 AND kind = 'break' AND to_at IS NULL AND day = ?3"),
       step_last(db, "SELECT step + 1, day, number FROM steps WHERE ticket = ?1 ORDER BY step DESC LIMIT 1") {}
 
 #undef CURRENT
@@ -83,12 +85,12 @@ void Store::update_visit_views(const engine::Event& e) {
         } else if constexpr (std::is_same_v<T, StaffSignedIn>) {
             s.shift_open.bind(1, e.day).bind(2, b.counter).bind(3, b.staff).bind(4, e.at).run();
         } else if constexpr (std::is_same_v<T, StaffSignedOut>) {
-            s.break_close.bind(1, b.counter).bind(2, e.at).run();
-            s.shift_close.bind(1, b.counter).bind(2, b.staff).bind(3, e.at).run();
+            s.break_close.bind(1, b.counter).bind(2, e.at).bind(3, e.day).run();
+            s.shift_close.bind(1, b.counter).bind(2, b.staff).bind(3, e.at).bind(4, e.day).run();
         } else if constexpr (std::is_same_v<T, CounterPaused>) {
             s.break_open.bind(1, e.day).bind(2, b.counter).bind(3, e.at).bind(4, b.reason).run();
         } else if constexpr (std::is_same_v<T, CounterResumed>) {
-            s.break_close.bind(1, b.counter).bind(2, e.at).run();
+            s.break_close.bind(1, b.counter).bind(2, e.at).bind(3, e.day).run();
         } else if constexpr (std::is_same_v<T, DayOpened>) {
             db_.exec("UPDATE steps SET state = 'expired' WHERE state IN ('waiting', 'called', 'serving', 'no_show', 'parked') "
                      "AND day < " + std::to_string(b.day));
