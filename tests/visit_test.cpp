@@ -8,6 +8,9 @@
 
 #include "engine/codec.hpp"
 #include "engine/engine.hpp"
+#include "sqlite/sqlite.hpp"
+#include "store/store.hpp"
+#include "temp_dir.hpp"
 #include "test_center.hpp"
 
 using namespace engine;
@@ -412,21 +415,60 @@ struct VisitRun {
     }
 };
 
-// The time a ticket spent from its issue to its last finish is the sum of its
-// steps' waits and services, parked time inside the service.
-void check_visit_times(const std::vector<Event>& log, const Engine& e) {
-    std::map<int64_t, int64_t> entered, total, issued, ended;
+// The steps view (store/visit_views.cpp) against the log, step by step: when each
+// step went into line, was first called and finished, and its parked time, as the
+// events tell them; and a done visit's steps join end to end, so that its waits,
+// services and parks add up to its whole time from issue to last finish.
+void check_visit_times(const std::vector<Event>& log) {
+    struct Step { int64_t queued = 0, called = 0, finished = 0, parked_ms = 0, parked_at = 0; };
+    std::map<std::pair<int64_t, int>, Step> want;
+    std::map<int64_t, int> at_step;  // ticket → the step it is at
+    std::map<int64_t, int64_t> issued;
     for (const auto& ev : log) {
-        if (auto* i = std::get_if<TicketIssued>(&ev.body)) entered[i->ticket.id] = issued[i->ticket.id] = ev.at;
-        if (auto* f = std::get_if<TicketFinished>(&ev.body)) {
-            total[f->ticket] += ev.at - entered[f->ticket];
-            entered[f->ticket] = ev.at;
-            ended[f->ticket] = ev.at;
+        auto here = [&](int64_t t) -> Step& { return want[{t, at_step[t]}]; };
+        if (auto* i = std::get_if<TicketIssued>(&ev.body)) {
+            at_step[i->ticket.id] = 0;
+            here(i->ticket.id).queued = issued[i->ticket.id] = ev.at;
+        } else if (auto* c = std::get_if<TicketCalled>(&ev.body)) {
+            if (!here(c->ticket).called) here(c->ticket).called = ev.at;
+        } else if (auto* p = std::get_if<TicketParked>(&ev.body)) {
+            here(p->ticket).parked_at = ev.at;
+        } else if (auto* r = std::get_if<TicketReturned>(&ev.body)) {
+            here(r->ticket).parked_ms += ev.at - here(r->ticket).parked_at;
+        } else if (auto* f = std::get_if<TicketFinished>(&ev.body)) {
+            here(f->ticket).finished = ev.at;
+            if (f->next_step.empty()) continue;
+            ++at_step[f->ticket];
+            here(f->ticket).queued = ev.at;
         }
-        if (std::holds_alternative<DayOpened>(ev.body)) entered.clear(), total.clear(), issued.clear(), ended.clear();
     }
-    for (const auto& [id, t] : e.state().tickets)
-        if (t.state == TicketState::done) REQUIRE(total[id] == ended[id] - issued[id]);
+    testing::TempDir dir;
+    store::Store store(dir.path / "center.db");
+    store.append(log);
+    sqlite::Statement q(store.db(), "SELECT ticket, step, queued_at, called_at, finished_at, parked_ms FROM steps "
+                                    "WHERE state = 'done' ORDER BY ticket, step");
+    std::map<int64_t, int64_t> joined;  // ticket → the sum of its done steps' times
+    std::map<int64_t, std::pair<int, int64_t>> last;  // ticket → its last done step and when it finished
+    int rows = 0;
+    while (q.step()) {
+        const int64_t ticket = q.int_at(0);
+        const int step = static_cast<int>(q.int_at(1));
+        CAPTURE(ticket, step);
+        const Step& w = want.at({ticket, step});
+        REQUIRE(q.int_at(2) == w.queued);
+        REQUIRE((q.null_at(3) ? 0 : q.int_at(3)) == w.called);
+        REQUIRE(q.int_at(4) == w.finished);
+        REQUIRE(q.int_at(5) == w.parked_ms);
+        REQUIRE(w.called >= w.queued);
+        REQUIRE(w.finished - w.called >= w.parked_ms);  // parked inside the service
+        if (step > 0) REQUIRE(w.queued == want.at({ticket, step - 1}).finished);  // end to end
+        joined[ticket] += (w.called - w.queued) + (w.finished - w.called - w.parked_ms) + w.parked_ms;
+        last[ticket] = {step, w.finished};
+        ++rows;
+    }
+    REQUIRE(rows > 0);
+    for (const auto& [ticket, l] : last)
+        if (l.first == at_step[ticket]) REQUIRE(joined[ticket] == l.second - issued[ticket]);  // a whole visit, done
 }
 
 }  // namespace
@@ -438,9 +480,9 @@ TEST_CASE("random days with visits, parks and chosen calls keep every invariant,
         for (int day = 0; day < 3; ++day) {
             for (int i = 0; i < 400; ++i) run.step();
             run.drain();
-            check_visit_times(run.log, run.e);
             if (day < 2) run.clock.next_day();
         }
+        check_visit_times(run.log);
         Engine replayed;
         for (const auto& ev : run.log) {
             Event back = ev;
