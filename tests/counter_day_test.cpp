@@ -191,6 +191,7 @@ TEST_CASE("a dossier named at a counter's finish shows in its lookup where and w
     REQUIRE(r.body["visits"].size() == 1);
     const json& v = r.body["visits"][0];
     CHECK(v["at"] == handed_in);
+    CHECK(v["at_local"] == "08:01 24/11/2026");  // in the center's zone, whatever the phone's
     CHECK(v["counter"] == 2);
     CHECK(v["service"] == "B");
     CHECK(v["service_name"] == "Đất đai");

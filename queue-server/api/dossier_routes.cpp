@@ -33,10 +33,20 @@ Names names_of(const engine::Center& center) {
     return n;
 }
 
-json visits_json(const std::vector<dossier::Visit>& visits, const Names& names) {
+// "08:12 24/11/2026" in the center's zone: a phone's own zone may be another.
+std::string local_text(const common::LocalCalendar& calendar, int64_t ms) {
+    const auto at = calendar.at(ms);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%02d:%02d %02d/%02d/%04d", at.minute / 60, at.minute % 60, at.day % 100, at.day / 100 % 100,
+                  at.day / 10000);
+    return buf;
+}
+
+json visits_json(const std::vector<dossier::Visit>& visits, const Names& names, const common::LocalCalendar& calendar) {
     json out = json::array();
     for (const auto& v : visits) {
-        json j = {{"at", v.finished_at}, {"counter", v.counter}, {"service", v.service}};
+        json j = {{"at", v.finished_at}, {"at_local", local_text(calendar, v.finished_at)}, {"counter", v.counter},
+                  {"service", v.service}};
         if (const auto k = names.counters.find(v.counter); k != names.counters.end() && !k->second.empty())
             j["counter_name"] = k->second;
         if (const auto s = names.services.find(v.service); s != names.services.end()) {
@@ -76,10 +86,11 @@ void look_up_dossier_for(Core& core, const Call& call, const std::string& who, R
     core.lookups().succeeded(*code);
     json view = dossier::public_view(*d, today_local(core.calendar(), now_ms));
     if (core.options().stats_db.empty()) return respond(ok_json(view));
-    core.offload(Work::reports, [db = core.options().stats_db, code = *code, view = std::move(view),
-                                 names = names_of(core.engine().state().center)]() mutable {
+    // The dossier's own code (as the backend wrote it), the one a counter types from the receipt.
+    core.offload(Work::reports, [db = core.options().stats_db, code = d->code, view = std::move(view),
+                                 names = names_of(core.engine().state().center), calendar = core.calendar()]() mutable {
         try {
-            view["visits"] = visits_json(dossier::visits_of(db, code), names);
+            view["visits"] = visits_json(dossier::visits_of(db, code), names, calendar);
         } catch (const std::exception&) {
             view["visits"] = json::array();  // the status is what was asked; the visits are a courtesy
         }

@@ -11,7 +11,7 @@ import { Page, useLanguage } from './ui';
 
 interface Status { code: number; label: string; text: string; english: string }
 interface Step extends Status { at: number; note?: string }
-interface Visit { at: number; counter: number; counter_name?: string; service: string; service_name?: string;
+interface Visit { at: number; at_local?: string; counter: number; counter_name?: string; service: string; service_name?: string;
   service_name_en?: string; result?: string }
 interface Dossier {
   code: string;
@@ -93,7 +93,7 @@ function Visits({ visits }: { visits?: Visit[] }) {
       <h3>{t('visits')}</h3>
       <ul class="timeline visits">
         {visits.map((v) => (
-          <li data-visit={v.counter}><time>{new Date(v.at).toLocaleString(locale, { dateStyle: 'short', timeStyle: 'short' })}</time> {visitText(v)}</li>
+          <li data-visit={v.counter}><time>{v.at_local ?? new Date(v.at).toLocaleString(locale, { dateStyle: 'short', timeStyle: 'short' })}</time> {visitText(v)}</li>
         ))}
       </ul>
     </>
