@@ -70,8 +70,9 @@ Outcome Engine::handle(const Command& command, const common::Instant& now, const
         apply(e);
         out.events.push_back(std::move(e));
     };
-    // Bookings whose time ran out are no-shows first (yesterday's too, before the
-    // day that forgets them opens); a new local day starts with its first command.
+    // Parked tickets and bookings whose time ran out are no-shows first (yesterday's
+    // too, before the day that forgets them opens); a new local day starts with its
+    // first command.
     for (auto& body : overdue_parked(now)) emit(std::move(body));
     for (auto& body : overdue_bookings(now)) emit(std::move(body));
     if (now.day > state_.day) emit(DayOpened{now.day});
