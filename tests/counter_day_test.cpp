@@ -201,3 +201,44 @@ TEST_CASE("a dossier named at a counter's finish shows in its lookup where and w
     // The phone's public lookup says the same.
     CHECK(h.s.call("GET", "/api/public/dossiers/" + code + "?check=1234").body["visits"] == r.body["visits"]);
 }
+
+TEST_CASE("the hall's devices get the stream and the state without the staff's reasons and the dossier - staff get them whole", "[counter-day][api][privacy]") {
+    Hall h;
+    const int64_t since = h.s.seq();
+    const json chosen = h.issue("C"), parked = h.issue("A"), handed = h.issue("B");
+    REQUIRE(h.act("/api/counters/3/call", {{"ticket", chosen["id"]}, {"reason", "Người dùng máy trợ thính"}}, h.staff3).status == 200);
+    REQUIRE(h.next(1, h.staff1)["id"] == parked["id"]);
+    REQUIRE(h.act(Hall::ticket(parked, "park"), {{"minutes", 10}, {"reason", "Thiếu bản sao CCCD"}}, h.staff1).status == 200);
+    REQUIRE(h.next(2, h.staff2)["id"] == handed["id"]);
+    const json outcome = {{"procedure", "1.001193"}, {"dossier", "000.00.01.H29-261124-0009"}, {"result", "received"}};
+    REQUIRE(h.act(Hall::ticket(handed, "finish"), {{"outcome", outcome}}, h.staff2).status == 200);
+
+    auto read_all = [&](const std::string& token) {
+        WsClient ws(h.s.port, token, since);
+        std::string all;
+        for (int seen = 0; seen < 3;) {  // the call, the park, the finish
+            const json m = ws.next();
+            all += m.dump();
+            if (m["type"] == "ticket_parked" || (m["type"] == "ticket_called" && m.value("out_of_order", false)) ||
+                (m["type"] == "ticket_finished" && m.contains("outcome")))
+                ++seen;
+        }
+        return all;
+    };
+    const std::string board = read_all(h.s.display), staff = read_all(h.staff3);
+    for (const char* words : {"máy trợ thính", "CCCD", "261124-0009"}) {
+        CAPTURE(words);
+        CHECK(board.find(words) == std::string::npos);
+        CHECK(staff.find(words) != std::string::npos);
+    }
+    CHECK(board.find("\"out_of_order\":true") != std::string::npos);  // what happened, without why
+    CHECK(board.find("\"result\":\"received\"") != std::string::npos);
+    const std::string kiosk_state = h.s.call("GET", "/api/state", "", h.s.kiosk).raw;
+    CHECK(kiosk_state.find("CCCD") == std::string::npos);
+    CHECK(h.s.call("GET", "/api/state", "", h.staff1).raw.find("CCCD") != std::string::npos);
+    // A display that joins with a snapshot (no resumable seq) gets it without them too.
+    WsClient fresh(h.s.port, h.s.display, 0);
+    const json snap = fresh.next();
+    REQUIRE(snap["type"] == "snapshot");
+    CHECK(snap.dump().find("CCCD") == std::string::npos);
+}

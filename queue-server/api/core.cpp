@@ -1,6 +1,8 @@
 // core: admission by the route table, dispatch, commands and durable replies (see core.hpp).
 #include "api/core.hpp"
 
+#include "api/device_view.hpp"
+
 #include <charconv>
 #include <spdlog/spdlog.h>
 
@@ -68,7 +70,8 @@ Core::Core(store::Store& store, Options options)
     store_.for_each_event(0, [&](const engine::Event& e) {
         engine_.apply(e);
         note_staff(e);
-        if (e.seq > resumable_from) hub_.remember(e.seq, std::make_shared<const std::string>(dump(engine::event_to_json(e))));
+        if (e.seq > resumable_from)
+            hub_.remember(e.seq, std::make_shared<const std::string>(dump(engine::event_to_json(e))), device_text(e));
         last_at = std::max(last_at, e.at);
     });
     clock_.set_last_logged(last_at);
@@ -83,7 +86,8 @@ std::optional<engine::Error> Core::run_startup(const engine::Command& command) {
     auto out = engine_.handle(command, now());
     if (!out.events.empty()) {
         store_.append(out.events);
-        for (const auto& e : out.events) hub_.remember(e.seq, std::make_shared<const std::string>(dump(engine::event_to_json(e))));
+        for (const auto& e : out.events)
+            hub_.remember(e.seq, std::make_shared<const std::string>(dump(engine::event_to_json(e))), device_text(e));
         durability_.set_seq(engine_.state().seq);
     }
     return out.error;
@@ -293,7 +297,7 @@ void Core::published(const std::vector<engine::Event>& events) {
     for (const auto& e : events) {
         note_staff(e);
         count_published(e);
-        hub_.publish(e.seq, std::make_shared<const std::string>(dump(engine::event_to_json(e))));
+        hub_.publish(e.seq, std::make_shared<const std::string>(dump(engine::event_to_json(e))), device_text(e));
     }
     followers_after(events);
     watch_booking_deadlines();
@@ -312,7 +316,7 @@ void Core::subscribe(const std::shared_ptr<Subscriber>& s, const Principal& who,
         return;
     }
     // Too old, or new: a snapshot, sent once what it shows is durable, then what came after it.
-    json message = {{"type", "snapshot"}, {"seq", engine_.state().seq}, {"state", snapshot()}};
+    json message = {{"type", "snapshot"}, {"seq", engine_.state().seq}, {"state", snapshot_for(who.role)}};
     if (options_.catalog) message["catalog_version"] = options_.catalog->version();
     auto text = std::make_shared<const std::string>(dump(message));
     const int64_t seq = engine_.state().seq;
@@ -342,6 +346,12 @@ int counter_of(const engine::EventBody& body) {
 void Core::note_staff(const engine::Event& e) {
     if (e.by.empty()) return;
     if (const int counter = counter_of(e.body)) counter_staff_[counter] = e.by;
+}
+
+json Core::snapshot_for(Role role) const {
+    json s = snapshot();
+    if (is_hall_device(role)) strip_for_devices(s);
+    return s;
 }
 
 json Core::snapshot() const {

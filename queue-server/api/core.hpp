@@ -169,6 +169,7 @@ public:
     void post(Task task) { post_(std::move(task)); }
     void broadcast(const json& message);  // a notice outside the event log (no seq), to live clients
     json snapshot() const;  // the engine's, with who works at each counter, device states and the clock
+    json snapshot_for(Role role) const;  // the same as `role` may see it (hall devices: device_view.hpp)
     json phone_settings_json() const;  // {public_url, display_qr}: in the snapshot and after a resume
     Reply ticket_reply(int64_t id, int status = 200) const;
     json ticket_json(const engine::Ticket& t) const;  // with its service's names

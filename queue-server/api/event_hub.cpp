@@ -1,13 +1,19 @@
 // event_hub: recent events, resume with flow control, and closing ended clients (see event_hub.hpp).
 #include "api/event_hub.hpp"
 
+#include "api/device_view.hpp"
+
 #include <vector>
 
 namespace api {
 
-void EventHub::remember(int64_t seq, Text text) {
+EventHub::Sub EventHub::sub_of(const std::shared_ptr<Subscriber>& s, const Principal& who, int64_t last_sent) {
+    return {s, who, last_sent, is_hall_device(who.role)};
+}
+
+void EventHub::remember(int64_t seq, Text text, Text devices) {
     if (recent_.empty()) first_seq_ = seq;
-    recent_.push_back(std::move(text));
+    recent_.push_back({std::move(text), std::move(devices)});
     if (recent_.size() > window_) {
         recent_.pop_front();
         ++first_seq_;
@@ -19,10 +25,11 @@ bool EventHub::holds_after(int64_t since) const {
     return since == newest || (!recent_.empty() && since + 1 >= first_seq_ && since < newest);
 }
 
-void EventHub::publish(int64_t seq, Text text) {
-    remember(seq, text);
+void EventHub::publish(int64_t seq, Text text, Text devices) {
+    remember(seq, text, devices);
+    const Kept& kept = recent_.back();
     // Pick the targets first: a send may end a session, which unsubscribes it.
-    std::vector<std::shared_ptr<Subscriber>> targets;
+    std::vector<std::pair<std::shared_ptr<Subscriber>, bool>> targets;
     for (auto it = subs_.begin(); it != subs_.end();) {
         auto who = it->second.who.lock();
         if (!who) {
@@ -32,11 +39,11 @@ void EventHub::publish(int64_t seq, Text text) {
         // Only a caught-up client gets it now; one behind gets it in order as it drains.
         if (it->second.last_sent == seq - 1 && who->room() > 0) {
             it->second.last_sent = seq;
-            targets.push_back(std::move(who));
+            targets.emplace_back(std::move(who), it->second.device);
         }
         ++it;
     }
-    for (auto& who : targets) who->send(text);
+    for (auto& [who, device] : targets) who->send(kept.for_(device));
 }
 
 void EventHub::broadcast(Text text) {
@@ -49,13 +56,13 @@ void EventHub::broadcast(Text text) {
 bool EventHub::resume(const std::shared_ptr<Subscriber>& s, const Principal& who, int64_t since, int64_t durable_seq) {
     if (since <= 0 || since > durable_seq || !holds_after(since)) return false;
     Sub& sub = subs_[s.get()];
-    sub = {s, who, since};
+    sub = sub_of(s, who, since);
     pump(sub, *s);
     return true;
 }
 
 void EventHub::join_at(const std::shared_ptr<Subscriber>& s, const Principal& who, int64_t seq) {
-    subs_[s.get()] = {s, who, seq};
+    subs_[s.get()] = sub_of(s, who, seq);
 }
 
 void EventHub::drained(Subscriber* s) {
@@ -73,7 +80,7 @@ void EventHub::pump(Sub& sub, Subscriber& s) {
         return;
     }
     for (size_t room = s.room(); next < end && batch.size() < room; ++next)
-        batch.push_back(recent_[static_cast<size_t>(next - first_seq_)]);
+        batch.push_back(recent_[static_cast<size_t>(next - first_seq_)].for_(sub.device));
     sub.last_sent = next - 1;
     for (auto& text : batch) s.send(std::move(text));
 }

@@ -6,7 +6,9 @@
 // a snapshot instead (Core decides, as only it knows the state).
 //
 // Clients are remembered with who they are, so that a logout, an expired
-// session, a deleted user or a revoked device ends their stream too.
+// session, a deleted user or a revoked device ends their stream too, and so
+// that hall devices get an event's text without the staff's words when it has
+// one of its own (device_view.hpp).
 #pragma once
 #include <deque>
 #include <functional>
@@ -33,8 +35,9 @@ class EventHub {
 public:
     explicit EventHub(size_t window) : window_(window) {}
 
-    void remember(int64_t seq, Text text);  // at start: the log's newest events, sent to nobody
-    void publish(int64_t seq, Text text);   // a durable event: kept, and sent to whoever is caught up
+    // `devices`: the text for hall devices when it differs (nullptr: the same).
+    void remember(int64_t seq, Text text, Text devices = nullptr);  // at start: the log's newest events, sent to nobody
+    void publish(int64_t seq, Text text, Text devices = nullptr);   // a durable event: kept, and sent to whoever is caught up
     void broadcast(Text text);              // a notice outside the log (no seq), to live clients
     // Streams what the client missed after `since`, if the recent events still hold it; false if not.
     bool resume(const std::shared_ptr<Subscriber>& s, const Principal& who, int64_t since, int64_t durable_seq);
@@ -53,11 +56,17 @@ private:
         std::weak_ptr<Subscriber> who;
         Principal principal;
         int64_t last_sent = 0;
+        bool device = false;  // a hall device: gets the devices' text where there is one
     };
+    struct Kept {
+        Text all, devices;  // devices: nullptr when the same as all
+        const Text& for_(bool device) const { return device && devices ? devices : all; }
+    };
+    static Sub sub_of(const std::shared_ptr<Subscriber>& s, const Principal& who, int64_t last_sent);
     void pump(Sub& sub, Subscriber& s);  // sends what `sub` missed while it has room
 
     size_t window_;
-    std::deque<Text> recent_;  // events first_seq_, first_seq_ + 1, ...
+    std::deque<Kept> recent_;  // events first_seq_, first_seq_ + 1, ...
     int64_t first_seq_ = 1;
     std::map<Subscriber*, Sub> subs_;
 };

@@ -83,6 +83,8 @@ void me(Core&, const Call& call, Respond respond) {
     respond(ok_json({{"role", role_name(call.who->role)}, {"name", call.who->name}, {"counter", call.who->counter}}));
 }
 
-void state(Core& core, const Call&, Respond respond) { core.reply_when_durable(ok_json(core.snapshot()), std::move(respond)); }
+void state(Core& core, const Call& call, Respond respond) {
+    core.reply_when_durable(ok_json(core.snapshot_for(call.who->role)), std::move(respond));
+}
 
 }  // namespace api::handlers
