@@ -32,7 +32,7 @@ std::string sample_catalog() {
 //   08:00 staff1, staff2, staff3 sign in at counters 1, 2, 3; A001–A004, C001, C002 issued
 //   08:02 c1 calls A001 (idle 2 min)         08:03 starts      08:08 finishes: on to B
 //   08:04 c3 calls C002 out of order (idle 4) 08:05 starts      08:09 finishes: marriage, advised only
-//   08:10 c2 calls A001 at B (idle 2: it came at 08:08)  08:11 starts  08:12 parks it for 15 min
+//   08:10 c2 calls A001 at B (idle 10: A's line, its second tier, held people since 08:00)  08:11 starts  08:12 parks it for 15 min
 //   08:13 c1 calls A002 (idle 5)             08:15 starts      08:20 finishes: on to B
 //   08:14 c3 calls C001 (idle 5)             08:19 no-show
 //   08:15–08:20 c2 on a break "Họp giao ban"; 08:19–08:29 c3 on a break "Nghỉ giải lao"
@@ -253,10 +253,10 @@ TEST_CASE("staff figures per staff and counter: served - service - walk - idle w
     CHECK(rows[0] == json({{"staff", "staff1"}, {"counter", 1}, {"total", false}, {"calls", 3}, {"served", 3},
                            {"service_avg_s", 240.0}, {"walk_avg_s", 80.0}, {"idle_s", 1680.0}, {"out_of_order", 1},
                            {"signed_in_s", 2700.0}, {"breaks", 0}, {"break_s", 0.0}, {"break_reasons", json::array()}}));
-    // staff2: A001 at B (19 min, walk 1), A002 at B (8, walk 1); three calls (one a return), idle 2 + 0 (the return) + 1;
+    // staff2: A001 at B (19 min, walk 1), A002 at B (8, walk 1); three calls (one a return), idle 10 + 0 (the return) + 1;
     // still signed in: 08:00 to now, 09:00; two breaks of 5 minutes.
     CHECK(rows[1] == json({{"staff", "staff2"}, {"counter", 2}, {"total", false}, {"calls", 3}, {"served", 2},
-                           {"service_avg_s", 810.0}, {"walk_avg_s", 60.0}, {"idle_s", 180.0}, {"out_of_order", 0},
+                           {"service_avg_s", 810.0}, {"walk_avg_s", 60.0}, {"idle_s", 660.0}, {"out_of_order", 0},
                            {"signed_in_s", 3600.0}, {"breaks", 2}, {"break_s", 600.0},
                            {"break_reasons", json::parse(R"([{"reason":"Họp giao ban","breaks":2,"seconds":600.0}])")}}));
     // staff3: C002 (4 min, walk 1); C001 a no-show, never started; idle 4 + 5; 08:00–08:50, a break of 10.
@@ -265,16 +265,16 @@ TEST_CASE("staff figures per staff and counter: served - service - walk - idle w
                            {"signed_in_s", 3000.0}, {"breaks", 1}, {"break_s", 600.0},
                            {"break_reasons", json::parse(R"([{"reason":"Nghỉ giải lao","breaks":1,"seconds":600.0}])")}}));
     CHECK(rows[3] == json({{"staff", ""}, {"counter", 0}, {"total", true}, {"calls", 8}, {"served", 6}, {"service_avg_s", 430.0},
-                           {"walk_avg_s", 70.0}, {"idle_s", 2400.0}, {"out_of_order", 2}, {"signed_in_s", 9300.0},
+                           {"walk_avg_s", 70.0}, {"idle_s", 2880.0}, {"out_of_order", 2}, {"signed_in_s", 9300.0},
                            {"breaks", 3}, {"break_s", 1200.0},
                            {"break_reasons", json::parse(R"([{"reason":"Họp giao ban","breaks":2,"seconds":600.0},
                                                              {"reason":"Nghỉ giải lao","breaks":1,"seconds":600.0}])")}}));
     CHECK(m.csv("/api/stats/staff") ==
           "staff,counter,calls,served,service_avg_s,walk_avg_s,idle_s,out_of_order,signed_in_s,breaks,break_s,break_reasons\r\n"
           "staff1,1,3,3,240.0,80.0,1680.0,1,2700.0,0,0.0,\r\n"
-          "staff2,2,3,2,810.0,60.0,180.0,0,3600.0,2,600.0,Họp giao ban (2): 600 s\r\n"
+          "staff2,2,3,2,810.0,60.0,660.0,0,3600.0,2,600.0,Họp giao ban (2): 600 s\r\n"
           "staff3,3,2,1,240.0,60.0,540.0,1,3000.0,1,600.0,Nghỉ giải lao (1): 600 s\r\n"
-          "total,,8,6,430.0,70.0,2400.0,2,9300.0,3,1200.0,Họp giao ban (2): 600 s; Nghỉ giải lao (1): 600 s\r\n");
+          "total,,8,6,430.0,70.0,2880.0,2,9300.0,3,1200.0,Họp giao ban (2): 600 s; Nghỉ giải lao (1): 600 s\r\n");
 
     // The next morning, the shift staff2 never signed out of ended with its day: 08:00 to midnight.
     m.s.clock_ms = TestServer::kStartMs + 24 * 3'600'000LL;

@@ -285,6 +285,22 @@ TEST_CASE("staff time: idle while a citizen waited counts from the later of free
     CHECK(h.last<TicketCalled>()->idle_ms == 0);
 }
 
+TEST_CASE("staff time: idle counts while anyone of the counter's services waited, in any tier, not only the one it calls", "[visit][staff]") {
+    Hall h;  // counter 2 serves B first, then A
+    REQUIRE(h.run(SignIn{2, "staff2"}, "staff2").ok());
+    const int64_t a = h.issue("A");  // 08:00: an A citizen waits while counter 2 sits free
+    h.clock.advance_minutes(10);
+    const int64_t b = h.issue("B");
+    h.clock.advance_minutes(2);
+    REQUIRE(h.next(2) == b);  // B's tier first
+    CHECK(h.last<TicketCalled>()->idle_ms == 12 * 60'000);  // since 08:00, when A's line stopped being empty
+    h.clock.advance_minutes(3);
+    REQUIRE(h.run(TicketAction{Action::finish, b, 2}).ok());
+    h.clock.advance_minutes(1);
+    REQUIRE(h.next(2) == a);
+    CHECK(h.last<TicketCalled>()->idle_ms == 60'000);  // free again since the finish
+}
+
 // ---------------------------------------------------------------- random runs
 
 namespace {
@@ -325,6 +341,19 @@ struct VisitRun {
             const bool queued = e.queue_of(t) != nullptr && e.queue_of(t)->contains(place_of(t));
             REQUIRE(queued == (t.state == TicketState::waiting));  // parked: in no line
         }
+        // The idle time's "someone waited" count follows the lines themselves.
+        const State& st = e.state();
+        auto size = [](const auto& queues, const auto& key) {
+            auto it = queues.find(key);
+            return it == queues.end() ? 0 : static_cast<int>(it->second.size());
+        };
+        auto counted = [&](const std::string& key) {
+            auto it = st.lines_waiting.find(key);
+            return it == st.lines_waiting.end() ? 0 : it->second.count;
+        };
+        for (const auto& svc : st.center.services)
+            REQUIRE(counted(svc.code) == size(st.normal_queue, svc.code) + size(st.priority_queue, svc.code) + size(st.booked_queue, svc.code));
+        for (const auto& k : st.center.counters) REQUIRE(counted("#" + std::to_string(k.id)) == size(st.counter_queue, k.id));
     }
     void track(const Event& ev) {
         if (auto* i = std::get_if<TicketIssued>(&ev.body)) {
@@ -492,6 +521,7 @@ TEST_CASE("random days with visits, parks and chosen calls keep every invariant,
         CHECK(snapshot_json(replayed) == snapshot_json(run.e));
         for (const auto& [id, t] : run.e.state().tickets) REQUIRE(ticket_to_json(*replayed.ticket(id)) == ticket_to_json(t));
         CHECK(replayed.state().park_deadlines == run.e.state().park_deadlines);
+        CHECK(replayed.state().lines_waiting == run.e.state().lines_waiting);
         // The run did what it is for: each kind happened.
         std::map<std::string, int> kinds;
         for (const auto& ev : run.log) {

@@ -403,11 +403,11 @@ void Engine::fold(const EventBody& body, int64_t at) {
             ++state_.issued_today[t.service];
             if (!t.follow_hash.empty()) state_.followed[t.follow_hash] = t.id;
             if (!t.person.empty() && !t.booking) state_.person_tickets[t.person].push_back(t.id);
-            enqueue(t);
+            enqueue(t, at);
         },
         [&](const TicketCalled& e) {
             Ticket& t = held(e.ticket);
-            dequeue(t);
+            dequeue(t, at);
             hold(t, e.counter, at);
             CounterStatus& k = state_.counters[e.counter];
             k.priority_streak = e.priority_streak;
@@ -435,22 +435,22 @@ void Engine::fold(const EventBody& body, int64_t at) {
             Ticket& t = held(e.ticket);
             t.state = TicketState::waiting;
             t.queued_at = at;
-            enqueue(t);
+            enqueue(t, at);
         },
         [&](const TicketTransferred& e) {
             Ticket& t = held(e.ticket);
-            if (t.state == TicketState::waiting) dequeue(t);
+            if (t.state == TicketState::waiting) dequeue(t, at);
             if (e.from_counter) free_counter(e.from_counter, t.id, at);
             t.service = e.to_service;
             t.target_counter = e.to_counter;
             t.state = TicketState::waiting;
             t.queued_at = at;
             ++t.transfers;
-            enqueue(t);
+            enqueue(t, at);
         },
         [&](const TicketCancelled& e) {
             Ticket& t = held(e.ticket);
-            if (t.state == TicketState::waiting) dequeue(t);
+            if (t.state == TicketState::waiting) dequeue(t, at);
             if (t.state == TicketState::parked) state_.park_deadlines.erase({t.parked_until, t.id});
             if (e.counter) free_counter(e.counter, t.id, at);
             t.state = TicketState::cancelled;
@@ -470,11 +470,11 @@ void Engine::fold(const EventBody& body, int64_t at) {
         [&](const TicketRated& e) { held(e.ticket).rating = e.rating; },
         [&](const TicketPostponed& e) {
             Ticket& t = held(e.ticket);
-            dequeue(t);
+            dequeue(t, at);
             t.late = true;
             t.late_since = e.since;
             t.late_tie = e.tie;
-            enqueue(t);
+            enqueue(t, at);
         },
         [&](const BookingMade& e) { fold_booking(e); },
         [&](const BookingMoved& e) { fold_booking(e); },
@@ -505,9 +505,23 @@ Queue& Engine::line_of(const Ticket& t) {
     return t.priority ? state_.priority_queue[t.service] : state_.normal_queue[t.service];
 }
 
-void Engine::enqueue(const Ticket& t) { line_of(t).insert(place_of(t)); }
+namespace {
 
-void Engine::dequeue(const Ticket& t) { line_of(t).erase(place_of(t)); }
+std::string waiting_key(const Ticket& t) { return t.target_counter ? "#" + std::to_string(t.target_counter) : t.service; }
+
+}  // namespace
+
+void Engine::enqueue(const Ticket& t, int64_t at) {
+    line_of(t).insert(place_of(t));
+    LineWaiting& w = state_.lines_waiting[waiting_key(t)];
+    if (w.count++ == 0 && w.emptied_at != at) w.since = at;
+}
+
+void Engine::dequeue(const Ticket& t, int64_t at) {
+    line_of(t).erase(place_of(t));
+    auto it = state_.lines_waiting.find(waiting_key(t));
+    if (it != state_.lines_waiting.end() && --it->second.count <= 0) it->second = {0, it->second.since, at};
+}
 
 void Engine::free_counter(int counter, int64_t ticket, int64_t at) {
     auto it = state_.counters.find(counter);
@@ -543,6 +557,7 @@ void Engine::open_day(int32_t day) {
     state_.normal_queue.clear();
     state_.counter_queue.clear();
     state_.booked_queue.clear();
+    state_.lines_waiting.clear();
     forget_bookings_before(day);
     state_.followed.clear();  // a key works for its own day only
     state_.person_tickets.clear();
@@ -576,8 +591,9 @@ void Engine::configure(const Center& center) {
         for (const auto& key : it->second) {
             Ticket& t = state_.tickets.at(key.ticket);
             t.target_counter = 0;
-            enqueue(t);
+            enqueue(t, t.queued_at);  // a setup change has no time of its own: the ticket's
         }
+        state_.lines_waiting.erase("#" + std::to_string(it->first));
         it = state_.counter_queue.erase(it);
     }
 }

@@ -73,6 +73,14 @@ struct Slot {
 };
 // Where a ticket waits (or would wait) in its line.
 QueueKey place_of(const Ticket& t);
+// A line's tickets, since when it has held someone, and when it was last emptied: a
+// ticket moved within one event (a transfer, "I'll be late") leaves it empty for no time.
+struct LineWaiting {
+    int count = 0;
+    int64_t since = 0, emptied_at = -1;
+    bool operator==(const LineWaiting&) const = default;
+};
+
 struct State {
     Center center;
     bool configured = false;
@@ -90,6 +98,9 @@ struct State {
     std::map<int, Queue> counter_queue;                 // transferred to a counter
     std::map<std::string, int64_t> followed;            // today's tickets by follow hash
     std::map<std::string, Queue> booked_queue;          // checked in on time, by service, at their slot's start
+    // Each line's tickets and since when it has not been empty (by service, and "#3"
+    // for counter 3's own): a counter's idle time is counted while someone of its waited.
+    std::map<std::string, LineWaiting> lines_waiting;
 
     // Bookings (issue 21) from today on; a day's opening drops those of the days before.
     std::map<int64_t, Booking> bookings;
@@ -230,8 +241,8 @@ private:
 
     void fold(const EventBody& body, int64_t at);
     Queue& line_of(const Ticket& t);  // the line it waits (or would wait) in
-    void enqueue(const Ticket& t);
-    void dequeue(const Ticket& t);
+    void enqueue(const Ticket& t, int64_t at);
+    void dequeue(const Ticket& t, int64_t at);
     void free_counter(int counter, int64_t ticket, int64_t at);
     void hold(Ticket& t, int counter, int64_t at);
     void remember_call(const Ticket& t, int counter, int64_t at, bool recall, bool returned = false);

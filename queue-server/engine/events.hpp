@@ -189,7 +189,7 @@ struct TicketCalled {
     bool out_of_order = false;  // a chosen ticket, not the next (issue 22), and why
     std::string reason{};
     // How long the counter had been free, with its staff in and not on a break, while
-    // the ticket it now calls waited: the staff's idle time before this call.
+    // someone of its services waited: the staff's idle time before this call.
     int64_t idle_ms = 0;
 };
 struct TicketRecalled { int64_t ticket = 0; std::string number; std::string service; int counter = 0; int recalls = 0; };

@@ -105,7 +105,7 @@ void Engine::fold_finished(const TicketFinished& e, int64_t at) {
     t.booked = false;  // a booking's slot was its first step's
     t.late = false;
     t.recalls = 0;
-    enqueue(t);
+    enqueue(t, at);
 }
 
 // ---------------------------------------------------------------- park and return
@@ -199,10 +199,21 @@ std::optional<Error> Engine::decide_call_ticket(const CallTicket& c, const commo
 }
 
 // The time the counter was free, with its staff signed in and not on a break, while
-// this ticket waited. Nobody signed in: no staff, so no staff's idle time.
+// someone of its services waited: since the earliest of its lines (any tier, and its
+// own) has not been empty, and at least since the called ticket went into line.
+// Nobody signed in: no staff, so no staff's idle time.
 int64_t Engine::idle_before(const CounterStatus& counter, const Ticket& t, const common::Instant& now) const {
     if (counter.free_since == 0 || counter.ticket || counter.staff.empty()) return 0;
-    return std::max<int64_t>(0, now.ms - std::max(counter.free_since, t.queued_at));
+    int64_t someone = t.queued_at;
+    auto earliest = [&](const std::string& key) {
+        if (auto it = state_.lines_waiting.find(key); it != state_.lines_waiting.end() && it->second.count > 0)
+            someone = std::min(someone, it->second.since);
+    };
+    if (const Counter* k = state_.center.counter(counter.id))
+        for (const auto& tier : k->tiers)
+            for (const auto& service : tier) earliest(service);
+    earliest("#" + std::to_string(counter.id));
+    return std::max<int64_t>(0, now.ms - std::max(counter.free_since, someone));
 }
 
 // ---------------------------------------------------------------- staff time
