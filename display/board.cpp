@@ -14,13 +14,11 @@ namespace {
 void set_clock(BoardView& v, const common::Instant& local) {
     static const std::array<const char*, 7> vi = {"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"};
     static const std::array<const char*, 7> en = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%02d:%02d", local.minute / 60, local.minute % 60);
-    v.clock = buf;
-    std::snprintf(buf, sizeof buf, "%02d/%02d/%04d", local.day % 100, local.day / 100 % 100, local.day / 10000);
+    v.clock = common::clock_text(local);
+    const std::string date = common::date_text(local);
     const auto w = static_cast<size_t>(common::weekday_of(local.day));
-    v.date_vi = std::string(vi[w]) + ", " + buf;
-    v.date_en = std::string(en[w]) + " " + buf;
+    v.date_vi = std::string(vi[w]) + ", " + date;
+    v.date_en = std::string(en[w]) + " " + date;
 }
 
 CallLine line_of(const client::Mirror& m, int64_t ticket, const std::string& number, const std::string& service, int counter,

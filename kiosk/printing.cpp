@@ -26,23 +26,6 @@ drivers::LayoutConfig layout_config(const KioskConfig& config) {
 
 }  // namespace
 
-std::string clock_text(const common::Instant& t) {
-    char out[16];
-    std::snprintf(out, sizeof out, "%02d:%02d", t.minute / 60, t.minute % 60);
-    return out;
-}
-
-std::string date_text(const common::Instant& t) {
-    char out[32];
-    std::snprintf(out, sizeof out, "%02d/%02d/%04d", t.day % 100, t.day / 100 % 100, t.day / 10000);
-    return out;
-}
-
-std::string local_time_text(int64_t utc_ms, const common::LocalCalendar& calendar) {
-    const auto t = calendar.at(utc_ms);
-    return clock_text(t) + " " + date_text(t);
-}
-
 std::string ticket_follow_url(const nlohmann::json& ticket, const KioskConfig& config) {
     const std::string key = field<std::string>(ticket, "follow_key", "");
     if (!config.follow_url.empty()) {

@@ -18,10 +18,10 @@
 
 namespace kiosk {
 
-// In the center's time: "08:15", "24/11/2026", and both: "08:15 24/11/2026".
-std::string clock_text(const common::Instant& t);
-std::string date_text(const common::Instant& t);
-std::string local_time_text(int64_t utc_ms, const common::LocalCalendar& calendar);
+// In the center's time: "08:15", "24/11/2026", and both: "08:15 24/11/2026" (common/local_time.hpp).
+using common::clock_text;
+using common::date_text;
+using common::local_time_text;
 
 // The address the ticket's QR says. The kiosk's own `follow_url` template when set
 // ({number}, {id}, {day}, {key}); else the server's `follow_url` from the issue

@@ -1,6 +1,8 @@
 // local_time: local calendar reading for the center's time zone (see local_time.hpp).
 #include "common/local_time.hpp"
 
+#include <cstdio>
+
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -132,6 +134,23 @@ int32_t add_days(int32_t yyyymmdd, int days) {
 int days_between(int32_t from, int32_t to) {
     using namespace std::chrono;
     return static_cast<int>((sys_days{civil(to)} - sys_days{civil(from)}).count());
+}
+
+std::string clock_text(const Instant& t) {
+    char out[16];
+    std::snprintf(out, sizeof out, "%02d:%02d", t.minute / 60, t.minute % 60);
+    return out;
+}
+
+std::string date_text(const Instant& t) {
+    char out[32];
+    std::snprintf(out, sizeof out, "%02d/%02d/%04d", t.day % 100, t.day / 100 % 100, t.day / 10000);
+    return out;
+}
+
+std::string local_time_text(int64_t utc_ms, const LocalCalendar& calendar) {
+    const auto t = calendar.at(utc_ms);
+    return clock_text(t) + " " + date_text(t);
 }
 
 }  // namespace common

@@ -33,19 +33,11 @@ Names names_of(const engine::Center& center) {
     return n;
 }
 
-// "08:12 24/11/2026" in the center's zone: a phone's own zone may be another.
-std::string local_text(const common::LocalCalendar& calendar, int64_t ms) {
-    const auto at = calendar.at(ms);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%02d:%02d %02d/%02d/%04d", at.minute / 60, at.minute % 60, at.day % 100, at.day / 100 % 100,
-                  at.day / 10000);
-    return buf;
-}
-
+// `at_local` in the center's zone ("08:12 24/11/2026"): a phone's own zone may be another.
 json visits_json(const std::vector<dossier::Visit>& visits, const Names& names, const common::LocalCalendar& calendar) {
     json out = json::array();
     for (const auto& v : visits) {
-        json j = {{"at", v.finished_at}, {"at_local", local_text(calendar, v.finished_at)}, {"counter", v.counter},
+        json j = {{"at", v.finished_at}, {"at_local", common::local_time_text(v.finished_at, calendar)}, {"counter", v.counter},
                   {"service", v.service}};
         if (const auto k = names.counters.find(v.counter); k != names.counters.end() && !k->second.empty())
             j["counter_name"] = k->second;

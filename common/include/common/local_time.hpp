@@ -50,6 +50,12 @@ int64_t local_minutes(int32_t day, int minute);
 // Days from `from` to `to`, both real dates yyyymmdd: negative when `to` is earlier.
 int days_between(int32_t from, int32_t to);
 
+// A local moment as people read it in Việt Nam: "08:15", "24/11/2026", and both:
+// "08:15 24/11/2026" (the kiosk's screens and tickets, a dossier's visits).
+std::string clock_text(const Instant& t);
+std::string date_text(const Instant& t);
+std::string local_time_text(int64_t utc_ms, const LocalCalendar& calendar);
+
 // Milliseconds since the epoch from the system clock (the edge's clock).
 int64_t system_now_ms();
 
