@@ -11,6 +11,9 @@
 namespace api {
 namespace {
 
+// An event as the stream sends it (hall devices may get their own: device_text).
+Text text_of(const engine::Event& e) { return std::make_shared<const std::string>(dump(engine::event_to_json(e))); }
+
 using common::FieldError;
 
 constexpr size_t kMaxDepth = 32;
@@ -71,7 +74,7 @@ Core::Core(store::Store& store, Options options)
         engine_.apply(e);
         note_staff(e);
         if (e.seq > resumable_from)
-            hub_.remember(e.seq, std::make_shared<const std::string>(dump(engine::event_to_json(e))), device_text(e));
+            hub_.remember(e.seq, text_of(e), device_text(e));
         last_at = std::max(last_at, e.at);
     });
     clock_.set_last_logged(last_at);
@@ -87,7 +90,7 @@ std::optional<engine::Error> Core::run_startup(const engine::Command& command) {
     if (!out.events.empty()) {
         store_.append(out.events);
         for (const auto& e : out.events)
-            hub_.remember(e.seq, std::make_shared<const std::string>(dump(engine::event_to_json(e))), device_text(e));
+            hub_.remember(e.seq, text_of(e), device_text(e));
         durability_.set_seq(engine_.state().seq);
     }
     return out.error;
@@ -297,7 +300,7 @@ void Core::published(const std::vector<engine::Event>& events) {
     for (const auto& e : events) {
         note_staff(e);
         count_published(e);
-        hub_.publish(e.seq, std::make_shared<const std::string>(dump(engine::event_to_json(e))), device_text(e));
+        hub_.publish(e.seq, text_of(e), device_text(e));
     }
     followers_after(events);
     watch_booking_deadlines();

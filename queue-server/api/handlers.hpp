@@ -20,6 +20,9 @@ namespace api::reports {
 // keeps no statistics, 500 naming `what` when the read fails).
 std::optional<stats::Query> range_or_answer(const std::map<std::string, std::string>& query, Respond& respond);
 void read_stats(Core& core, const std::string& what, std::function<Reply(stats::Stats&)> read, Respond respond);
+// `format=json` (the default) or `csv`: whether CSV is asked for, or nullopt after answering 400 `bad_field`.
+std::optional<bool> csv_or_answer(const Call& call, Respond& respond);
+Reply csv_reply(std::string text);  // 200, text/csv in UTF-8
 
 }  // namespace api::reports
 

@@ -138,8 +138,19 @@ void read_stats(Core& core, const std::string& what, std::function<Reply(stats::
     }, std::move(respond));
 }
 
+std::optional<bool> csv_or_answer(const Call& call, Respond& respond) {
+    const std::string format = call.query.contains("format") ? call.query.at("format") : "json";
+    if (format == "json" || format == "csv") return format == "csv";
+    respond(error_reply(400, "bad_field", "format: json or csv"));
+    return std::nullopt;
+}
+
+Reply csv_reply(std::string text) { return Reply{200, std::move(text), "text/csv; charset=utf-8"}; }
+
 }  // namespace reports
 
+using reports::csv_or_answer;
+using reports::csv_reply;
 using reports::range_or_answer;
 using reports::read_stats;
 
@@ -168,20 +179,20 @@ namespace handlers {
 void stats(Core& core, const Call& call, Respond respond) {
     const auto& query = call.query;
     const std::string by = query.contains("by") ? query.at("by") : "service";
-    const std::string format = query.contains("format") ? query.at("format") : "json";
     const auto wanted = groupings_of(by);
     if (!wanted)
         return respond(error_reply(400, "bad_field", "by: service, counter, staff, hour, call_hour, weekday, weekday_hour, day, "
                                                      "wait or booking, or several of them separated by commas"));
-    if (format != "json" && format != "csv") return respond(error_reply(400, "bad_field", "format: json or csv"));
-    if (format == "csv" && wanted->size() > 1) return respond(error_reply(400, "bad_field", "format=csv takes one grouping"));
+    const auto csv = csv_or_answer(call, respond);
+    if (!csv) return;
+    if (*csv && wanted->size() > 1) return respond(error_reply(400, "bad_field", "format=csv takes one grouping"));
     const auto q = range_or_answer(query, respond);
     if (!q) return;
-    read_stats(core, "the statistics", [q = *q, by, wanted = *wanted, format](::stats::Stats& st) {
+    read_stats(core, "the statistics", [q = *q, by, wanted = *wanted, csv = *csv](::stats::Stats& st) {
         std::vector<::stats::GroupBy> list;
         for (const auto& [name, g] : wanted) list.push_back(g);
         const auto results = st.summaries(q, list);
-        if (format == "csv") return Reply{200, stats_csv(results.front()), "text/csv; charset=utf-8"};
+        if (csv) return csv_reply(stats_csv(results.front()));
         json head = {{"from", q.from_day}, {"to", q.to_day}, {"target_s", q.target_wait_s}};
         if (wanted.size() == 1) {
             head["by"] = by;
@@ -201,17 +212,17 @@ void stats(Core& core, const Call& call, Respond respond) {
 // How the bookings of a range went, per day and service (JSON or CSV). The
 // places each day offers come from the engine's rules, read here on the loop.
 void booking_stats(Core& core, const Call& call, Respond respond) {
-    const std::string format = call.query.contains("format") ? call.query.at("format") : "json";
-    if (format != "json" && format != "csv") return respond(error_reply(400, "bad_field", "format: json or csv"));
+    const auto csv = csv_or_answer(call, respond);
+    if (!csv) return;
     const auto q = range_or_answer(call.query, respond);
     if (!q) return;
     ::stats::PlacesOffered places;
     for (const auto& s : core.engine().state().center.services)
         for (int32_t day = q->from_day; s.booking.bookable && day <= q->to_day; day = common::add_days(day, 1))
             if (const int n = core.engine().places_offered(s.code, day)) places[{day, s.code}] = n;
-    read_stats(core, "the bookings", [q = *q, format, places = std::move(places)](::stats::Stats& st) {
+    read_stats(core, "the bookings", [q = *q, csv = *csv, places = std::move(places)](::stats::Stats& st) {
         const auto rows = st.bookings(q, places);
-        if (format == "csv") return Reply{200, booking_stats_csv(rows), "text/csv; charset=utf-8"};
+        if (csv) return csv_reply(booking_stats_csv(rows));
         return ok_json({{"from", q.from_day}, {"to", q.to_day}, {"rows", booking_stats_json(rows)}});
     }, std::move(respond));
 }
@@ -219,8 +230,7 @@ void booking_stats(Core& core, const Call& call, Respond respond) {
 void tickets_csv(Core& core, const Call& call, Respond respond) {
     const auto q = range_or_answer(call.query, respond);
     if (!q) return;
-    read_stats(core, "the tickets", [q = *q](::stats::Stats& st) { return Reply{200, st.tickets_csv(q), "text/csv; charset=utf-8"}; },
-               std::move(respond));
+    read_stats(core, "the tickets", [q = *q](::stats::Stats& st) { return csv_reply(st.tickets_csv(q)); }, std::move(respond));
 }
 
 void province(Core& core, const Call& call, Respond respond) {

@@ -18,6 +18,8 @@ namespace api {
 namespace {
 
 using common::csv_cell;
+using reports::csv_or_answer;
+using reports::csv_reply;
 
 // ---------------------------------------------------------------- JSON
 
@@ -146,16 +148,6 @@ std::string staff_csv(const std::vector<stats::StaffRow>& rows) {
 }
 
 // ---------------------------------------------------------------- the routes' common part
-
-Reply csv_reply(std::string text) { return Reply{200, std::move(text), "text/csv; charset=utf-8"}; }
-
-// format=json (the default) or csv; nullopt after answering 400.
-std::optional<bool> csv_or_answer(const Call& call, Respond& respond) {
-    const std::string format = call.query.contains("format") ? call.query.at("format") : "json";
-    if (format == "json" || format == "csv") return format == "csv";
-    respond(error_reply(400, "bad_field", "format: json or csv"));
-    return std::nullopt;
-}
 
 json range_json(const stats::Query& q) { return {{"from", q.from_day}, {"to", q.to_day}}; }
 

@@ -59,11 +59,10 @@ void add(Fold& f, const Ticket& t, int target_wait_s) {
 Row finish(Fold& f) {
     Row r = f.row;
     if (r.called > 0) {
-        double sum = 0;
-        for (int64_t w : f.waits_ms) sum += static_cast<double>(w);
-        r.wait_avg_s = sum / r.called / 1000.0;
-        r.wait_median_s = percentile_s(f.waits_ms, 0.5);
-        r.wait_p90_s = percentile_s(f.waits_ms, 0.9);
+        const Spread wait = spread_s(f.waits_ms);  // a wait for each call
+        r.wait_avg_s = wait.avg_s;
+        r.wait_median_s = wait.median_s;
+        r.wait_p90_s = wait.p90_s;
         r.within_target = static_cast<double>(f.within) / r.called;
         r.estimate_error_avg_s = f.estimate_error_ms / r.called / 1000.0;
     }
@@ -80,6 +79,14 @@ double percentile_s(std::vector<int64_t>& v, double p) {
     const auto k = static_cast<size_t>(std::ceil(p * static_cast<double>(v.size()))) - (p > 0 ? 1 : 0);
     std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
     return static_cast<double>(v[k]) / 1000.0;
+}
+
+Spread spread_s(std::vector<int64_t>& ms) {
+    if (ms.empty()) return {};
+    double sum = 0;
+    for (int64_t m : ms) sum += static_cast<double>(m);
+    const double n = static_cast<double>(ms.size());
+    return {sum / n / 1000.0, percentile_s(ms, 0.5), percentile_s(ms, 0.9)};
 }
 
 std::string local_text(const common::LocalCalendar& calendar, int64_t ms) {

@@ -147,6 +147,12 @@ constexpr int kMostDays = 3 * 366;
 // Shared by the reports: the nearest-rank percentile of spans in ms, in seconds
 // (reorders `ms`; 0 when empty), and a UTC instant as local "yyyy-mm-dd hh:mm:ss".
 double percentile_s(std::vector<int64_t>& ms, double p);
+// The average, median and p90 of spans in ms, in seconds (0 when there are none):
+// a wait, a service, a visit's time. Reorders `ms`.
+struct Spread {
+    double avg_s = 0, median_s = 0, p90_s = 0;
+};
+Spread spread_s(std::vector<int64_t>& ms);
 std::string local_text(const common::LocalCalendar& calendar, int64_t utc_ms);
 
 class Stats {

@@ -62,11 +62,10 @@ void add(StepFold& f, const Step& s) {
 
 StepRow finish(StepFold& f) {
     StepRow r = f.row;
-    double sum = 0;
-    for (int64_t w : f.waits_ms) sum += static_cast<double>(w);
-    r.wait_avg_s = average_s(sum, r.called);
-    r.wait_median_s = percentile_s(f.waits_ms, 0.5);
-    r.wait_p90_s = percentile_s(f.waits_ms, 0.9);
+    const Spread wait = spread_s(f.waits_ms);  // a wait for each call
+    r.wait_avg_s = wait.avg_s;
+    r.wait_median_s = wait.median_s;
+    r.wait_p90_s = wait.p90_s;
     r.service_avg_s = average_s(f.service_ms, f.started_served);
     r.parked_s = static_cast<double>(f.parked_ms) / 1000.0;
     return r;
@@ -97,12 +96,11 @@ void add(VisitFold& f, const Visit& v) {
 
 VisitRow finish(VisitFold& f) {
     VisitRow r = f.row;
-    double sum = 0;
-    for (int64_t t : f.times_ms) sum += static_cast<double>(t);
     r.steps_avg = r.visits > 0 ? static_cast<double>(f.steps) / r.visits : 0;
-    r.time_avg_s = average_s(sum, r.completed);
-    r.time_median_s = percentile_s(f.times_ms, 0.5);
-    r.time_p90_s = percentile_s(f.times_ms, 0.9);
+    const Spread time = spread_s(f.times_ms);  // a time for each completed visit
+    r.time_avg_s = time.avg_s;
+    r.time_median_s = time.median_s;
+    r.time_p90_s = time.p90_s;
     return r;
 }
 
